@@ -1,0 +1,53 @@
+"""The `kiosk` command: run the kiosk, and the tools around it."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from kiosk.config import ConfigError, load_config
+from kiosk.logs import setup_logging
+
+# Tools that live beside their subsystem, each with its own main(argv).
+TOOLS = {
+    "sandbox": "kiosk.sandbox.cli",
+    "journal": "kiosk.journal.cli",
+    "voice": "voice.cli",
+    "screenshot": "ui.screenshot",
+}
+
+NO_DISPLAY = """\
+There is no display here (no DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM).
+To see the kiosk on this machine:
+  - run it on a virtual screen:  xvfb-run -s '-screen 0 1920x1080x24' .venv/bin/kiosk
+    and take a picture of it:    DISPLAY=:99 import -window root kiosk.png
+  - or save pictures of its screens:  .venv/bin/kiosk screenshot --out screenshots/
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in TOOLS:
+        return importlib.import_module(TOOLS[argv[0]]).main(argv[1:])
+    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__,
+                                     epilog=f"tools: {', '.join(TOOLS)} (kiosk TOOL --help)")
+    parser.add_argument("--config", help="TOML configuration file (see config.example.toml)")
+    parser.add_argument("--windowed", action="store_true", help="a normal window (development)")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    from ui.app import has_display, run
+
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 3
+    setup_logging(config.data_dir, config.kiosk.log_level)
+    return run(config, windowed=args.windowed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The kiosk as the customer meets it, without any screen: language, care mode, which services
+are offered, starting a visit, calling staff. ui/ and voice/ drive it and listen to it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kiosk.config import Config
+from kiosk.events import Event
+from kiosk.flows import HOME_SERVICES
+from kiosk.flows.engine import FlowEngine
+from kiosk.i18n import Catalog
+from kiosk.session import CustomerSession
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Service:
+    flow_id: str
+    available: bool
+
+
+class Kiosk:
+    def __init__(self, config: Config, catalog: Catalog, engine: FlowEngine):
+        self.config = config
+        self.catalog = catalog
+        self.engine = engine
+        self.care_mode = config.ui.care_mode
+        self.language_changed = Event("language_changed")  # (language)
+        self.care_mode_changed = Event("care_mode_changed")  # (on)
+        self.staff_called = Event("staff_called")  # ()
+        self.visit_ended = Event("visit_ended")  # (reason): back to the attract screen
+        engine.flow_ended.connect(self._flow_ended)
+
+    @property
+    def language(self) -> str:
+        return self.catalog.language
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.config.kiosk.languages)
+
+    def services(self) -> list[Service]:
+        """The home screen's services, each offered only when its flow exists and can run now."""
+        return [Service(flow_id, flow_id in self.engine.flows and self.engine.available(flow_id))
+                for flow_id in HOME_SERVICES]
+
+    def begin(self, flow_id: str) -> None:
+        """A customer chose a service: a new session starts, holding nothing yet."""
+        session = CustomerSession(self.language, self.care_mode)
+        self.engine.start(flow_id, session)
+
+    def set_language(self, language: str) -> None:
+        if language not in self.languages:
+            raise ValueError(f"language {language!r} is not offered at this kiosk")
+        self.catalog.set_language(language)
+        if self.engine.session is not None:
+            self.engine.session.language = language
+        self.language_changed.emit(language)
+
+    def set_care_mode(self, on: bool) -> None:
+        self.care_mode = on
+        if self.engine.session is not None:
+            self.engine.session.care_mode = on
+        log.info("care mode %s", "on" if on else "off")
+        self.care_mode_changed.emit(on)
+
+    def call_staff(self) -> None:
+        step = self.engine.view.step.id if self.engine.view else "home"
+        flow = self.engine.flow.id if self.engine.flow else "-"
+        log.warning("customer called staff at %s/%s", flow, step)
+        self.staff_called.emit()
+
+    def reset(self) -> None:
+        """Back to how the next customer should find the machine."""
+        if self.engine.active:
+            self.engine.cancel()
+        if self.language != self.config.kiosk.default_language:
+            self.set_language(self.config.kiosk.default_language)
+        if self.care_mode != self.config.ui.care_mode:
+            self.set_care_mode(self.config.ui.care_mode)
+
+    def _flow_ended(self, flow_id: str, reason: str) -> None:
+        if reason != "chained":
+            self.visit_ended.emit(reason)

@@ -1,0 +1,28 @@
+"""Shared test set-up: headless Qt on a 1920x1080 offscreen screen, a private data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+# Before anything imports Qt: with no display and no platform, Qt aborts the whole run.
+_screen = Path(tempfile.gettempdir()) / "smart-teller-test-screen.json"
+_screen.write_text(json.dumps({"screens": [{
+    "name": "kiosk", "x": 0, "y": 0, "width": 1920, "height": 1080,
+    "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
+os.environ.setdefault("SMART_TELLER_DATA", tempfile.mkdtemp(prefix="smart-teller-test-"))
+
+import pytest  # noqa: E402
+
+from kiosk.config import Config  # noqa: E402
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    """The embedded defaults, with the kiosk's files in a fresh folder."""
+    config = Config()
+    config.kiosk.data_dir = str(tmp_path / "data")
+    return config

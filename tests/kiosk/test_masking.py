@@ -1,0 +1,22 @@
+from kiosk.masking import last4, mask_id_number, mask_name, mask_pan, mask_phone, redact
+
+
+def test_card_numbers_show_at_most_six_and_four():
+    assert mask_pan("6228480012345678010") == "622848*********8010"
+    assert mask_pan("6228 4800 1234 5678 010") == "622848*********8010"
+    assert last4("6228480012345678010") == "8010"
+
+
+def test_id_numbers_phones_and_names():
+    assert mask_id_number("110105198805120237") == "110105********0237"
+    assert mask_phone("13800138000") == "138****8000"
+    assert mask_name("王小明") == "王**"
+    assert mask_name("Kim Sun Hui") == "K** S** H**"
+
+
+def test_free_text_is_redacted():
+    text = "card 6228480012345678010 id 22240119500308046X phone 13800138000"
+    masked = redact(text)
+    assert "6228480012345678010" not in masked and "622848*********8010" in masked
+    assert "22240119500308046X" not in masked and "222401********046X" in masked
+    assert "13800138000" in masked  # 11 digits is a phone number, not a card

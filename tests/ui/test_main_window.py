@@ -1,0 +1,154 @@
+"""A customer's taps on the kiosk's window, headless: attract -> home -> a flow -> result ->
+attract, and the ways a customer must not be able to leave or get stuck."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+
+from kiosk.flows import all_flows
+from kiosk.flows.model import StepKind
+from ui.theme import CARE, STANDARD, contrast
+
+
+def tap(qtbot, window, name: str) -> None:
+    buttons = [b for b in window.findChildren(QPushButton, name) if b.isVisible()]
+    assert buttons, f"no visible button {name!r} on the {window.current_screen()} screen"
+    assert buttons[0].isEnabled(), f"button {name!r} is disabled"
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    QApplication.processEvents()  # layouts show new widgets on the next turn of the loop
+
+
+def visible_text(window) -> str:
+    return "\n".join(label.text() for label in window.findChildren(QLabel) if label.isVisible())
+
+
+def test_a_customer_is_guided_to_the_right_counter_and_forgotten(qtbot, window):
+    assert window.current_screen() == "attract"
+    assert "请轻触屏幕开始" in visible_text(window)
+    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
+    assert window.current_screen() == "home"
+    tap(qtbot, window, "service_guide")
+    assert "今天您想办理什么业务？" in visible_text(window)
+    tap(qtbot, window, "choice_lost_card")
+    assert "您带身份证了吗？" in visible_text(window)
+    tap(qtbot, window, "choice_yes")
+    assert "请到综合业务柜台办理挂失" in visible_text(window)
+    session = window.engine.session
+    assert session["need"] == "lost_card"
+    tap(qtbot, window, "choice_done")
+    assert window.current_screen() == "attract"
+    assert session.is_empty
+
+
+def test_language_switch_redraws_the_current_step(qtbot, window):
+    window.show_home()
+    tap(qtbot, window, "service_guide")
+    tap(qtbot, window, "language")
+    tap(qtbot, window, "language_en")
+    assert "What can we do for you today?" in visible_text(window)
+    tap(qtbot, window, "language")
+    tap(qtbot, window, "language_ko")
+    assert "오늘 어떤 업무를 보시겠습니까?" in visible_text(window)
+    tap(qtbot, window, "cancel")  # nothing entered yet: no "are you sure?"
+    assert window.current_screen() == "attract"
+    assert "请轻触屏幕开始" in visible_text(window)  # the next customer finds the default language
+
+
+def test_cancel_after_answering_asks_first(qtbot, window):
+    window.show_home()
+    tap(qtbot, window, "service_guide")
+    tap(qtbot, window, "choice_cash")
+    tap(qtbot, window, "cancel")
+    assert "确定要结束办理吗？" in visible_text(window)
+    tap(qtbot, window, "cancel_no")
+    assert window.engine.view.step.id == "cash_amount"
+    tap(qtbot, window, "back")
+    assert window.engine.view.step.id == "need"
+    tap(qtbot, window, "choice_cash")
+    tap(qtbot, window, "cancel")
+    tap(qtbot, window, "cancel_yes")
+    assert window.current_screen() == "attract"
+
+
+def test_need_more_time_then_timeout(qtbot, window):
+    window.kiosk.config.timeouts.idle_s = 0.3
+    window.kiosk.config.timeouts.answer_s = 0.6
+    window.engine.timeouts = type(window.engine.timeouts)(idle_s=0.3, answer_s=0.6)
+    window.show_home()
+    tap(qtbot, window, "service_guide")
+    qtbot.waitUntil(lambda: "您还需要更多时间吗？" in visible_text(window), timeout=5000)
+    tap(qtbot, window, "more_time_yes")
+    assert window.current_screen() == "step"
+    assert "您还需要更多时间吗？" not in visible_text(window)
+    qtbot.waitUntil(lambda: "您还需要更多时间吗？" in visible_text(window), timeout=5000)
+    qtbot.waitUntil(lambda: window.current_screen() == "attract", timeout=5000)
+
+
+def test_customers_cannot_close_the_kiosk(qtbot, window):
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    window.close()
+    assert window.isVisible()
+    for keys in ("Esc", "Alt+F4", "Ctrl+Q", "Ctrl+W"):
+        qtbot.keySequence(window, QKeySequence(keys))
+        assert window.isVisible(), keys
+
+
+def test_unavailable_services_are_shown_paused(qtbot, window):
+    window.show_home()
+    for service in window.kiosk.services():
+        tile = window.findChild(QPushButton, f"service_{service.flow_id}")
+        assert tile.isEnabled() == service.available
+        if not service.available:
+            assert "暂停服务" in tile.text()
+
+
+def test_care_mode_is_larger_calmer_and_fits_the_screen(qtbot, window):
+    window.show_home()
+    tile = window.findChild(QPushButton, "service_guide")
+    standard_size = tile.font().pointSize()
+    tap(qtbot, window, "care_mode")
+    assert window.kiosk.care_mode
+    assert window.findChild(QPushButton, "service_guide").font().pointSize() >= 30 > standard_size
+    assert window.findChild(QPushButton, "call_staff").height() >= window.theme.target_px
+    tap(qtbot, window, "service_guide")
+    choices = [b for b in window.findChildren(QPushButton) if b.objectName().startswith("choice_")
+               and b.isVisible()]
+    assert len(choices) <= 4
+    tap(qtbot, window, "more")  # the rest of the choices are one tap away
+    assert window.findChild(QPushButton, "choice_other").isVisible()
+
+
+def test_themes_meet_contrast_and_target_rules():
+    for theme, minimum in ((STANDARD, 4.5), (CARE, 7.0)):
+        for fg, bg in ((theme.text, theme.background), (theme.muted, theme.background),
+                       (theme.on_accent, theme.accent), (theme.text, theme.surface)):
+            assert contrast(fg, bg) >= minimum, (theme.name, fg, bg)
+    # 60 dp at 160 dp per inch is 9.5 mm; a 1080-line kiosk screen has about 100 pixels an inch.
+    assert CARE.target_px >= 60 / 160 * 100 * 2
+    assert CARE.text_pt >= 30 and CARE.choices_per_page <= 4
+
+
+@pytest.mark.parametrize("care", [False, True])
+def test_every_step_fits_a_1080p_screen(qtbot, window, care):
+    window.kiosk.set_care_mode(care)
+    for flow in all_flows().values():
+        for step in flow.steps:
+            if step.kind is StepKind.DEVICE:
+                continue
+            window.kiosk.begin(flow.id)
+            view = window.engine._make_view(step)  # draw each step without walking to it
+            window.step_screen.show_view(view, window.theme)
+            qtbot.wait(1)
+            height = window.minimumSizeHint().height()
+            assert height <= 1080, f"{flow.id}/{step.id} needs {height} lines"
+            window.engine.cancel()
+
+
+def test_call_staff_is_always_there(qtbot, window):
+    caught = []
+    window.kiosk.staff_called.connect(lambda: caught.append(True))
+    tap(qtbot, window, "call_staff")
+    assert caught and "已通知工作人员" in visible_text(window)

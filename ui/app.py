@@ -1,0 +1,48 @@
+"""Starts the Qt application around the core: the window, the runner and the timers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import build_kiosk
+from kiosk.config import Config
+from ui.main_window import KioskWindow
+from ui.qt_runtime import QtRunner, QtScheduler
+
+log = logging.getLogger(__name__)
+
+
+def has_display() -> bool:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    return bool(platform or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def application() -> QApplication:
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+def build_window(config: Config, runner: QtRunner | None = None) -> KioskWindow:
+    app = application()
+    screen = app.primaryScreen()
+    kiosk = build_kiosk(config, runner or QtRunner(), QtScheduler())
+    return KioskWindow(kiosk, screen.geometry().height() if screen else 1080)
+
+
+def run(config: Config, windowed: bool = False) -> int:
+    app = application()
+    window = build_window(config)
+    if windowed or not config.ui.fullscreen:
+        window.resize(1280, 800)
+        window.show()
+    else:
+        # Under a bare X server (no window manager) showFullScreen keeps the old size.
+        window.setGeometry(app.primaryScreen().geometry())
+        window.showFullScreen()
+    # The service manager stops the kiosk with SIGTERM; customers have no way to.
+    signal.signal(signal.SIGTERM, lambda *_: (window.allow_close(), app.quit()))
+    return app.exec()

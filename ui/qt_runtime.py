@@ -1,0 +1,77 @@
+"""Qt implementations of the core's Runner and Scheduler: work on a thread pool, answers and
+timers on the UI thread, so the screen never waits on a device or the network."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class _UiThreadPost(QObject):
+    """Carries callables from any thread to the thread this object lives in (the UI thread)."""
+
+    posted = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posted.connect(self._call)
+
+    @Slot(object)
+    def _call(self, callback: Callable[[], None]) -> None:
+        try:
+            callback()
+        except Exception:
+            log.exception("callback on the UI thread failed")
+
+
+class _Job(QRunnable):
+    def __init__(self, work, done, failed, post: _UiThreadPost):
+        super().__init__()
+        self.work, self.done, self.failed, self.post = work, done, failed, post
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the screen
+            self.post.posted.emit(lambda: self.failed(exc))
+            return
+        self.post.posted.emit(lambda: self.done(result))
+
+
+class QtRunner:
+    def __init__(self, max_threads: int = 4) -> None:
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(max_threads)
+        self._post = _UiThreadPost()
+
+    def run(self, work: Callable[[], Any], done: Callable[[Any], None],
+            failed: Callable[[BaseException], None]) -> None:
+        self._pool.start(_Job(work, done, failed, self._post))
+
+    def post(self, callback: Callable[[], None]) -> None:
+        self._post.posted.emit(callback)
+
+    def wait_idle(self, msecs: int = 30_000) -> bool:
+        """Waits for running work (shut-down and tests only; never on a customer's tap)."""
+        return self._pool.waitForDone(msecs)
+
+
+class _QtTimer:
+    def __init__(self, seconds: float, callback: Callable[[], None]):
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(callback)
+        self._timer.start(int(seconds * 1000))
+
+    def cancel(self) -> None:
+        self._timer.stop()
+
+
+class QtScheduler:
+    def call_later(self, seconds: float, callback: Callable[[], None]) -> _QtTimer:
+        return _QtTimer(seconds, callback)

@@ -1,0 +1,67 @@
+"""Small building blocks shared by every screen: labels, buttons, the on-screen keypad."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+
+def clear_layout(layout) -> None:
+    """Empties a layout at once: old widgets vanish now, not at the next event loop turn."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget():
+            item.widget().hide()
+            item.widget().deleteLater()
+        elif item.layout():
+            clear_layout(item.layout())
+
+
+def label(text: str, role: str = "", wrap: bool = True, centre: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if role:
+        widget.setObjectName(role)
+    widget.setWordWrap(wrap)
+    if centre:
+        widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return widget
+
+
+def button(text: str, on_click: Callable[[], None], *, name: str = "", primary: bool = False,
+           tile: bool = False, choice: bool = False, staff: bool = False) -> QPushButton:
+    widget = QPushButton(text)
+    if name:
+        widget.setObjectName(name)
+    for prop, on in (("primary", primary), ("tile", tile), ("choice", choice), ("staff", staff)):
+        if on:
+            widget.setProperty(prop, True)
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch screen: no focus rectangles
+    widget.clicked.connect(lambda _checked=False: on_click())
+    return widget
+
+
+class Keypad(QWidget):
+    """A telephone-layout keypad (1-2-3 on top, as ADA 707.6.2 asks of ATMs)."""
+
+    key = Signal(str)  # a digit, "X", "delete" or "clear"
+
+    def __init__(self, delete_text: str, clear_text: str, with_x: bool = False):
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setSpacing(12)
+        rows = ["123", "456", "789"]
+        for r, row in enumerate(rows):
+            for c, digit in enumerate(row):
+                grid.addWidget(self._key(digit, digit), r, c)
+        grid.addWidget(self._key(clear_text, "clear"), 3, 0)
+        grid.addWidget(self._key("0", "0"), 3, 1)
+        grid.addWidget(self._key(delete_text, "delete"), 3, 2)
+        if with_x:
+            grid.addWidget(self._key("X", "X"), 4, 1)
+
+    def _key(self, text: str, value: str) -> QPushButton:
+        widget = button(text, lambda: self.key.emit(value), name=f"key_{value}")
+        return widget

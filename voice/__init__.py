@@ -1,0 +1,1 @@
+"""Offline voice: speech out (espeak-ng), speech in (vosk), and voice navigation of flows."""
