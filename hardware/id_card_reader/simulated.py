@@ -1,0 +1,76 @@
+"""Simulated resident-ID card reader carrying the demo people.
+
+Config: `person` (handle, e.g. "wang") puts that person's card on the reader whenever a read
+starts, for unattended demo runs; leave it out to have a test or the dev pad call
+`insert("wang")` / `remove()`. Faults: offline, timeout, unreadable.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from functools import cache
+from typing import ClassVar
+
+import cv2
+import numpy as np
+
+from hardware.demo_people import DemoPerson, find_person
+from hardware.errors import IdCardUnreadable
+from hardware.ports import IdCardData
+from hardware.simulated import FaultSpec, FaultTable, SimulatedDevice
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def placeholder_photo() -> bytes:
+    """A 102x126 head-and-shoulders silhouette JPEG, the size of an ID card's photo."""
+    img = np.full((126, 102, 3), (235, 225, 210), np.uint8)  # pale blue background (BGR)
+    cv2.ellipse(img, (51, 126), (48, 34), 0, 180, 360, (90, 90, 90), -1)
+    cv2.ellipse(img, (51, 58), (24, 30), 0, 0, 360, (150, 150, 150), -1)
+    _ok, jpeg = cv2.imencode(".jpg", img)
+    return jpeg.tobytes()
+
+
+def id_card_of(person: DemoPerson) -> IdCardData:
+    return IdCardData(
+        name=person.name, sex=person.sex, ethnicity=person.ethnicity,
+        birth_date=person.birth_date, address=person.address, id_number=person.id_number,
+        issuing_authority=person.issuing_authority, valid_from=person.valid_from,
+        valid_to=person.valid_to, photo=placeholder_photo(),
+    )
+
+
+class SimulatedIdCardReader(SimulatedDevice):
+    FAULTS: ClassVar[FaultTable] = {**SimulatedDevice.FAULTS, "unreadable": IdCardUnreadable}
+
+    def __init__(self, name: str = "id_card_reader", person: str | None = None,
+                 faults: Iterable[FaultSpec] = ()):
+        super().__init__(name, faults)
+        self._auto_person = find_person(person) if person else None
+        self._on_reader: DemoPerson | None = None
+
+    def insert(self, person: str) -> None:
+        """Lay a demo person's ID card on the reader (handle or ID number)."""
+        with self._changed:
+            self._on_reader = find_person(person)
+            self._notify()
+
+    def remove(self) -> None:
+        with self._changed:
+            self._on_reader = None
+
+    def read(self, timeout: float, cancel: threading.Event | None = None) -> IdCardData:
+        self._begin()
+        with self._changed:
+            if self._on_reader is None and self._auto_person is not None:
+                self._on_reader = self._auto_person
+        self._wait_for(lambda: self._on_reader is not None, timeout, cancel)
+        if self._script.fires("unreadable"):
+            self._fail(IdCardUnreadable(self.name, "simulated fault unreadable"))
+        with self._changed:
+            person = self._on_reader
+        log.info("%s: read ID card ****%s", self.name, person.id_number[-4:])
+        return id_card_of(person)
