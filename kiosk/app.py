@@ -1,17 +1,22 @@
 """The composition root of the core: config in, a ready Kiosk out.
 
-ui/app.py builds the Qt side on top of this; nothing else constructs backend clients,
-devices or the journal.
+The one place that constructs the backend client (or starts the embedded sandbox), the
+devices, the journal and the flow engine. ui/app.py builds the Qt side on top of it.
 """
 
 from __future__ import annotations
 
 import logging
-
+from hardware.health import HealthMonitor
+from hardware.registry import build_devices
+from kiosk.backend.client import CoreBankingClient, new_idempotency_key
+from kiosk.backend.errors import BackendError
+from kiosk.backend.models import DeviceStatus as HeartbeatDevice
 from kiosk.config import Config
 from kiosk.flows import all_flows
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.i18n import Catalog
+from kiosk.journal import Journal, reconcile
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
 from kiosk.runtime import Runner, Scheduler
@@ -26,10 +31,98 @@ def timeouts_from(config: Config) -> Timeouts:
                     result_s=t.result_s, care_factor=t.care_factor)
 
 
+def connect_backend(config: Config):
+    """The bank's service when configured, else the embedded sandbox on loopback.
+
+    Returns (client, sandbox or None); the caller stops the sandbox at exit.
+    """
+    b = config.backend
+    sandbox = None
+    url = b.url
+    if not url:
+        from kiosk.sandbox import start_sandbox
+
+        database_url = config.sandbox.database_url or (
+            f"sqlite:///{config.data_dir / 'sandbox.sqlite'}")
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        sandbox = start_sandbox(port=config.sandbox.port, database_url=database_url,
+                                pin_key=bytes.fromhex(config.sandbox.pin_key),
+                                kiosk_token=b.kiosk_token)
+        url = sandbox.url
+        log.info("no backend configured: embedded sandbox at %s", url)
+    cert = (b.client_cert, b.client_key) if b.client_cert else None
+    client = CoreBankingClient(url, config.kiosk.id, b.kiosk_token, timeout=b.timeout_s,
+                               ca_bundle=b.ca_bundle or None, client_cert=cert)
+    return client, sandbox
+
+
+def device_config(config: Config) -> dict:
+    """Device tables as hardware/ takes them; the simulated PIN pad shares the sandbox key."""
+    devices = {name: dict(options) for name, options in config.devices.items()}
+    pin_pad = devices.setdefault("pin_pad", {"driver": "simulated"})
+    if pin_pad.get("driver", "simulated") == "simulated" and not config.backend.url:
+        pin_pad.setdefault("pin_key", config.sandbox.pin_key)
+    return devices
+
+
 def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
     catalog = Catalog(config.kiosk.default_language)
     figures = Figures()
-    services = Services(config=config, figures=figures)
+    client, sandbox = connect_backend(config)
+    config.journal_path.parent.mkdir(parents=True, exist_ok=True)
+    services = Services(config=config, figures=figures, backend=client,
+                        devices=build_devices(device_config(config)),
+                        journal=Journal(config.journal_path))
     engine = FlowEngine(all_flows(), services, runner, scheduler, timeouts_from(config), figures)
+    kiosk = Kiosk(config, catalog, engine)
+    kiosk.add_closer(services.devices.close)
+    kiosk.add_closer(client.close)
+    kiosk.add_closer(services.journal.close)
+    kiosk.sandbox = sandbox  # demos and tests reach the sandbox's fault hooks through it
+    if sandbox is not None:
+        kiosk.add_closer(sandbox.stop)
+    _start_background_work(kiosk, services, runner, scheduler)
     log.info("kiosk %s of branch %s ready", config.kiosk.id, config.kiosk.branch)
-    return Kiosk(config, catalog, engine)
+    return kiosk
+
+
+def _start_background_work(kiosk: Kiosk, services: Services, runner: Runner,
+                           scheduler: Scheduler) -> None:
+    """Settling what a crash left open, watching the devices, and the heartbeat."""
+    journal, client = services.journal, services.backend
+
+    def settled(results) -> None:
+        for result in results:
+            log.info("journal: %s %s settled as %s", result.intent.operation,
+                     result.intent.idempotency_key, result.outcome)
+
+    runner.run(lambda: reconcile(journal, client), settled,
+               lambda exc: log.error("journal reconciliation failed: %s", exc))
+
+    monitor = HealthMonitor(services.devices, interval_s=2.0,
+                            on_change=lambda status: runner.post(
+                                lambda: kiosk.device_changed.emit(status)))
+    monitor.start()
+    kiosk.health = monitor
+    kiosk.add_closer(monitor.stop, first=True)
+
+    def beat() -> None:
+        devices = [HeartbeatDevice(s.device, str(s.state), dict(s.supplies))
+                   for s in monitor.snapshot().values()]
+        state = "in_service" if kiosk.in_service else "out_of_service"
+        runner.run(lambda: client.send_heartbeat(state, devices, services.figures.snapshot()),
+                   lambda _ack: None,
+                   lambda exc: log.warning("heartbeat not delivered: %s", exc))
+        kiosk.heartbeat_timer = scheduler.call_later(services.config.backend.heartbeat_s, beat)
+
+    kiosk.heartbeat_timer = scheduler.call_later(1.0, beat)
+
+    def call_staff() -> None:
+        reason = "care_mode" if kiosk.care_mode else "customer_help"
+        runner.run(lambda: client.call_staff(reason, kiosk.language,
+                                             idempotency_key=new_idempotency_key()),
+                   lambda call: log.info("staff call %s queued", call.reference),
+                   lambda exc: log.error("staff call not delivered: %s", exc)
+                   if isinstance(exc, BackendError) else log.exception("staff call broke"))
+
+    kiosk.staff_called.connect(call_staff)

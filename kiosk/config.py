@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
-DEVICE_NAMES = ("id_card_reader", "card_reader", "pin_pad", "camera", "card_dispenser",
-                "receipt_printer")
+DEVICE_NAMES = ("id_card_reader", "card_reader", "pin_pad", "camera", "card_dispenser", "printer")
 
 
 class ConfigError(ValueError):
@@ -46,6 +45,7 @@ class BackendSection:
     url: str = ""  # empty: start the embedded sandbox on loopback
     kiosk_token: str = "sandbox-kiosk-token"
     timeout_s: float = 10.0
+    heartbeat_s: float = 60.0  # how often the kiosk reports its devices and figures
     ca_bundle: str = ""
     client_cert: str = ""
     client_key: str = ""

@@ -32,6 +32,12 @@ class Kiosk:
         self.care_mode_changed = Event("care_mode_changed")  # (on)
         self.staff_called = Event("staff_called")  # ()
         self.visit_ended = Event("visit_ended")  # (reason): back to the attract screen
+        self.device_changed = Event("device_changed")  # (hardware DeviceStatus)
+        self.in_service = True  # staff take the kiosk out of service from the supervisor screen
+        self.health = None  # hardware.health.HealthMonitor, once the devices are watched
+        self.heartbeat_timer = None
+        self.sandbox = None  # the embedded sandbox server, when no backend is configured
+        self._closers: list = []
         engine.flow_ended.connect(self._flow_ended)
 
     @property
@@ -67,10 +73,14 @@ class Kiosk:
         log.info("care mode %s", "on" if on else "off")
         self.care_mode_changed.emit(on)
 
+    def where(self) -> str:
+        """Where the customer is, for staff: `flow/step`, or `home`."""
+        if self.engine.view is None:
+            return "home"
+        return f"{self.engine.flow.id}/{self.engine.view.step.id}"
+
     def call_staff(self) -> None:
-        step = self.engine.view.step.id if self.engine.view else "home"
-        flow = self.engine.flow.id if self.engine.flow else "-"
-        log.warning("customer called staff at %s/%s", flow, step)
+        log.warning("customer called staff at %s", self.where())
         self.staff_called.emit()
 
     def reset(self) -> None:
@@ -81,6 +91,20 @@ class Kiosk:
             self.set_language(self.config.kiosk.default_language)
         if self.care_mode != self.config.ui.care_mode:
             self.set_care_mode(self.config.ui.care_mode)
+
+    def add_closer(self, close, first: bool = False) -> None:
+        """Something to release at exit (devices, sandbox, journal), in the order added."""
+        self._closers.insert(0, close) if first else self._closers.append(close)
+
+    def close(self) -> None:
+        if self.heartbeat_timer is not None:
+            self.heartbeat_timer.cancel()
+        for close in self._closers:
+            try:
+                close()
+            except Exception:
+                log.exception("could not close %s", close)
+        self._closers = []
 
     def _flow_ended(self, flow_id: str, reason: str) -> None:
         if reason != "chained":

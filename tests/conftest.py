@@ -15,9 +15,14 @@ _screen.write_text(json.dumps({"screens": [{
 os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
 os.environ.setdefault("SMART_TELLER_DATA", tempfile.mkdtemp(prefix="smart-teller-test-"))
 
+import shutil  # noqa: E402
+
 import pytest  # noqa: E402
 
+from hardware.pcsc.daemon import PcscDaemon  # noqa: E402
+from hardware.pcsc.virtual_card import VirtualCard  # noqa: E402
 from kiosk.config import Config  # noqa: E402
+
 
 
 @pytest.fixture
@@ -26,3 +31,20 @@ def config(tmp_path: Path) -> Config:
     config = Config()
     config.kiosk.data_dir = str(tmp_path / "data")
     return config
+
+
+@pytest.fixture(scope="session")
+def pcscd():
+    if shutil.which("pcscd") is None:
+        pytest.fail("pcscd is not installed (scripts/setup installs it)")
+    daemon = PcscDaemon()
+    daemon.start()  # reuses a running pcscd; stops only one it started
+    yield daemon
+    daemon.stop()
+
+
+@pytest.fixture
+def virtual_card(pcscd):
+    card = VirtualCard(pan="6228480012345678010", expiry="2912")
+    yield card
+    card.remove()

@@ -29,8 +29,9 @@ def application() -> QApplication:
 def build_window(config: Config, runner: QtRunner | None = None) -> KioskWindow:
     app = application()
     screen = app.primaryScreen()
-    kiosk = build_kiosk(config, runner or QtRunner(), QtScheduler())
-    return KioskWindow(kiosk, screen.geometry().height() if screen else 1080)
+    runner = runner or QtRunner()
+    kiosk = build_kiosk(config, runner, QtScheduler())
+    return KioskWindow(kiosk, runner, screen.geometry().height() if screen else 1080)
 
 
 def run(config: Config, windowed: bool = False) -> int:
@@ -45,4 +46,5 @@ def run(config: Config, windowed: bool = False) -> int:
         window.showFullScreen()
     # The service manager stops the kiosk with SIGTERM; customers have no way to.
     signal.signal(signal.SIGTERM, lambda *_: (window.allow_close(), app.quit()))
+    app.aboutToQuit.connect(window.kiosk.close)
     return app.exec()

@@ -14,6 +14,9 @@ from kiosk.kiosk import Kiosk
 from ui.overlays import Overlay
 from ui.pages import AttractScreen, HomeScreen
 from ui.steps import StepScreen
+from ui.supervisor import SupervisorScreen
+from kiosk.supervisor import Supervisor
+from ui.simulator_panel import SimulatorPanel, is_simulated
 from ui.theme import CARE, STANDARD, Theme, stylesheet
 from ui.widgets import button, label
 
@@ -21,9 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class KioskWindow(QMainWindow):
-    def __init__(self, kiosk: Kiosk, screen_height: int = 1080):
+    def __init__(self, kiosk: Kiosk, runner, screen_height: int = 1080):
         super().__init__()
         self.kiosk = kiosk
+        self.kiosk_runner = runner
         self.engine = kiosk.engine
         self.catalog = kiosk.catalog
         self._screen_height = screen_height
@@ -41,19 +45,43 @@ class KioskWindow(QMainWindow):
         self.setCentralWidget(root)
 
         self.attract = AttractScreen()
-        self.attract.touched.connect(self.show_home)
+        self.attract.touched.connect(self._attract_touched)
         self.home = HomeScreen(self._begin, lambda: self._begin("guide"))
         self.step_screen = StepScreen(self.catalog, self.engine.submit, self.engine.back,
                                       self._ask_cancel, self.engine.retry)
-        for page in (self.attract, self.home, self.step_screen):
+        self.supervisor = SupervisorScreen(Supervisor(kiosk), self.catalog, runner,
+                                           on_leave=self.show_attract, on_exit=self._quit)
+        for page in (self.attract, self.home, self.step_screen, self.supervisor):
             self.stack.addWidget(page)
         self.overlay = Overlay(self)
+        devices = self.engine.services.devices
+        self.simulator = SimulatorPanel(self, devices, self.catalog)
+        self.simulator_button.setVisible(any(is_simulated(d) for d in devices.all()))
 
         # Nobody on the home screen for a while: the next customer should see the attract screen.
         self.home_idle = QTimer(self)
         self.home_idle.setSingleShot(True)
         self.home_idle.timeout.connect(self.show_attract)
+
+        # A face in front of the camera wakes the attract screen (checked on a worker).
+        self.face_watch = QTimer(self)
+        self.face_watch.setInterval(700)
+        self.face_watch.timeout.connect(self._look_for_face)
+        self._looking = False
         QApplication.instance().installEventFilter(self)
+
+        # "Staff are on the way" shows in the bar for a while, then the kiosk number again.
+        self.staff_notice = QTimer(self)
+        self.staff_notice.setSingleShot(True)
+        self.staff_notice.setInterval(15_000)
+        self.staff_notice.timeout.connect(
+            lambda: self.kiosk_label.setText(self.kiosk.config.kiosk.id))
+
+        # Staff hold the kiosk number in the top bar for three seconds to reach supervisor mode.
+        self.supervisor_hold = QTimer(self)
+        self.supervisor_hold.setSingleShot(True)
+        self.supervisor_hold.setInterval(3000)
+        self.supervisor_hold.timeout.connect(self.open_supervisor)
 
         self.engine.step_entered.connect(self._step_entered)
         self.engine.progress.connect(self.step_screen.show_progress)
@@ -84,7 +112,9 @@ class KioskWindow(QMainWindow):
         self.language_button = button("", self._ask_language, name="language")
         self.care_button = button("", self._toggle_care, name="care_mode")
         self.staff_button = button("", self.kiosk.call_staff, name="call_staff", staff=True)
-        for widget in (self.language_button, self.care_button, self.staff_button):
+        self.simulator_button = button("", lambda: self.simulator.toggle(), name="simulator")
+        for widget in (self.simulator_button, self.language_button, self.care_button,
+                       self.staff_button):
             widget.setSizePolicy(widget.sizePolicy().horizontalPolicy().Preferred,
                                  widget.sizePolicy().verticalPolicy())
             row.addWidget(widget)
@@ -98,7 +128,8 @@ class KioskWindow(QMainWindow):
         self.care_button.setText(c.text("ui.home.care_off" if self.kiosk.care_mode
                                         else "ui.home.care_on"))
         self.staff_button.setText(c.text("common.call_staff"))
-        self.attract.retranslate(c)
+        self.simulator_button.setText(c.text("simulator.toggle"))
+        self.attract.retranslate(c, self.kiosk.in_service)
         self.home.show_services(self.kiosk.services(), c, theme)
         if self.engine.view is not None:
             self.step_screen.show_view(self.engine.view, theme)
@@ -107,9 +138,33 @@ class KioskWindow(QMainWindow):
         self.overlay.hide()
         self.home_idle.stop()
         self.kiosk.reset()
+        self.attract.retranslate(self.catalog, self.kiosk.in_service)
         self.stack.setCurrentWidget(self.attract)
+        if self.kiosk.config.ui.attract_wake_on_face:
+            self.face_watch.start()
+
+    def _look_for_face(self) -> None:
+        if self._looking or self.stack.currentWidget() is not self.attract:
+            self.face_watch.stop()
+            return
+        self._looking = True
+        camera = self.engine.services.devices.camera
+
+        def seen(present: bool) -> None:
+            self._looking = False
+            if present and self.stack.currentWidget() is self.attract and self.kiosk.in_service:
+                log.info("a customer stepped up: waking the attract screen")
+                self.show_home()
+
+        def failed(exc: BaseException) -> None:
+            self._looking = False
+            log.warning("camera cannot look for faces (%s); touch still wakes the kiosk", exc)
+            self.face_watch.stop()
+
+        self.kiosk_runner.run(camera.face_present, seen, failed)
 
     def show_home(self) -> None:
+        self.face_watch.stop()
         self.home.show_services(self.kiosk.services(), self.catalog, self.theme)
         self.stack.setCurrentWidget(self.home)
         self._restart_home_idle()
@@ -118,8 +173,28 @@ class KioskWindow(QMainWindow):
         self.home_idle.start(int(self.kiosk.config.timeouts.idle_s * 1000))
 
     def current_screen(self) -> str:
-        """Which screen a customer sees: attract, home or step (tests and the supervisor)."""
-        return {self.attract: "attract", self.home: "home"}.get(self.stack.currentWidget(), "step")
+        """Which screen is showing: attract, home, step or supervisor."""
+        return {self.attract: "attract", self.home: "home", self.supervisor: "supervisor"}.get(
+            self.stack.currentWidget(), "step")
+
+    def _attract_touched(self) -> None:
+        if self.kiosk.in_service:
+            self.show_home()
+
+    def open_supervisor(self) -> None:
+        """Supervisor mode, only between customers (never in the middle of a visit)."""
+        if self.engine.active:
+            log.info("supervisor mode waits: a customer is mid-visit")
+            return
+        self.home_idle.stop()
+        self.face_watch.stop()
+        self.overlay.hide()
+        self.supervisor.show_sign_in()
+        self.stack.setCurrentWidget(self.supervisor)
+
+    def _quit(self) -> None:
+        self.allow_close()
+        QApplication.instance().quit()
 
     # --- the customer's taps ----------------------------------------------------------------
 
@@ -157,7 +232,7 @@ class KioskWindow(QMainWindow):
 
     def _staff_called(self) -> None:
         self.kiosk_label.setText(self.catalog.text("ui.staff.called"))
-        QTimer.singleShot(15_000, lambda: self.kiosk_label.setText(self.kiosk.config.kiosk.id))
+        self.staff_notice.start()
 
     # --- the engine's news ------------------------------------------------------------------
 
@@ -187,6 +262,11 @@ class KioskWindow(QMainWindow):
         event.accept()  # Esc, Alt+F4, Ctrl+Q and friends do nothing here
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.kiosk_label:
+            if event.type() == QEvent.Type.MouseButtonPress:
+                self.supervisor_hold.start()
+            elif event.type() == QEvent.Type.MouseButtonRelease:
+                self.supervisor_hold.stop()
         if event.type() == QEvent.Type.MouseButtonPress and self.stack.currentWidget() is self.home:
             self._restart_home_idle()
         if event.type() == QEvent.Type.ShortcutOverride and not self._may_close:

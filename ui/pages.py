@@ -30,10 +30,15 @@ class AttractScreen(QWidget):
             layout.addWidget(widget)
         layout.addStretch(3)
 
-    def retranslate(self, catalog: Catalog) -> None:
-        self.title.setText(catalog.text("ui.attract.title"))
-        self.services.setText(catalog.text("ui.attract.services"))
-        self.prompt.setText(catalog.text("ui.attract.prompt"))
+    def retranslate(self, catalog: Catalog, in_service: bool = True) -> None:
+        if in_service:
+            self.title.setText(catalog.text("ui.attract.title"))
+            self.services.setText(catalog.text("ui.attract.services"))
+            self.prompt.setText(catalog.text("ui.attract.prompt"))
+        else:
+            self.title.setText(catalog.text("ui.out_of_service.title"))
+            self.services.setText(catalog.text("ui.out_of_service.prompt"))
+            self.prompt.setText("")
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self.touched.emit()

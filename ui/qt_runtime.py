@@ -38,7 +38,8 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the screen
-            self.post.posted.emit(lambda: self.failed(exc))
+            # bind it now: Python unbinds `exc` when the except block ends
+            self.post.posted.emit(lambda error=exc: self.failed(error))
             return
         self.post.posted.emit(lambda: self.done(result))
 

@@ -62,4 +62,5 @@ def main(argv: list[str]) -> int:
     window.engine.submit("no")
     shoot("guide-result")
     window.engine.cancel()
+    window.kiosk.close()
     return 0

@@ -12,13 +12,21 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.flows.model import CONFIRM, Choice, StepKind, StepView
 from kiosk.i18n import Catalog
 from ui.theme import Theme
-from ui.widgets import Keypad, button, clear_layout, label
+from ui.widgets import Keypad, StaffSignIn, button, clear_layout, label
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -174,40 +182,9 @@ class AuthoriseBody(StepBody):
 
     def __init__(self, view, catalog, theme):
         super().__init__(view, catalog, theme)
-        self.staff_id = QLineEdit()
-        self.staff_id.setObjectName("staff_id")
-        self.password = QLineEdit()
-        self.password.setObjectName("staff_password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        for field in (self.staff_id, self.password):
-            field.setReadOnly(True)
-        self.active = self.staff_id
-        grid = QGridLayout()
-        grid.addWidget(label(catalog.text("flow.authorise.staff_id"), "small"), 0, 0)
-        grid.addWidget(self.staff_id, 0, 1)
-        grid.addWidget(label(catalog.text("flow.authorise.password"), "small"), 1, 0)
-        grid.addWidget(self.password, 1, 1)
-        self.layout_.addLayout(grid)
-        keypad = Keypad(catalog.text("common.delete"), catalog.text("common.clear"))
-        keypad.key.connect(self._key)
-        row = QHBoxLayout()
-        row.addWidget(keypad, 3)
-        row.addWidget(button(catalog.text("common.next"), self._next, name="next"), 1)
-        row.addWidget(button(catalog.text("common.confirm"), self._confirm, name="confirm",
-                             primary=True), 1)
-        self.layout_.addLayout(row)
-
-    def _key(self, key: str) -> None:
-        text = self.active.text()
-        text = text[:-1] if key == "delete" else "" if key == "clear" else text + key
-        self.active.setText(text)
-
-    def _next(self) -> None:
-        self.active = self.password if self.active is self.staff_id else self.staff_id
-
-    def _confirm(self) -> None:
-        self.answer.emit({"staff_id": self.staff_id.text(), "password": self.password.text()})
-        self.password.clear()
+        form = StaffSignIn(catalog)
+        form.submitted.connect(self.answer.emit)
+        self.layout_.addWidget(form)
 
 
 class ResultBody(StepBody):

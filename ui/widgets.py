@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def clear_layout(layout) -> None:
@@ -65,3 +74,53 @@ class Keypad(QWidget):
     def _key(self, text: str, value: str) -> QPushButton:
         widget = button(text, lambda: self.key.emit(value), name=f"key_{value}")
         return widget
+
+
+class StaffSignIn(QWidget):
+    """Staff number and password keyed on the screen's keypad; `submitted` carries both.
+
+    Used for staff authorisation inside a flow and for the supervisor's sign-in.
+    """
+
+    submitted = Signal(dict)
+
+    def __init__(self, catalog):
+        super().__init__()
+        t = catalog.text
+        self.staff_id = QLineEdit()
+        self.staff_id.setObjectName("staff_id")
+        self.password = QLineEdit()
+        self.password.setObjectName("staff_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        for field in (self.staff_id, self.password):
+            field.setReadOnly(True)
+        self.active = self.staff_id
+        grid = QGridLayout()
+        grid.addWidget(label(t("flow.authorise.staff_id"), "small"), 0, 0)
+        grid.addWidget(self.staff_id, 0, 1)
+        grid.addWidget(label(t("flow.authorise.password"), "small"), 1, 0)
+        grid.addWidget(self.password, 1, 1)
+        keypad = Keypad(t("common.delete"), t("common.clear"))
+        keypad.key.connect(self._key)
+        row = QHBoxLayout()
+        row.addWidget(keypad, 3)
+        row.addWidget(button(t("common.next"), self._next, name="next"), 1)
+        row.addWidget(button(t("common.confirm"), self._confirm, name="confirm", primary=True), 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(grid)
+        column.addLayout(row)
+
+    def _key(self, key: str) -> None:
+        text = self.active.text()
+        text = text[:-1] if key == "delete" else "" if key == "clear" else text + key
+        self.active.setText(text)
+
+    def _next(self) -> None:
+        self.active = self.password if self.active is self.staff_id else self.staff_id
+
+    def _confirm(self) -> None:
+        self.submitted.emit({"staff_id": self.staff_id.text(), "password": self.password.text()})
+        self.staff_id.clear()  # a second try starts from an empty form
+        self.password.clear()
+        self.active = self.staff_id

@@ -165,7 +165,7 @@ class FlowEngine:
         self._cancel_timer()
         self._cancel.set()
         self._generation += 1
-        self.flow, self.view = None, None
+        self.flow, self.view, self.session = None, None, None
         self._set_busy(False)
         self.figures.flow_ended(flow.id, reason)
         log.info("session %s: flow %s ended: %s", session.id, flow.id, reason)

@@ -3,7 +3,6 @@ virtual card, and real picture/video files (a qrcode-made QR, scikit-image's ast
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import cv2
@@ -12,27 +11,6 @@ import pytest
 import qrcode
 from skimage import data as skimage_data
 
-from hardware.pcsc.daemon import PcscDaemon
-from hardware.pcsc.virtual_card import VirtualCard
-
-VIRTUAL_READER = "Virtual PCD 00 00"
-
-
-@pytest.fixture(scope="session")
-def pcscd():
-    if shutil.which("pcscd") is None:
-        pytest.fail("pcscd is not installed (scripts/setup installs it)")
-    daemon = PcscDaemon()
-    daemon.start()  # reuses a running pcscd; stops only one it started
-    yield daemon
-    daemon.stop()
-
-
-@pytest.fixture
-def virtual_card(pcscd):
-    card = VirtualCard(pan="6228480012345678010", expiry="2912")
-    yield card
-    card.remove()
 
 
 def qr_image(payload: str) -> np.ndarray:

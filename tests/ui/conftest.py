@@ -18,3 +18,4 @@ def window(qtbot, config):
     if win.engine.active:
         win.engine.cancel()
     runner.wait_idle()
+    win.kiosk.close()

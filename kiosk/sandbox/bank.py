@@ -1,0 +1,456 @@
+"""The sandbox bank's rules: one method per contract operation, named as the client's methods.
+
+A method gets the open transaction and the request, and returns the answer's body or raises
+Decline (the transaction still commits: a wrong PIN must count even though it is refused).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from kiosk.backend import contract
+from kiosk.backend.pinblock import PinBlockError, decode_pin_block
+from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
+from kiosk.sandbox.db import Tx
+from kiosk.sandbox.seed import secret_hash, secret_matches
+
+log = logging.getLogger(__name__)
+
+TEST_OTP_CODE = "246810"
+OTP_LIFETIME_S = 300
+OTP_TRIES = 3
+PIN_TRIES = 3
+CARD_TOKEN_LIFETIME_S = 600
+SENIOR_AGE = 65
+STAFF_AUTHORISATION_AGE = 70  # opening an account from this age needs a member of staff
+EARLY_MIN, LATE_MIN = 30, 15  # check-in window around the booked time
+SERVICE_MINUTES = {"general": 4, "wealth_advice": 15, "pension_account": 10,
+                   "large_cash_withdrawal": 8, "card_replacement": 6, "loan_consultation": 20,
+                   "account_opening": 10}
+STAFF_MAY_AUTHORISE = {"lobby_manager": {"account_opening", "card_issue"},
+                       "supervisor": {"account_opening", "card_issue", "supervisor_mode"},
+                       "teller": set()}
+PRODUCT_CLASSES = {"standard_debit": {"I", "II"}, "senior_debit": {"I", "II"},
+                   "e_account": {"II"}}
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+class Decline(Exception):
+    def __init__(self, reason_code: str, **params: str | int):
+        if reason_code not in contract.reason_codes():
+            raise ValueError(f"reason {reason_code!r} is not in the contract")
+        super().__init__(reason_code)
+        self.reason_code = reason_code
+        self.params = params
+
+
+class NotFound(Exception):
+    """No such resource (the transaction look-up's 404)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    kiosk_id: str
+    branch_id: str
+    idempotency_key: str | None
+    body: dict[str, Any]
+    path: dict[str, str]
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _stamp(moment: datetime | None = None) -> str:
+    return (moment or _now()).isoformat(timespec="seconds")
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}{_now():%Y%m%d}{secrets.token_hex(5).upper()}"
+
+
+def _age(id_number: str, today: date) -> int:
+    born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _id_number_valid(id_number: str) -> bool:
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(id_number, _ID_WEIGHTS)) % 11]
+    if check != id_number[17]:
+        return False
+    try:
+        _age(id_number, date.today())
+    except ValueError:
+        return False
+    return True
+
+
+def _photo_usable(b64: str) -> bool:
+    try:
+        photo = base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return photo.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) and len(photo) > 100
+
+
+def _rank(priority: str, booked: bool) -> int:
+    return 1 if booked or priority != "normal" else 0
+
+
+class Bank:
+    def __init__(self, pin_key: bytes):
+        self.pin_key = pin_key
+
+    # identity and SMS -----------------------------------------------------------------------
+
+    def verify_identity(self, tx: Tx, req: Request) -> dict:
+        id_number, name = req.body["id_number"], req.body["name"]
+        if not _id_number_valid(id_number):
+            raise Decline("id_number_invalid")
+        person = tx.one("SELECT * FROM persons WHERE id_number = ?", id_number)
+        if person and person["reported_lost"]:
+            raise Decline("id_reported_lost")
+        if person and person["name"] != name:
+            raise Decline("name_mismatch")
+        if not _photo_usable(req.body["face_photo"]):
+            raise Decline("face_photo_unusable")
+        customer = tx.one("SELECT customer_id FROM customers WHERE id_number = ?", id_number)
+        verification_id = _new_id("V")
+        age = _age(id_number, date.today())
+        tx.run("INSERT INTO verifications VALUES (?, ?, ?, ?)", verification_id, id_number, age,
+               _stamp())
+        log.info("identity %s verified (%s)", mask_id_number(id_number), verification_id)
+        return {"verification_id": verification_id, "reference": verification_id,
+                "customer_id": customer["customer_id"] if customer else None, "age": age}
+
+    def send_otp(self, tx: Tx, req: Request) -> dict:
+        phone = req.body["phone"]
+        otp_id, code = _new_id("O"), f"{secrets.randbelow(10**6):06d}"
+        tx.run("INSERT INTO otps VALUES (?, ?, ?, ?, 0, 0)", otp_id, phone, code,
+               time.time() + OTP_LIFETIME_S)
+        # the sandbox's "SMS gateway": the code goes to the log (246810 works as well)
+        log.warning("SMS to %s: your code is %s (%s)", mask_phone(phone), code, otp_id)
+        return {"otp_id": otp_id, "phone_masked": mask_phone(phone),
+                "expires_in_s": OTP_LIFETIME_S}
+
+    def verify_otp(self, tx: Tx, req: Request) -> dict:
+        otp = tx.one("SELECT * FROM otps WHERE otp_id = ?", req.body["otp_id"])
+        if otp is None:
+            raise Decline("otp_unknown")
+        if otp["tries"] >= OTP_TRIES:
+            raise Decline("otp_tries_exceeded")
+        if otp["expires_at"] < time.time():
+            raise Decline("otp_expired")
+        if req.body["code"] not in (otp["code"], TEST_OTP_CODE):
+            tries = otp["tries"] + 1
+            tx.run("UPDATE otps SET tries = ? WHERE otp_id = ?", tries, otp["otp_id"])
+            if tries >= OTP_TRIES:
+                raise Decline("otp_tries_exceeded")
+            raise Decline("otp_wrong", tries_left=OTP_TRIES - tries)
+        tx.run("UPDATE otps SET verified = 1 WHERE otp_id = ?", otp["otp_id"])
+        return {"otp_id": otp["otp_id"], "verified": True}
+
+    # accounts and cards ---------------------------------------------------------------------
+
+    def open_account(self, tx: Tx, req: Request) -> dict:
+        b = req.body
+        verification = tx.one("SELECT * FROM verifications WHERE verification_id = ?",
+                              b["verification_id"])
+        if verification is None or verification["id_number"] != b["id_number"]:
+            raise Decline("verification_unknown")
+        otp = tx.one("SELECT * FROM otps WHERE otp_id = ? AND verified = 1", b["otp_id"])
+        if otp is None:
+            raise Decline("otp_unknown")
+        if otp["phone"] != b["phone"]:
+            raise Decline("phone_mismatch")
+        if b["account_class"] not in PRODUCT_CLASSES[b["product"]]:
+            raise Decline("product_unknown")
+        customer = tx.one("SELECT * FROM customers WHERE id_number = ?", b["id_number"])
+        if customer and b["account_class"] == "I" and tx.one(
+                "SELECT 1 AS x FROM accounts WHERE customer_id = ? AND account_class = 'I'",
+                customer["customer_id"]):
+            raise Decline("class_i_account_exists")
+        if verification["age"] >= STAFF_AUTHORISATION_AGE and not self._authorised(
+                tx, req, b.get("staff_authorisation_id"), "account_opening"):
+            raise Decline("staff_authorisation_required")
+        now = _stamp()
+        if customer is None:
+            customer = {"customer_id": _new_id("C")}
+            tx.run("INSERT INTO customers VALUES (?, ?, ?, ?, ?, 0, ?)", customer["customer_id"],
+                   b["id_number"], b["name"], b["phone"], b["address"], now)
+        account = req.branch_id + f"{secrets.randbelow(10**12):012d}"
+        tx.run("INSERT INTO accounts VALUES (?, ?, ?, ?, 0, ?)", account,
+               customer["customer_id"], b["account_class"], b["product"], now)
+        log.info("account %s (class %s) opened for %s", mask_pan(account), b["account_class"],
+                 mask_id_number(b["id_number"]))
+        return {"customer_id": customer["customer_id"], "account_number": account,
+                "account_class": b["account_class"], "product": b["product"],
+                "reference": _new_id("A"), "opened_at": now}
+
+    def _authorised(self, tx: Tx, req: Request, authorisation_id: str | None,
+                    operation: str) -> bool:
+        return authorisation_id is not None and tx.one(
+            "SELECT 1 AS x FROM authorisations WHERE authorisation_id = ? AND operation = ?"
+            " AND kiosk_id = ?", authorisation_id, operation, req.kiosk_id) is not None
+
+    def issue_card(self, tx: Tx, req: Request) -> dict:
+        b = req.body
+        account = b["account_number"]
+        if tx.one("SELECT 1 AS x FROM accounts WHERE account_number = ?", account) is None:
+            raise Decline("account_not_found")
+        if tx.one("SELECT 1 AS x FROM cards WHERE account_number = ? AND status <> 'reversed'",
+                  account):
+            raise Decline("account_has_card")
+        if tx.one("SELECT 1 AS x FROM cards WHERE card_serial = ?", b["card_serial"]):
+            raise Decline("card_serial_in_use")
+        try:
+            pin = decode_pin_block(bytes.fromhex(b["pin_block"]), account, self.pin_key)
+        except PinBlockError:
+            raise Decline("pin_block_invalid") from None
+        pan = self._new_pan(tx)
+        tx.run("INSERT INTO cards VALUES (?, ?, ?, 'active', ?, 0, ?)", pan, b["card_serial"],
+               account, secret_hash(pin), f"{req.kiosk_id}/{req.idempotency_key}")
+        log.info("card %s (serial %s) bound to account %s", mask_pan(pan), b["card_serial"],
+                 mask_pan(account))
+        return {"card_id": _new_id("K"), "card_serial": b["card_serial"],
+                "pan_masked": mask_pan(pan), "last4": pan[-4:],
+                "account_number_masked": mask_pan(account), "reference": _new_id("I")}
+
+    @staticmethod
+    def _new_pan(tx: Tx) -> str:
+        while True:
+            body = "62284800" + f"{secrets.randbelow(10**10):010d}"
+            total = 0
+            for i, d in enumerate(reversed(body)):
+                d = int(d) * (2 if i % 2 == 0 else 1)
+                total += d - 9 if d > 9 else d
+            pan = body + str((10 - total % 10) % 10)
+            if tx.one("SELECT 1 AS x FROM cards WHERE pan = ?", pan) is None:
+                return pan
+
+    def reverse_card_binding(self, tx: Tx, req: Request) -> dict:
+        original = req.body["original_idempotency_key"]
+        card = tx.one("SELECT * FROM cards WHERE issued_by = ?", f"{req.kiosk_id}/{original}")
+        if card is None:
+            raise Decline("original_not_found")
+        tx.run("UPDATE cards SET status = 'reversed' WHERE pan = ?", card["pan"])
+        tx.run("UPDATE idempotency SET outcome = 'reversed' WHERE kiosk_id = ? AND idem_key = ?",
+               req.kiosk_id, original)
+        log.info("card binding %s reversed (%s)", mask_pan(card["pan"]), req.body["reason"])
+        return {"reference": _new_id("X"), "card_serial": card["card_serial"],
+                "status": "reversed"}
+
+    def verify_card_pin(self, tx: Tx, req: Request) -> dict:
+        pan = req.body["pan"]
+        card = tx.one("SELECT * FROM cards c JOIN accounts a ON a.account_number ="
+                      " c.account_number JOIN customers u ON u.customer_id = a.customer_id"
+                      " WHERE c.pan = ? AND c.status <> 'reversed'", pan)
+        if card is None:
+            raise Decline("card_unknown")
+        if card["status"] == "frozen":
+            raise Decline("card_frozen")
+        if card["status"] == "locked":
+            raise Decline("card_locked")
+        try:
+            pin = decode_pin_block(bytes.fromhex(req.body["pin_block"]), pan, self.pin_key)
+        except PinBlockError:
+            raise Decline("pin_block_invalid") from None
+        if not secret_matches(pin, card["pin_hash"]):
+            tries = card["pin_tries"] + 1
+            locked = tries >= PIN_TRIES
+            tx.run("UPDATE cards SET pin_tries = ?, status = ? WHERE pan = ?", tries,
+                   "locked" if locked else card["status"], pan)
+            log.info("wrong PIN for card %s (%d of %d)", mask_pan(pan), tries, PIN_TRIES)
+            if locked:
+                raise Decline("card_locked")
+            raise Decline("pin_wrong", tries_left=PIN_TRIES - tries)
+        tx.run("UPDATE cards SET pin_tries = 0 WHERE pan = ?", pan)
+        token = secrets.token_urlsafe(24)
+        tx.run("INSERT INTO card_tokens VALUES (?, ?, ?)", token, pan,
+               time.time() + CARD_TOKEN_LIFETIME_S)
+        age = _age(card["id_number"], date.today())
+        priority = "vip" if card["vip"] else "senior" if age >= SENIOR_AGE else "normal"
+        return {"card_token": token, "reference": _new_id("P"),
+                "customer_id": card["customer_id"], "customer_name_masked": mask_name(
+                    card["name"]), "pan_masked": mask_pan(pan),
+                "account_number_masked": mask_pan(card["account_number"]),
+                "priority": priority, "expires_in_s": CARD_TOKEN_LIFETIME_S}
+
+    # bills ----------------------------------------------------------------------------------
+
+    def list_billers(self, tx: Tx, req: Request) -> dict:
+        return {"billers": tx.all("SELECT biller_id, name, category FROM billers"
+                                  " ORDER BY biller_id")}
+
+    def _bill(self, tx: Tx, biller_id: str, bill_number: str) -> dict:
+        if tx.one("SELECT 1 AS x FROM billers WHERE biller_id = ?", biller_id) is None:
+            raise Decline("biller_unknown")
+        bill = tx.one("SELECT * FROM bills WHERE biller_id = ? AND bill_number = ?", biller_id,
+                      bill_number)
+        if bill is None:
+            raise Decline("bill_not_found")
+        return bill
+
+    def look_up_bill(self, tx: Tx, req: Request) -> dict:
+        bill = self._bill(tx, req.path["biller_id"], req.path["bill_number"])
+        return {"biller_id": bill["biller_id"], "bill_number": bill["bill_number"],
+                "holder_masked": mask_name(bill["holder_name"]),
+                "amount_due_fen": bill["amount_due_fen"], "currency": "CNY",
+                "status": bill["status"]}
+
+    def pay_bill(self, tx: Tx, req: Request) -> dict:
+        b = req.body
+        card = tx.one("SELECT c.pan, c.status, a.account_number, a.balance_fen FROM card_tokens t"
+                      " JOIN cards c ON c.pan = t.pan JOIN accounts a ON"
+                      " a.account_number = c.account_number WHERE t.token = ? AND"
+                      " t.expires_at > ?", b["card_token"], time.time())
+        if card is None:
+            raise Decline("card_token_expired")
+        if card["status"] != "active":
+            raise Decline("card_frozen")
+        bill = self._bill(tx, b["biller_id"], b["bill_number"])
+        if bill["status"] == "paid":
+            raise Decline("bill_already_paid")
+        if b["amount_fen"] != bill["amount_due_fen"]:
+            raise Decline("amount_mismatch", amount_due=f"{bill['amount_due_fen'] / 100:.2f}")
+        if card["balance_fen"] < b["amount_fen"]:
+            raise Decline("insufficient_funds")
+        reference, now = _new_id("B"), _stamp()
+        tx.run("UPDATE accounts SET balance_fen = balance_fen - ? WHERE account_number = ?",
+               b["amount_fen"], card["account_number"])
+        tx.run("UPDATE bills SET status = 'paid' WHERE biller_id = ? AND bill_number = ?",
+               b["biller_id"], b["bill_number"])
+        tx.run("INSERT INTO payments VALUES (?, ?, ?, ?, ?, ?)", reference, b["biller_id"],
+               b["bill_number"], b["amount_fen"], card["account_number"], now)
+        log.info("bill %s/%s paid from card %s: %d fen (%s)", b["biller_id"], b["bill_number"],
+                 mask_pan(card["pan"]), b["amount_fen"], reference)
+        return {"reference": reference, "biller_id": b["biller_id"],
+                "bill_number": b["bill_number"], "amount_fen": b["amount_fen"], "paid_at": now,
+                "status": "done"}
+
+    # appointments and the queue -------------------------------------------------------------
+
+    def find_appointments(self, tx: Tx, req: Request) -> dict:
+        b = req.body
+        if "qr_token" in b:
+            rows = tx.all("SELECT * FROM appointments WHERE qr_token = ?", b["qr_token"])
+        elif "id_number" in b:
+            rows = tx.all("SELECT * FROM appointments WHERE id_number = ?", b["id_number"])
+        else:
+            rows = tx.all("SELECT * FROM appointments WHERE phone = ? AND booking_code = ?",
+                          b["phone"], b["booking_code"])
+        return {"appointments": [self._appointment(r) for r in rows]}
+
+    @staticmethod
+    def _appointment(row: dict) -> dict:
+        minutes = (datetime.fromisoformat(row["scheduled_at"]) - _now()) / timedelta(minutes=1)
+        timing = "early" if minutes > EARLY_MIN else "late" if minutes < -LATE_MIN else "on_time"
+        return {"appointment_id": row["appointment_id"], "branch_id": row["branch_id"],
+                "service": row["service"], "scheduled_at": row["scheduled_at"],
+                "status": row["status"], "timing": timing, "priority": row["priority"],
+                "customer_name_masked": mask_name(row["customer_name"])}
+
+    def check_in(self, tx: Tx, req: Request) -> dict:
+        row = tx.one("SELECT * FROM appointments WHERE appointment_id = ?",
+                     req.path["appointment_id"])
+        if row is None:
+            raise Decline("appointment_not_found")
+        appointment = self._appointment(row)
+        if row["status"] == "checked_in":
+            raise Decline("appointment_already_checked_in")
+        if appointment["timing"] != "on_time":
+            raise Decline(f"appointment_{appointment['timing']}")
+        tx.run("UPDATE appointments SET status = 'checked_in' WHERE appointment_id = ?",
+               row["appointment_id"])
+        ticket = self._ticket(tx, req, row["branch_id"], row["service"], row["priority"],
+                              booked=True)
+        return {"reference": ticket["reference"], "ticket": ticket,
+                "appointment": {**appointment, "status": "checked_in"}}
+
+    def take_queue_ticket(self, tx: Tx, req: Request) -> dict:
+        priority = "normal"
+        if "customer_id" in req.body:
+            customer = tx.one("SELECT id_number, vip FROM customers WHERE customer_id = ?",
+                              req.body["customer_id"])
+            if customer and customer["vip"]:
+                priority = "vip"
+            elif customer and _age(customer["id_number"], date.today()) >= SENIOR_AGE:
+                priority = "senior"
+        return self._ticket(tx, req, req.branch_id, req.body["service"], priority, booked=False)
+
+    def _ticket(self, tx: Tx, req: Request, branch: str, service: str, priority: str,
+                booked: bool) -> dict:
+        now = _now()
+        day = now.date().isoformat()
+        prefix = {"vip": "V", "senior": "C"}.get(priority, "B" if booked else "A")
+        # the counter row is locked by the UPDATE until commit: numbers never repeat
+        tx.run("INSERT INTO queue_counters VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING",
+               branch, day, prefix)
+        number = tx.one("UPDATE queue_counters SET last_number = last_number + 1 WHERE"
+                        " branch_id = ? AND day = ? AND prefix = ? RETURNING last_number",
+                        branch, day, prefix)["last_number"]
+        rank = _rank(priority, booked)
+        ahead = tx.all("SELECT service FROM tickets WHERE branch_id = ? AND day = ? AND"
+                       " rank >= ?", branch, day, rank)
+        ticket = {"ticket_number": f"{prefix}{number:03d}", "reference": _new_id("T"),
+                  "branch_id": branch, "service": service, "priority": priority,
+                  "people_ahead": len(ahead),
+                  "estimated_wait_min": sum(SERVICE_MINUTES[a["service"]] for a in ahead),
+                  "issued_at": _stamp(now)}
+        tx.run("INSERT INTO tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ticket["reference"],
+               branch, day, ticket["ticket_number"], service, priority, rank, req.kiosk_id,
+               ticket["issued_at"])
+        return ticket
+
+    # staff and the kiosk itself -------------------------------------------------------------
+
+    def authorise_by_staff(self, tx: Tx, req: Request) -> dict:
+        b = req.body
+        staff = tx.one("SELECT * FROM staff WHERE staff_id = ?", b["staff_id"])
+        if staff is None or not staff["active"] or not secret_matches(b["password"],
+                                                                      staff["password_hash"]):
+            log.warning("staff authorisation refused for staff %s at %s", b["staff_id"],
+                        req.kiosk_id)
+            raise Decline("staff_refused")
+        if b["operation"] not in STAFF_MAY_AUTHORISE[staff["role"]]:
+            raise Decline("staff_not_permitted")
+        authorisation_id, now = _new_id("S"), _stamp()
+        tx.run("INSERT INTO authorisations VALUES (?, ?, ?, ?, ?)", authorisation_id,
+               staff["staff_id"], b["operation"], req.kiosk_id, now)
+        log.info("staff %s authorised %s at %s", staff["staff_id"], b["operation"], req.kiosk_id)
+        return {"authorisation_id": authorisation_id, "reference": authorisation_id,
+                "staff_id": staff["staff_id"], "staff_name": staff["name"],
+                "role": staff["role"], "operation": b["operation"], "authorised_at": now}
+
+    def send_heartbeat(self, tx: Tx, req: Request) -> dict:
+        now = _stamp()
+        tx.run("INSERT INTO heartbeats VALUES (?, ?, ?, ?) ON CONFLICT (kiosk_id) DO UPDATE SET"
+               " state = excluded.state, body = excluded.body,"
+               " received_at = excluded.received_at", req.kiosk_id, req.body["state"],
+               json.dumps(req.body), now)
+        return {"received_at": now}
+
+    def call_staff(self, tx: Tx, req: Request) -> dict:
+        call_id, now = _new_id("H"), _stamp()
+        tx.run("INSERT INTO staff_calls VALUES (?, ?, ?, ?, ?)", call_id, req.kiosk_id,
+               req.body["reason"], req.body.get("language"), now)
+        log.warning("staff called to %s: %s", req.kiosk_id, req.body["reason"])
+        return {"call_id": call_id, "reference": call_id, "reason": req.body["reason"],
+                "queued_at": now}
+
+    def look_up_transaction(self, tx: Tx, req: Request) -> dict:
+        row = tx.one("SELECT * FROM idempotency WHERE kiosk_id = ? AND idem_key = ?",
+                     req.kiosk_id, req.path["idempotency_key"])
+        if row is None:
+            raise NotFound()
+        return {"idempotency_key": row["idem_key"], "operation": row["operation"],
+                "http_status": row["http_status"], "outcome": row["outcome"],
+                "reference": row["reference"], "response": json.loads(row["response"])}

@@ -1,0 +1,318 @@
+"""The embedded sandbox: the contract of kiosk/backend/openapi.yaml served over real HTTP.
+
+Runs on the standard library's ThreadingHTTPServer in a background thread. Besides the
+contract it has one thing a real bank has not: POST /_sandbox/faults, which makes the next
+call(s) of an operation fail in a chosen way, so tests can cut the line at the worst moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+import shutil
+import ssl
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+
+from kiosk.backend import contract
+from kiosk.backend.pinblock import DEMO_PIN_KEY
+from kiosk.sandbox.bank import Bank, Decline, NotFound, Request
+from kiosk.sandbox.db import Database, IntegrityError
+from kiosk.sandbox.seed import seed as seed_demo_data
+
+log = logging.getLogger(__name__)
+
+SANDBOX_KIOSK_TOKEN = "sandbox-kiosk-token"
+# a kiosk id names its branch: STM-<branch>-<number>
+KIOSK_ID = re.compile(r"^STM-(?P<branch>[0-9]{4})-[0-9]{2}$")
+FAULTS = ("500", "503", "garbage", "wrong_shape", "delay", "drop_before_commit",
+          "drop_after_commit")
+MAX_BODY = 5_000_000
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str
+    delay_s: float = 2.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int = 200
+    body: dict[str, Any] | bytes | None = None  # None: drop the line without answering
+    delay_s: float = 0.0
+
+
+def _error(status: int, code: str, detail: str = "", reason_code: str | None = None,
+           **params: Any) -> Answer:
+    error: dict[str, Any] = {"code": code, "detail": detail}
+    if reason_code:
+        error["reason_code"] = reason_code
+        error["params"] = params
+    return Answer(status, {"error": error})
+
+
+def _tls_context(cert_and_key: tuple[str, str], client_ca: str | None) -> ssl.SSLContext:
+    """HTTPS like a bank's front end: its own certificate, and client certificates if asked."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*cert_and_key)
+    if client_ca:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(client_ca)
+    return context
+
+
+def _snake(operation_id: str) -> str:
+    return re.sub(r"([A-Z])", r"_\1", operation_id).lower()
+
+
+class Faults:
+    """Armed faults per operation (client method names, e.g. "pay_bill"), used up in order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._armed: dict[str, list[Fault]] = {}
+
+    def arm(self, operation: str, fault: Fault, count: int = 1) -> None:
+        with self._lock:
+            self._armed.setdefault(operation, []).extend([fault] * count)
+
+    def take(self, operation: str) -> Fault | None:
+        with self._lock:
+            armed = self._armed.get(operation)
+            return armed.pop(0) if armed else None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._armed.clear()
+
+
+class SandboxServer:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, database_url: str | None = None,
+                 seed: bool = True, *, pin_key: bytes = DEMO_PIN_KEY,
+                 kiosk_token: str = SANDBOX_KIOSK_TOKEN,
+                 tls_cert: tuple[str, str] | None = None, client_ca: str | None = None):
+        self._scratch = None
+        if database_url is None:
+            self._scratch = tempfile.mkdtemp(prefix="kiosk-sandbox-")
+            database_url = f"sqlite:///{self._scratch}/sandbox.db"
+        self.database = Database(database_url)
+        self.bank = Bank(pin_key)
+        self.faults = Faults()
+        self._token = kiosk_token
+        self._routes = [(contract.method_of(op), contract.path_pattern(op), op)
+                        for op in contract.operation_ids()]
+        with self.database.transaction() as tx:
+            tx.run("INSERT INTO meta VALUES ('mac_secret', ?) ON CONFLICT DO NOTHING",
+                   secrets.token_hex(32))
+            self._mac_secret = bytes.fromhex(
+                tx.one("SELECT value FROM meta WHERE name = 'mac_secret'")["value"])
+            now = datetime.now().astimezone()
+            if seed and tx.run("INSERT INTO meta VALUES ('seeded', ?) ON CONFLICT DO NOTHING",
+                               now.isoformat()) == 1:
+                seed_demo_data(tx, now)
+        self._http = ThreadingHTTPServer((host, port), _Handler)
+        self._http.daemon_threads = True
+        if tls_cert:
+            self._http.socket = _tls_context(tls_cert, client_ca).wrap_socket(
+                self._http.socket, server_side=True)
+        self._http.sandbox = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,),
+                                        name="sandbox", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._http.server_address[:2]
+        scheme = "https" if isinstance(self._http.socket, ssl.SSLSocket) else "http"
+        return f"{scheme}://{host}:{port}"
+
+    def start(self) -> SandboxServer:
+        self._thread.start()
+        log.info("sandbox bank listening on %s (%s)", self.url,
+                 "PostgreSQL" if self.database.postgres else "SQLite")
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._http.shutdown()
+        self._http.server_close()
+        self.database.close()
+        if self._scratch:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def arm_fault(self, operation: str, fault: str, count: int = 1, delay_s: float = 2.0) -> None:
+        """In-process twin of POST /_sandbox/faults (operation = client method name)."""
+        if fault not in FAULTS or operation not in {_snake(o) for o in contract.operation_ids()}:
+            raise ValueError(f"unknown operation {operation!r} or fault {fault!r}")
+        self.faults.arm(operation, Fault(fault, delay_s), count)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- one request -----------------------------------------------------------------------
+
+    def respond(self, method: str, target: str, headers: Any, raw: bytes) -> Answer:
+        path = target.split("?", 1)[0]
+        if path == "/_sandbox/faults":
+            return self._faults_admin(method, raw)
+        if path == "/openapi.yaml" and method == "GET":
+            return Answer(200, contract.CONTRACT_PATH.read_bytes())
+        route = next(((op, m) for verb, pattern, op in self._routes if verb == method
+                      and (m := pattern.match(path))), None)
+        if route is None:
+            return _error(404, "not_found", f"no {method} {path}")
+        operation, match = route
+        kiosk = KIOSK_ID.match(headers.get("X-Kiosk-Id") or "")
+        token = (headers.get("Authorization") or "").removeprefix("Bearer ")
+        if kiosk is None or not hmac.compare_digest(token.encode(), self._token.encode()):
+            return _error(401, "unauthorised", "unknown kiosk or token")
+        path_params = match.groupdict()
+        problems = (contract.parameter_problems(operation, "header", headers)
+                    + contract.parameter_problems(operation, "path", path_params))
+        body: Any = {}
+        if contract.takes_body(operation):
+            try:
+                body = contract.whole_numbers(json.loads(raw.decode("utf-8")))
+            except (UnicodeDecodeError, ValueError):
+                return _error(400, "bad_request", "body is not JSON")
+            problems += contract.request_problems(operation, body)
+        if problems:
+            return _error(400, "bad_request", "; ".join(problems[:5]))
+        if path_params.get("kiosk_id", kiosk.group(0)) != kiosk.group(0):
+            return _error(403, "forbidden", "another kiosk's resource")
+        name = _snake(operation)
+        request = Request(kiosk.group(0), kiosk.group("branch"),
+                          headers.get("Idempotency-Key")
+                          if contract.takes_idempotency_key(operation) else None,
+                          body, path_params)
+        fault = self.faults.take(name)
+        if fault and fault.kind in ("500", "503"):
+            return _error(int(fault.kind), "internal" if fault.kind == "500" else "unavailable",
+                          "injected fault")
+        if fault and fault.kind == "drop_before_commit":
+            return Answer(body=None)
+        try:
+            answer = self._carry_out(operation, name, request)
+        except Exception:
+            log.exception("%s failed", operation)
+            return _error(500, "internal")
+        if fault is None:
+            return answer
+        log.warning("injecting %s into %s", fault.kind, name)
+        return {"drop_after_commit": Answer(body=None),
+                "garbage": Answer(200, b"\x00<html>Gateway says hello</html>"),
+                "wrong_shape": Answer(200, {"unexpected": True}),
+                "delay": Answer(answer.status, answer.body, fault.delay_s)}[fault.kind]
+
+    def _carry_out(self, operation: str, name: str, req: Request) -> Answer:
+        handler = getattr(self.bank, name)
+        if req.idempotency_key is None:  # a read
+            with self.database.transaction() as tx:
+                try:
+                    return Answer(200, handler(tx, req))
+                except Decline as d:
+                    return _error(422, "declined", d.reason_code, d.reason_code, **d.params)
+                except NotFound:
+                    return _error(404, "not_found")
+        mac = hmac.new(self._mac_secret, json.dumps([operation, req.path, req.body],
+                                                    sort_keys=True).encode(),
+                       hashlib.sha256).hexdigest()
+        for _ in range(5):
+            try:
+                with self.database.transaction() as tx:
+                    return self._once(tx, operation, handler, req, mac)
+            except IntegrityError:
+                continue  # the same key committed meanwhile by a parallel request: replay it
+        return _error(500, "internal", "could not store the answer")
+
+    def _once(self, tx: Any, operation: str, handler: Any, req: Request, mac: str) -> Answer:
+        first = tx.one("SELECT * FROM idempotency WHERE kiosk_id = ? AND idem_key = ?",
+                       req.kiosk_id, req.idempotency_key)
+        if first is not None:
+            if first["operation"] != operation or first["body_mac"] != mac:
+                return _error(422, "idempotency_key_reused", "key used with another request")
+            log.info("%s key=%s replayed", operation, req.idempotency_key)
+            return Answer(first["http_status"], json.loads(first["response"]))
+        try:
+            answer, outcome = Answer(200, handler(tx, req)), "done"
+        except Decline as d:
+            answer = _error(422, "declined", d.reason_code, d.reason_code, **d.params)
+            outcome = "declined"
+        reference = answer.body.get("reference") if outcome == "done" else None
+        tx.run("INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", req.kiosk_id,
+               req.idempotency_key, operation, mac, answer.status, json.dumps(answer.body),
+               outcome, reference, datetime.now().astimezone().isoformat())
+        return answer
+
+    def _faults_admin(self, method: str, raw: bytes) -> Answer:
+        if method == "DELETE":
+            self.faults.clear()
+            return Answer(200, {"armed": []})
+        try:
+            order = json.loads(raw)
+            operation, kind = order["operation"], str(order["fault"])
+            count, delay_s = int(order.get("count", 1)), float(order.get("delay_s", 2.0))
+        except (ValueError, KeyError, TypeError):
+            return _error(400, "bad_request", "want {operation, fault, count?, delay_s?}")
+        try:
+            if method != "POST":
+                raise ValueError("POST to arm, DELETE to clear")
+            self.arm_fault(operation, kind, count, delay_s)
+        except ValueError as exc:
+            return _error(400, "bad_request", str(exc))
+        return Answer(200, {"armed": {"operation": operation, "fault": kind, "count": count}})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "KioskSandbox/1.0"
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.send_error(413)
+            return
+        raw = self.rfile.read(length) if length else b""
+        answer = self.server.sandbox.respond(self.command, self.path, self.headers, raw)
+        if answer.body is None:
+            self.close_connection = True  # hang up without a word
+            return
+        if answer.delay_s:
+            time.sleep(answer.delay_s)
+        payload = answer.body if isinstance(answer.body, bytes) else json.dumps(
+            answer.body, ensure_ascii=False).encode("utf-8")
+        self.send_response(answer.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+def start_sandbox(host: str = "127.0.0.1", port: int = 0, database_url: str | None = None,
+                  seed: bool = True, *, pin_key: bytes = DEMO_PIN_KEY,
+                  kiosk_token: str = SANDBOX_KIOSK_TOKEN,
+                  tls_cert: tuple[str, str] | None = None,
+                  client_ca: str | None = None) -> SandboxServer:
+    """Starts the sandbox bank in a background thread; `.url`, `.stop()`, or use `with`.
+
+    `tls_cert` = (certificate file, key file) serves HTTPS; `client_ca` then also demands a
+    client certificate signed by that CA (mutual TLS, as a bank may ask of its kiosks).
+    """
+    return SandboxServer(host, port, database_url, seed, pin_key=pin_key,
+                         kiosk_token=kiosk_token, tls_cert=tls_cert, client_ca=client_ca).start()

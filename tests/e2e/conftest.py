@@ -1,0 +1,124 @@
+"""The whole kiosk for end-to-end journeys: the real window (pytest-qt, headless), the embedded
+sandbox over real HTTP on loopback, simulated devices (or the PC/SC virtual card), a journal in a
+temporary folder. Tests tap as a customer would and then look at what the backend and the
+journal hold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from pytestqt.exceptions import TimeoutError as QtWaitTimeout
+
+from ui.app import build_window
+from ui.qt_runtime import QtRunner
+
+
+class KioskDriver:
+    """A customer (and a tester) in front of the kiosk."""
+
+    def __init__(self, qtbot, window, runner: QtRunner):
+        self.qtbot, self.window, self.runner = qtbot, window, runner
+        self.kiosk = window.kiosk
+        self.engine = window.engine
+        self.services = window.engine.services
+        self.devices = self.services.devices
+        self.backend = self.services.backend
+        self.journal = self.services.journal
+        self.sandbox = self.kiosk.sandbox
+
+    # --- what a customer does --------------------------------------------------------------
+
+    def buttons(self, name: str) -> list[QPushButton]:
+        return [b for b in self.window.findChildren(QPushButton, name) if b.isVisible()]
+
+    def tap(self, name: str, timeout_ms: int = 10_000) -> None:
+        """Taps the visible, enabled button with this object name (waiting for it to show)."""
+        def ready() -> bool:
+            return any(b.isEnabled() for b in self.buttons(name))
+        try:
+            self.qtbot.waitUntil(ready, timeout=timeout_ms)
+        except QtWaitTimeout:
+            raise AssertionError(f"no enabled button {name!r}; the screen says:\n"
+                                 f"{self.screen_text()}") from None
+        button = next(b for b in self.buttons(name) if b.isEnabled())
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        QApplication.processEvents()
+
+    def type_digits(self, digits: str) -> None:
+        """Types on the on-screen keypad, key by key."""
+        for digit in digits:
+            self.tap(f"key_{digit}")
+
+    def start(self, flow_id: str) -> None:
+        """Walks up to the kiosk and chooses a service on the home screen."""
+        self.qtbot.mouseClick(self.window.attract, Qt.MouseButton.LeftButton)
+        self.tap(f"service_{flow_id}")
+
+    # --- what a customer sees --------------------------------------------------------------
+
+    def screen_text(self) -> str:
+        QApplication.processEvents()
+        widgets = [w for w in self.window.findChildren(QLabel) + self.window.findChildren(QPushButton)
+                   if w.isVisible()]
+        return "\n".join(w.text() for w in widgets)
+
+    def sees(self, text: str, timeout_ms: int = 10_000) -> None:
+        try:
+            self.qtbot.waitUntil(lambda: text in self.screen_text(), timeout=timeout_ms)
+        except QtWaitTimeout:
+            raise AssertionError(f"{text!r} is not on screen; it says:\n{self.screen_text()}") from None
+
+    def step(self) -> str | None:
+        view = self.engine.view
+        return view.step.id if view else None
+
+    def wait_for_step(self, step_id: str, timeout_ms: int = 15_000) -> None:
+        try:
+            self.qtbot.waitUntil(lambda: self.step() == step_id and not self.engine.busy,
+                                 timeout=timeout_ms)
+        except QtWaitTimeout:
+            raise AssertionError(f"still on {self.step()!r}, not {step_id!r}; the screen says:\n"
+                                 f"{self.screen_text()}") from None
+
+    def wait_for_screen(self, name: str, timeout_ms: int = 15_000) -> None:
+        self.qtbot.waitUntil(lambda: self.window.current_screen() == name, timeout=timeout_ms)
+
+    def wait_until(self, condition: Callable[[], bool], timeout_ms: int = 15_000) -> None:
+        self.qtbot.waitUntil(condition, timeout=timeout_ms)
+
+
+@pytest.fixture
+def make_kiosk(qtbot, config):
+    """Builds the kiosk; keyword arguments replace device tables, e.g.
+    make_kiosk(card_reader={"driver": "pcsc", "reader": "Virtual PCD"})."""
+    made: list[tuple] = []
+
+    def make(**devices) -> KioskDriver:
+        for name, table in devices.items():
+            config.devices[name] = table
+        runner = QtRunner()
+        window = build_window(config, runner)
+        qtbot.addWidget(window)
+        window.setGeometry(0, 0, 1920, 1080)
+        window.show()
+        made.append((window, runner))
+        return KioskDriver(qtbot, window, runner)
+
+    yield make
+    for window, runner in made:
+        window.allow_close()
+        if window.engine.active:
+            window.engine.cancel()
+        for device in window.engine.services.devices.all():
+            device.cancel()
+        runner.wait_idle()
+        window.kiosk.close()
+
+
+@pytest.fixture
+def kiosk_app(make_kiosk) -> KioskDriver:
+    """The kiosk on its embedded defaults: sandbox backend, simulated devices."""
+    return make_kiosk()

@@ -1,0 +1,1 @@
+from kiosk.sandbox.testing import client, sandbox  # noqa: F401
