@@ -42,6 +42,7 @@ from kiosk.backend.models import (
     DeviceStatus,
     HeartbeatAck,
     IdentityVerification,
+    Offer,
     OtpSent,
     OtpVerified,
     Payment,
@@ -176,6 +177,11 @@ class CoreBankingClient:
         if customer_id:
             body["customer_id"] = customer_id
         return build(QueueTicket, self._call("takeQueueTicket", body, idempotency_key))
+
+    def find_offer(self, customer_id: str) -> Offer | None:
+        """One offer for a customer who consented to offers, else None."""
+        offers = self._call("findOffer", path={"customer_id": customer_id})["offers"]
+        return build(Offer, offers[0]) if offers else None
 
     def authorise_by_staff(self, staff_id: str, password: str, operation: str, *,
                            idempotency_key: str) -> StaffAuthorisation:

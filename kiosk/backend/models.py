@@ -114,6 +114,14 @@ class Appointment:
 
 
 @dataclass(frozen=True)
+class Offer:
+    """A product the bank may offer a consenting customer; its words are in the catalogs."""
+
+    offer_id: str
+    product: str
+
+
+@dataclass(frozen=True)
 class QueueTicket:
     ticket_number: str
     reference: str

@@ -1,4 +1,5 @@
-"""`kiosk journal verify|list --path FILE`: check the chain, or print the entries."""
+"""`kiosk journal verify|list [--config FILE | --path FILE]`: check the chain, or print the
+entries. Without --path it opens the journal the kiosk's configuration names."""
 
 from __future__ import annotations
 
@@ -6,18 +7,28 @@ import argparse
 import json
 import sys
 
-from kiosk.journal.journal import Journal
+from pathlib import Path
 
-DEFAULT_PATH = "var/journal.sqlite3"
+from kiosk.config import ConfigError, load_config
+from kiosk.journal.journal import Journal
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kiosk journal")
     parser.add_argument("command", choices=["verify", "list"])
-    parser.add_argument("--path", default=DEFAULT_PATH, help="the journal file")
+    parser.add_argument("--config", help="the kiosk's TOML configuration")
+    parser.add_argument("--path", help="the journal file (default: the configured one)")
     parser.add_argument("--open", action="store_true", help="list: only entries left open")
     args = parser.parse_args(argv)
-    with Journal(args.path) as journal:
+    try:
+        path = Path(args.path) if args.path else load_config(args.config).journal_path
+    except ConfigError as exc:
+        print(f"kiosk journal: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if not path.exists():
+        print(f"kiosk journal: no journal at {path}", file=sys.stderr)
+        return 2
+    with Journal(path) as journal:
         if args.command == "verify":
             report = journal.verify()
             for problem in report.problems:

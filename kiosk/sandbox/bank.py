@@ -410,6 +410,13 @@ class Bank:
                ticket["issued_at"])
         return ticket
 
+    # offers ---------------------------------------------------------------------------------
+
+    def find_offer(self, tx: Tx, req: Request) -> dict:
+        offer = tx.one("SELECT offer_id, product FROM offers WHERE customer_id = ?",
+                       req.path["customer_id"])
+        return {"offers": [offer] if offer else []}
+
     # staff and the kiosk itself -------------------------------------------------------------
 
     def authorise_by_staff(self, tx: Tx, req: Request) -> dict:

@@ -75,6 +75,8 @@ CREATE TABLE IF NOT EXISTS heartbeats (
 CREATE TABLE IF NOT EXISTS staff_calls (
     call_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, reason TEXT NOT NULL,
     language TEXT, queued_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS offers (
+    customer_id TEXT PRIMARY KEY, offer_id TEXT NOT NULL, product TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS idempotency (
     kiosk_id TEXT NOT NULL, idem_key TEXT NOT NULL, operation TEXT NOT NULL,
     body_mac TEXT NOT NULL, http_status INTEGER NOT NULL, response TEXT NOT NULL,

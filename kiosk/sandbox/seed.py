@@ -62,6 +62,13 @@ STAFF = [
     ("800103", "郑洁", "teller", "246802", 1),
     ("800104", "孙磊", "lobby_manager", "135791", 0),
 ]
+# Offers for the customers who consented to being offered products (陈静 did not):
+# customer id, offer id, product
+OFFERS = [
+    ("C1001", "savings_plan", "standard_debit"),
+    ("C1002", "pension_plan", "senior_debit"),
+    ("C1003", "wealth_review", "standard_debit"),
+]
 BRANCH = "0101"
 
 
@@ -101,6 +108,8 @@ def seed(tx: Tx, now: datetime) -> None:
         tx.run("INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked')",
                token, token, phone, code, id_number, names[id_number][0], BRANCH, service, at,
                priority)
+    for offer in OFFERS:
+        tx.run("INSERT INTO offers VALUES (?, ?, ?)", *offer)
     for staff_id, name, role, password, active in STAFF:
         tx.run("INSERT INTO staff VALUES (?, ?, ?, ?, ?)",
                staff_id, name, role, secret_hash(password), active)
