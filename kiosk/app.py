@@ -16,6 +16,7 @@ from kiosk.config import Config
 from kiosk.flows import all_flows
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.i18n import Catalog
+from kiosk.flows.fallback_tickets import sync_fallback_tickets
 from kiosk.journal import Journal, reconcile
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
@@ -96,8 +97,12 @@ def _start_background_work(kiosk: Kiosk, services: Services, runner: Runner,
             log.info("journal: %s %s settled as %s", result.intent.operation,
                      result.intent.idempotency_key, result.outcome)
 
-    runner.run(lambda: reconcile(journal, client), settled,
-               lambda exc: log.error("journal reconciliation failed: %s", exc))
+    def settle() -> list:
+        results = reconcile(journal, client)
+        sync_fallback_tickets(journal, client)  # tickets printed while the bank was away
+        return results
+
+    runner.run(settle, settled, lambda exc: log.error("journal reconciliation failed: %s", exc))
 
     monitor = HealthMonitor(services.devices, interval_s=2.0,
                             on_change=lambda status: runner.post(
@@ -110,8 +115,11 @@ def _start_background_work(kiosk: Kiosk, services: Services, runner: Runner,
         devices = [HeartbeatDevice(s.device, str(s.state), dict(s.supplies))
                    for s in monitor.snapshot().values()]
         state = "in_service" if kiosk.in_service else "out_of_service"
-        runner.run(lambda: client.send_heartbeat(state, devices, services.figures.snapshot()),
-                   lambda _ack: None,
+        def send() -> None:
+            client.send_heartbeat(state, devices, services.figures.snapshot())
+            sync_fallback_tickets(journal, client)  # the line is back: hand over what waited
+
+        runner.run(send, lambda _none: None,
                    lambda exc: log.warning("heartbeat not delivered: %s", exc))
         kiosk.heartbeat_timer = scheduler.call_later(services.config.backend.heartbeat_s, beat)
 

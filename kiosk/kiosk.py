@@ -39,6 +39,7 @@ class Kiosk:
         self.sandbox = None  # the embedded sandbox server, when no backend is configured
         self._closers: list = []
         engine.flow_ended.connect(self._flow_ended)
+        engine.step_entered.connect(self._follow_session_care_mode)
 
     @property
     def language(self) -> str:
@@ -105,6 +106,13 @@ class Kiosk:
             except Exception:
                 log.exception("could not close %s", close)
         self._closers = []
+
+    def _follow_session_care_mode(self, _view) -> None:
+        """A flow may switch care mode for its customer (a senior accepting the offer): the
+        kiosk follows when the next step is entered, on the UI thread."""
+        session = self.engine.session
+        if session is not None and session.care_mode != self.care_mode:
+            self.set_care_mode(session.care_mode)
 
     def _flow_ended(self, flow_id: str, reason: str) -> None:
         if reason != "chained":

@@ -94,23 +94,29 @@ class FieldBody(StepBody):
     def __init__(self, view, catalog, theme):
         super().__init__(view, catalog, theme)
         spec = view.step.field
-        self.layout_.addWidget(label(catalog.text(spec.label), "small"))
+        # What was typed and "confirm" beside the keypad, not above it: in care mode's large
+        # keys a keypad under the entry would push the screen past 1080 lines.
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        entered = QVBoxLayout()
+        entered.addWidget(label(catalog.text(spec.label), "small"))
         self.entry = QLineEdit(view.value)
         self.entry.setObjectName("entry")
         self.entry.setMaxLength(spec.max_length)
         digits = spec.input != "text"
         self.entry.setReadOnly(digits)  # digits come from the keypad; no system keyboard here
-        self.layout_.addWidget(self.entry)
+        entered.addWidget(self.entry)
         self.problem = label("", "error")
-        self.layout_.addWidget(self.problem)
-        row = QHBoxLayout()
+        entered.addWidget(self.problem)
+        entered.addStretch(1)
+        entered.addWidget(button(catalog.text("common.confirm"), self._confirm, name="confirm",
+                                 primary=True))
+        row.addLayout(entered, 2)
         if digits:
             keypad = Keypad(catalog.text("common.delete"), catalog.text("common.clear"),
                             with_x=spec.input == "id_number")
             keypad.key.connect(self._key)
             row.addWidget(keypad, 3)
-        ok = button(catalog.text("common.confirm"), self._confirm, name="confirm", primary=True)
-        row.addWidget(ok, 1)
         self.layout_.addLayout(row)
 
     def _key(self, key: str) -> None:
@@ -249,6 +255,12 @@ class StepScreen(QWidget):
         self.view = view
         self.title.setText(_text(self.catalog, view.step.title, view.params))
         self.prompt.setText(_text(self.catalog, view.step.prompt, view.params))
+
+    def show_field_value(self, text: str) -> None:
+        """Digits said aloud or keyed on the PIN pad (voice and speech mode) show here too."""
+        if isinstance(self.body, FieldBody):
+            self.body.entry.setText(text)
+            self.body.problem.setText("")
 
     def set_busy(self, busy: bool) -> None:
         if self.body is not None and self.view.step.kind is not StepKind.DEVICE:

@@ -31,6 +31,7 @@ from kiosk.backend.errors import (
     RequestRefused,
 )
 from kiosk.backend.models import (
+    AccountAwaitingCard,
     AccountOpened,
     Appointment,
     Bill,
@@ -46,6 +47,7 @@ from kiosk.backend.models import (
     OtpSent,
     OtpVerified,
     Payment,
+    PinChecked,
     QueueTicket,
     StaffAuthorisation,
     StaffCall,
@@ -119,7 +121,8 @@ class CoreBankingClient:
     def open_account(self, *, verification_id: str, otp_id: str, id_number: str, name: str,
                      phone: str, address: str, account_class: str, product: str,
                      idempotency_key: str, occupation: str | None = None,
-                     staff_authorisation_id: str | None = None) -> AccountOpened:
+                     staff_authorisation_id: str | None = None,
+                     pin_check_id: str | None = None) -> AccountOpened:
         body = {"verification_id": verification_id, "otp_id": otp_id, "id_number": id_number,
                 "name": name, "phone": phone, "address": address,
                 "account_class": account_class, "product": product}
@@ -127,7 +130,22 @@ class CoreBankingClient:
             body["occupation"] = occupation
         if staff_authorisation_id:
             body["staff_authorisation_id"] = staff_authorisation_id
+        if pin_check_id:
+            body["pin_check_id"] = pin_check_id
         return build(AccountOpened, self._call("openAccount", body, idempotency_key))
+
+    def check_new_pin(self, verification_id: str, pan: str, pin_block: bytes,
+                      pin_block_repeat: bytes, *, idempotency_key: str) -> PinChecked:
+        """Both entries of a new PIN; the bank refuses weak PINs and entries that differ."""
+        body = {"verification_id": verification_id, "pan": pan,
+                "pin_block": pin_block.hex().upper(),
+                "pin_block_repeat": pin_block_repeat.hex().upper()}
+        return build(PinChecked, self._call("checkNewPin", body, idempotency_key))
+
+    def find_accounts_awaiting_card(self, verification_id: str) -> list[AccountAwaitingCard]:
+        answer = self._call("findAccountsAwaitingCard",
+                            path={"verification_id": verification_id})
+        return [build(AccountAwaitingCard, a) for a in answer["accounts"]]
 
     def issue_card(self, account_number: str, card_serial: str, pin_block: bytes, *,
                    idempotency_key: str) -> CardIssued:

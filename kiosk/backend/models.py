@@ -46,6 +46,21 @@ class AccountOpened:
 
 
 @dataclass(frozen=True)
+class PinChecked:
+    """A new PIN the bank accepted (keyed twice, not weak), kept for opening the account."""
+
+    pin_check_id: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class AccountAwaitingCard:
+    account_number: str  # full: the card-issue step binds the card to it
+    account_class: str
+    product: str
+
+
+@dataclass(frozen=True)
 class CardIssued:
     card_id: str
     card_serial: str

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from kiosk.flows.account_opening import ACCOUNT_OPENING
+from kiosk.flows.appointment_checkin import APPOINTMENT_CHECKIN
+from kiosk.flows.bill_payment import BILL_PAYMENT
+from kiosk.flows.card_issue import CARD_ISSUE
 from kiosk.flows.guide import GUIDE
 from kiosk.flows.model import Flow
 
@@ -10,5 +14,5 @@ HOME_SERVICES = ("account_opening", "card_issue", "bill_payment", "appointment_c
 
 
 def all_flows() -> dict[str, Flow]:
-    flows = [GUIDE]
+    flows = [GUIDE, BILL_PAYMENT, APPOINTMENT_CHECKIN, ACCOUNT_OPENING, CARD_ISSUE]
     return {flow.id: flow for flow in flows}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config

@@ -141,9 +141,11 @@ class Journal:
                      row["step"], row["operation"], row["outcome"], row["reference"],
                      json.loads(row["data"]))
 
-    def entries(self) -> list[Entry]:
+    def entries(self, since: str = "") -> list[Entry]:
+        """All entries, or those written at or after `since` (local ISO time, e.g. a date)."""
         with self._lock:
-            rows = self._db.execute("SELECT * FROM entries ORDER BY seq").fetchall()
+            rows = self._db.execute("SELECT * FROM entries WHERE at >= ? ORDER BY seq",
+                                    (since,)).fetchall()
         return [self._entry(r) for r in rows]
 
     def intent(self, idempotency_key: str) -> Entry | None:

@@ -20,12 +20,22 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# Calls that must reach the bank in the end (a reversal: without it the bank believes the
+# customer holds a card the machine kept). Reconciliation sends them again under their own
+# key, which makes a repeat harmless; everything else is only ever looked up.
+SENT_UNTIL_ANSWERED: dict[str, Callable[[CoreBankingClient, Mapping[str, Any], str], Any]] = {
+    "reverse_card_binding": lambda client, data, key: client.reverse_card_binding(
+        data["original"], data["reason"], idempotency_key=key),
+}
+
+
 def journaled(journal: Journal, flow: str, step: str, operation: str,
               masked: Mapping[str, Any], call: Callable[[str], T]) -> T:
     """Journals the intent under a new idempotency key, makes `call(key)`, journals the outcome.
 
     A declined or failed call is closed with its reason; an unknown outcome (dropped line,
-    timeout, unreadable answer) stays open as "unknown" for `reconcile` to settle.
+    timeout, unreadable answer) stays open as "unknown" for `reconcile` to settle, and so does
+    a failed call the bank must still get (SENT_UNTIL_ANSWERED).
     """
     key = new_idempotency_key()
     journal.record_intent(flow, step, operation, key, masked)
@@ -39,7 +49,8 @@ def journaled(journal: Journal, flow: str, step: str, operation: str,
         raise
     except BackendError as exc:
         # nothing was carried out: unreachable before sending, 503, or refused as malformed
-        journal.record_outcome(key, "failed", masked={"error": type(exc).__name__})
+        outcome = "unknown" if operation in SENT_UNTIL_ANSWERED else "failed"
+        journal.record_outcome(key, outcome, masked={"error": type(exc).__name__})
         raise
     except BaseException as exc:
         # a bug on our side after the request may have left: let reconciliation ask
@@ -57,16 +68,21 @@ class Reconciliation:
 
 
 def reconcile(journal: Journal, client: CoreBankingClient) -> list[Reconciliation]:
-    """Settles every open entry by asking the bank about its key; never sends anything again.
+    """Settles every open entry by asking the bank about its key; never sends a payment or an
+    account opening again.
 
-    A key the bank never saw is closed as "failed" (the request did not get through). When the
-    bank cannot be reached the entry stays open for the next start-up.
+    A key the bank never saw is closed as "failed" (the request did not get through), except
+    for what must reach the bank (SENT_UNTIL_ANSWERED): that is sent now, under its own key.
+    When the bank cannot be reached the entry stays open for the next start-up.
     """
     settled = []
     for intent in journal.open_intents():
         key = intent.idempotency_key
         try:
             record = client.look_up_transaction(key)
+            if record is None and intent.operation in SENT_UNTIL_ANSWERED:
+                settled.append(_send_again(journal, client, intent))
+                continue
         except BackendError as exc:
             log.warning("journal entry %s (%s) still open: %s", key, intent.operation,
                         type(exc).__name__)
@@ -81,3 +97,17 @@ def reconcile(journal: Journal, client: CoreBankingClient) -> list[Reconciliatio
         log.info("journal entry %s (%s) reconciled: %s", key, intent.operation, outcome)
         settled.append(Reconciliation(intent, outcome, reference))
     return settled
+
+
+def _send_again(journal: Journal, client: CoreBankingClient, intent: Entry) -> Reconciliation:
+    key = intent.idempotency_key
+    try:
+        result = SENT_UNTIL_ANSWERED[intent.operation](client, intent.data, key)
+    except Declined as exc:
+        journal.record_outcome(key, "declined", masked={"reason_code": exc.reason_code,
+                                                        "reconciled": "sent_again"})
+        return Reconciliation(intent, "declined", None)
+    reference = getattr(result, "reference", None)
+    journal.record_outcome(key, "done", reference, {"reconciled": "sent_again"})
+    log.info("journal entry %s (%s) sent again: done", key, intent.operation)
+    return Reconciliation(intent, "done", reference)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import logging
 import secrets
@@ -29,6 +30,7 @@ OTP_LIFETIME_S = 300
 OTP_TRIES = 3
 PIN_TRIES = 3
 CARD_TOKEN_LIFETIME_S = 600
+PIN_CHECK_LIFETIME_S = 900  # from the PIN pad to opening the account
 SENIOR_AGE = 65
 STAFF_AUTHORISATION_AGE = 70  # opening an account from this age needs a member of staff
 EARLY_MIN, LATE_MIN = 30, 15  # check-in window around the booked time
@@ -99,6 +101,18 @@ def _photo_usable(b64: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     return photo.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) and len(photo) > 100
+
+
+def _weak_pin(pin: str, id_number: str) -> bool:
+    """Six digits that are guessable: one digit, a run up or down, the birth date, the ID's end."""
+    if len(pin) != 6 or len(set(pin)) == 1:
+        return True
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
+    if steps in ({1}, {9}):
+        return True
+    yyyy, mm, dd = id_number[6:10], id_number[10:12], id_number[12:14]
+    return pin in {yyyy[2:] + mm + dd, mm + dd + yyyy[2:], dd + mm + yyyy[2:], yyyy + mm,
+                   id_number[-7:-1], id_number[-6:]}
 
 
 def _rank(priority: str, booked: bool) -> int:
@@ -181,6 +195,13 @@ class Bank:
         if verification["age"] >= STAFF_AUTHORISATION_AGE and not self._authorised(
                 tx, req, b.get("staff_authorisation_id"), "account_opening"):
             raise Decline("staff_authorisation_required")
+        pin_check = None
+        if "pin_check_id" in b:
+            pin_check = tx.one("SELECT * FROM pin_checks WHERE pin_check_id = ? AND"
+                               " verification_id = ? AND expires_at > ?", b["pin_check_id"],
+                               b["verification_id"], time.time())
+            if pin_check is None:
+                raise Decline("pin_check_unknown")
         now = _stamp()
         if customer is None:
             customer = {"customer_id": _new_id("C")}
@@ -189,11 +210,46 @@ class Bank:
         account = req.branch_id + f"{secrets.randbelow(10**12):012d}"
         tx.run("INSERT INTO accounts VALUES (?, ?, ?, ?, 0, ?)", account,
                customer["customer_id"], b["account_class"], b["product"], now)
+        if pin_check:
+            tx.run("INSERT INTO account_pins VALUES (?, ?)", account, pin_check["pin_hash"])
         log.info("account %s (class %s) opened for %s", mask_pan(account), b["account_class"],
                  mask_id_number(b["id_number"]))
         return {"customer_id": customer["customer_id"], "account_number": account,
                 "account_class": b["account_class"], "product": b["product"],
                 "reference": _new_id("A"), "opened_at": now}
+
+    def check_new_pin(self, tx: Tx, req: Request) -> dict:
+        b = req.body
+        verification = tx.one("SELECT * FROM verifications WHERE verification_id = ?",
+                              b["verification_id"])
+        if verification is None:
+            raise Decline("verification_unknown")
+        try:
+            pin, again = (decode_pin_block(bytes.fromhex(b[k]), b["pan"], self.pin_key)
+                          for k in ("pin_block", "pin_block_repeat"))
+        except PinBlockError:
+            raise Decline("pin_block_invalid") from None
+        if pin != again:
+            raise Decline("pins_differ")
+        if _weak_pin(pin, verification["id_number"]):
+            raise Decline("pin_weak")
+        check_id = _new_id("N")
+        tx.run("INSERT INTO pin_checks VALUES (?, ?, ?, ?)", check_id, b["verification_id"],
+               secret_hash(pin), time.time() + PIN_CHECK_LIFETIME_S)
+        return {"pin_check_id": check_id, "reference": check_id}
+
+    def find_accounts_awaiting_card(self, tx: Tx, req: Request) -> dict:
+        verification = tx.one("SELECT * FROM verifications WHERE verification_id = ?",
+                              req.path["verification_id"])
+        if verification is None:
+            raise Decline("verification_unknown")
+        accounts = tx.all(
+            "SELECT a.account_number, a.account_class, a.product FROM accounts a JOIN customers"
+            " c ON c.customer_id = a.customer_id WHERE c.id_number = ? AND a.product <>"
+            " 'e_account' AND NOT EXISTS (SELECT 1 FROM cards k WHERE k.account_number ="
+            " a.account_number AND k.status <> 'reversed') ORDER BY a.opened_at",
+            verification["id_number"])
+        return {"accounts": accounts}
 
     def _authorised(self, tx: Tx, req: Request, authorisation_id: str | None,
                     operation: str) -> bool:

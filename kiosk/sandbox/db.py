@@ -77,6 +77,11 @@ CREATE TABLE IF NOT EXISTS staff_calls (
     language TEXT, queued_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS offers (
     customer_id TEXT PRIMARY KEY, offer_id TEXT NOT NULL, product TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pin_checks (
+    pin_check_id TEXT PRIMARY KEY, verification_id TEXT NOT NULL, pin_hash TEXT NOT NULL,
+    expires_at DOUBLE PRECISION NOT NULL);
+CREATE TABLE IF NOT EXISTS account_pins (
+    account_number TEXT PRIMARY KEY, pin_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS idempotency (
     kiosk_id TEXT NOT NULL, idem_key TEXT NOT NULL, operation TEXT NOT NULL,
     body_mac TEXT NOT NULL, http_status INTEGER NOT NULL, response TEXT NOT NULL,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.exceptions import TimeoutError as QtWaitTimeout
 
@@ -105,8 +105,23 @@ def make_kiosk(qtbot, config):
         window.setGeometry(0, 0, 1920, 1080)
         window.show()
         made.append((window, runner))
+        window.engine.step_entered.connect(
+            lambda _view: QTimer.singleShot(0, lambda: measure(window)))
         return KioskDriver(qtbot, window, runner)
 
+    def measure(window) -> None:
+        """Every screen a journey passes through, drawn with its real data, fits 1080 lines."""
+        QApplication.sendPostedEvents()  # lay the new step out
+        view = window.engine.view
+        if view is None or window.current_screen() != "step":
+            return
+        bar = window.centralWidget().layout().itemAt(0).widget()
+        height = bar.sizeHint().height() + window.step_screen.minimumSizeHint().height()
+        if height > 1080:
+            too_tall.append(f"{view.flow.id}/{view.step.id}: {height} lines"
+                            f"{' (care mode)' if window.kiosk.care_mode else ''}")
+
+    too_tall: list[str] = []
     yield make
     for window, runner in made:
         window.allow_close()
@@ -116,6 +131,7 @@ def make_kiosk(qtbot, config):
             device.cancel()
         runner.wait_idle()
         window.kiosk.close()
+    assert too_tall == [], "screens taller than a 1080p display"
 
 
 @pytest.fixture

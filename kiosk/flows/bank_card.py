@@ -1,0 +1,188 @@
+"""Shared steps for services paid with a bank card: insert it, key the PIN on the PIN pad (the
+bank checks it), and hand the card back — reminding a customer who leaves it in the slot, and
+keeping it when they walk away.
+
+The card stays in the session (`CARD`) exactly as long as it is in the reader, so the flow's
+cleanup (`card_cleanup`) knows whether there is a card to give back however the flow ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from hardware.errors import Cancelled, DeviceError, MediaNotTaken, MediaRetained
+from hardware.ports import CardData, KeyKind, KeyPress
+from kiosk.backend.client import new_idempotency_key
+from kiosk.backend.errors import Declined
+from kiosk.flows.events import record_event
+from kiosk.flows.model import Next, Step, StepContext, StepFailed, StepKind
+from kiosk.masking import mask_pan
+from kiosk.session import CustomerSession
+
+log = logging.getLogger(__name__)
+
+INSERT_TIMEOUT_S = 60.0
+PIN_TIMEOUT_S = 30.0
+# ATM practice: remind after a few seconds, keep the card after 20-30 s in the slot.
+REMIND_AFTER_S = 8.0
+TAKE_TIMEOUT_S = 30.0
+PIN_LENGTH = 6  # debit cards in China have six-digit PINs
+DOT = "●"
+
+TAKE_CARD = "take_card"
+REMIND_CARD = "take_card_reminder"
+CARD = "card"  # session: CardData while the card is in the reader
+VERIFIED = "card_verified"  # session: CardVerified (token, masked numbers, customer id)
+CARD_NOTE = "card_note"  # session: message key when the card was not simply handed back
+# Declines after which the card is of no use here: give it back and say why.
+REFUSING = {"card_frozen", "card_locked", "card_unknown"}
+
+
+def insert_card_step(*, next: Next = None) -> Step:
+    def accept(ctx: StepContext) -> None:
+        card = ctx.services.devices.card_reader.accept(INSERT_TIMEOUT_S, ctx.cancelled)
+        ctx.session[CARD] = card
+        log.info("session %s: card %s inserted", ctx.session.id, mask_pan(card.pan))
+
+    return Step("insert_card", StepKind.DEVICE, "bank_card.insert.title",
+                "bank_card.insert.prompt", action=accept, next=next,
+                illustration="insert_card.png")
+
+
+def pin_step(*, refused: str = TAKE_CARD, next: Next = None) -> Step:
+    """PIN on the PIN pad, checked by the bank. A wrong PIN is shown with the tries left and
+    may be keyed again; a frozen, locked or unknown card, or CANCEL on the pad, goes to
+    `refused` (hand the card back)."""
+    def enter_pin(ctx: StepContext) -> None:
+        card: CardData = ctx.session[CARD]
+        keyed = 0
+
+        def on_key(key: KeyPress) -> None:  # masked presses only: never a digit's value
+            nonlocal keyed
+            keyed = 0 if key.kind is KeyKind.CLEAR else keyed + (key.kind is KeyKind.DIGIT)
+            ctx.progress({"dots": DOT * keyed})
+
+        try:
+            block = ctx.services.devices.pin_pad.pin_entry(
+                card.pan, PIN_LENGTH, PIN_LENGTH, on_key, PIN_TIMEOUT_S, ctx.cancelled)
+        except Cancelled as exc:
+            if ctx.cancelled.is_set():
+                raise
+            # the customer pressed CANCEL on the pad: they want their card back
+            raise StepFailed("bank_card.pin.cancelled", goto=refused) from exc
+        try:
+            # a PIN check moves no money and changes no identity, so it is not journaled;
+            # the bank counts wrong tries itself
+            verified = ctx.services.backend.verify_card_pin(
+                card.pan, bytes.fromhex(block.data), idempotency_key=new_idempotency_key())
+        except Declined as exc:
+            if exc.reason_code in REFUSING:
+                raise StepFailed(exc.message_key, goto=refused) from exc
+            raise  # a wrong PIN: shown with the tries left; "retry" keys it again
+        ctx.session[VERIFIED] = verified
+        log.info("session %s: PIN accepted for card %s", ctx.session.id, verified.pan_masked)
+
+    return Step("pin", StepKind.DEVICE, "bank_card.pin.title", "bank_card.pin.prompt",
+                params=lambda _s: {"dots": ""}, action=enter_pin, next=next,
+                can_go_back=False, illustration="pin_pad.png")
+
+
+def _eject(ctx: StepContext, card: CardData) -> str | None:
+    """Presents the card; the message key of what went wrong, or None."""
+    try:
+        ctx.services.devices.card_reader.eject()
+    except MediaRetained:
+        return "bank_card.returned.retained"
+    except DeviceError as exc:  # jammed, or the reader broke: staff must hand it back
+        log.error("session %s: card %s not ejected: %s", ctx.session.id, mask_pan(card.pan),
+                  type(exc).__name__)
+        return "bank_card.returned.jammed"
+    return None
+
+
+def _wait_taken(ctx: StepContext, card: CardData, seconds: float, *, keep: bool) -> str | None:
+    """Waits for the customer to take the card. Left in the slot: retained when `keep`, else
+    raises MediaNotTaken so the caller can remind them first."""
+    reader = ctx.services.devices.card_reader
+    try:
+        reader.wait_taken(seconds)
+    except MediaNotTaken:
+        if not keep:
+            raise
+        try:
+            reader.retain()
+        except DeviceError as exc:  # a dip reader cannot keep a card
+            log.error("session %s: card %s left in the slot and not retained (%s)",
+                      ctx.session.id, mask_pan(card.pan), type(exc).__name__)
+            return "bank_card.returned.left_in_slot"
+        return "bank_card.returned.retained"
+    except DeviceError as exc:
+        log.error("session %s: card %s not handed back: %s", ctx.session.id,
+                  mask_pan(card.pan), type(exc).__name__)
+        return "bank_card.returned.jammed"
+    return None
+
+
+def _settle(ctx: StepContext, card: CardData, note: str | None, flow: str, step: str) -> None:
+    """The card is out of our hands: forget it, and journal it when it was not taken."""
+    session = ctx.session
+    session.data.pop(CARD, None)
+    if note is None:
+        log.info("session %s: card %s taken", session.id, mask_pan(card.pan))
+        return
+    session[CARD_NOTE] = note
+    log.warning("session %s: card %s %s", session.id, mask_pan(card.pan), note)
+    # staff look the card up in the journal when they empty the capture bin
+    record_event(ctx.services.journal, flow, step, "card_not_returned",
+                 {"card": mask_pan(card.pan), "reason": note.rsplit(".", 1)[-1]})
+
+
+def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
+    """Eject, wait a little; if the card is still there, a second screen (spoken again)
+    reminds the customer; after TAKE_TIMEOUT_S in the slot the card is retained.
+
+    Go to TAKE_CARD from anywhere; with no card in the reader it passes straight on.
+    """
+    def present(ctx: StepContext) -> str | None:
+        card: CardData | None = ctx.session.get(CARD)
+        if card is None:
+            return None
+        note = _eject(ctx, card)
+        if note is None:
+            try:
+                note = _wait_taken(ctx, card, REMIND_AFTER_S, keep=False)
+            except MediaNotTaken:
+                log.info("session %s: card still in the slot, reminding", ctx.session.id)
+                return REMIND_CARD
+        _settle(ctx, card, note, flow, TAKE_CARD)
+        return None
+
+    def remind(ctx: StepContext) -> None:
+        card: CardData | None = ctx.session.get(CARD)
+        if card is not None:
+            note = _wait_taken(ctx, card, TAKE_TIMEOUT_S - REMIND_AFTER_S, keep=True)
+            _settle(ctx, card, note, flow, REMIND_CARD)
+
+    return (Step(TAKE_CARD, StepKind.DEVICE, "bank_card.take.title", "bank_card.take.prompt",
+                 action=present, next=next, can_go_back=False, illustration="take_card.png"),
+            Step(REMIND_CARD, StepKind.DEVICE, "bank_card.remind.title",
+                 "bank_card.remind.prompt", action=remind, next=next, can_go_back=False,
+                 illustration="take_card.png"))
+
+
+def card_cleanup(flow: str) -> Callable[[StepContext], None]:
+    """A flow's cleanup: a card still inside when the flow ends (cancel, time-out) is handed
+    back, or retained when nobody takes it."""
+    def return_card(ctx: StepContext) -> None:
+        card: CardData | None = ctx.session.get(CARD)
+        if card is not None:
+            note = _eject(ctx, card) or _wait_taken(ctx, card, TAKE_TIMEOUT_S, keep=True)
+            _settle(ctx, card, note, flow, "cleanup")
+
+    return return_card
+
+
+def card_note(session: CustomerSession) -> str | None:
+    """Why the card was not simply handed back (retained, jammed, left in the slot), or None."""
+    return session.get(CARD_NOTE)

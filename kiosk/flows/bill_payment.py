@@ -1,0 +1,250 @@
+"""生活缴费: pay a water, electricity, gas, phone or property bill with a bank card.
+
+insert card -> PIN (checked by the bank) -> biller -> bill number (keypad, or the paper bill's
+QR code held to the camera) -> the bank shows holder (masked) and amount -> confirm -> pay
+(journaled, with an idempotency key) -> card back (reminded, retained if left) -> receipt ->
+result -> rating and maybe one offer.
+
+The card comes back before the receipt, as at an ATM: the receipt can then say if the card
+was kept. A payment whose outcome is unknown (line dropped, no answer) is never sent again:
+the journal keeps it open for reconciliation, the customer gets a slip with its reference,
+and the bank's "already paid" stops a second payment of the same bill.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
+from kiosk.backend.models import Bill, CardVerified, Payment
+from kiosk.flows.bank_card import (
+    TAKE_CARD,
+    VERIFIED,
+    card_cleanup,
+    card_note,
+    insert_card_step,
+    pin_step,
+    take_card_steps,
+)
+from kiosk.flows.feedback import CUSTOMER_ID, DONE_CHOICE, feedback_steps
+from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
+from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
+from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words, yuan
+from kiosk.journal import journaled
+from kiosk.session import CustomerSession
+
+log = logging.getLogger(__name__)
+
+FLOW_ID = "bill_payment"
+SCAN_TIMEOUT_S = 30.0
+QR_PREFIX = "BILL"  # paper bills' QR codes carry BILL:<biller>:<bill number>
+
+BILLERS = "billers"  # session: the bank's biller ids, in its order
+BILLER = "biller"  # session: the chosen biller id (the CHOOSE step's id)
+BILL = "bill"  # session: Bill as the bank returned it
+PAYMENT = "payment"  # session: Payment
+UNKNOWN_KEY = "payment_key"  # session: idempotency key of a payment with an unknown outcome
+FAILURE_PARAMS = "failure_params"  # session: parameters of the decline shown at the end
+
+
+# --- card and biller ---------------------------------------------------------------------
+
+def _billers_after_pin(ctx: StepContext) -> None:
+    verified: CardVerified = ctx.session[VERIFIED]
+    ctx.session[CUSTOMER_ID] = verified.customer_id
+    try:
+        billers = ctx.services.backend.list_billers()
+    except BackendError as exc:
+        raise StepFailed(exc.message_key, goto=TAKE_CARD) from exc
+    ctx.session[BILLERS] = [b.biller_id for b in billers]
+
+
+def _biller_choices(session: CustomerSession) -> list[Choice]:
+    return [Choice(b, f"backend.biller.{b}", say=f"bill_payment.say.{b}")
+            for b in session.get(BILLERS, ())]
+
+
+# --- the bill ----------------------------------------------------------------------------
+
+def _look_up(ctx: StepContext, biller: str, number: str) -> None:
+    bill: Bill = ctx.services.backend.look_up_bill(biller, number)
+    if bill.status == "paid" or bill.amount_due_fen <= 0:
+        raise StepFailed("bill_payment.error.nothing_due")
+    ctx.session[BILL] = bill
+    log.info("session %s: bill %s/%s, %d fen due", ctx.session.id, biller, number,
+             bill.amount_due_fen)
+
+
+def _typed(ctx: StepContext) -> None:
+    _look_up(ctx, ctx.session[BILLER], ctx.value)
+
+
+def _scanned(ctx: StepContext) -> None:
+    payload = ctx.services.devices.camera.scan_code(SCAN_TIMEOUT_S, ctx.cancelled)
+    kind, _, rest = payload.partition(":")
+    biller, _, number = rest.partition(":")
+    if kind != QR_PREFIX or not biller or not number:
+        raise StepFailed("bill_payment.error.not_a_bill")
+    if biller not in ctx.session.get(BILLERS, ()):
+        raise StepFailed("backend.declined.biller_unknown")
+    ctx.session[BILLER] = biller  # the paper bill knows its biller better than a tap
+    _look_up(ctx, biller, number)
+
+
+def _bill_lines(session: CustomerSession) -> list[tuple[str, str]]:
+    bill: Bill = session[BILL]
+    return [("bill_payment.summary.biller", words(session, f"backend.biller.{bill.biller_id}")),
+            ("bill_payment.summary.bill_number", bill.bill_number),
+            ("bill_payment.summary.holder", bill.holder_masked),
+            ("bill_payment.summary.card", session[VERIFIED].pan_masked)]
+
+
+def _summary(session: CustomerSession) -> list[tuple[str, str]]:
+    if BILL not in session:  # drawn before a bill was found (a layout check)
+        return []
+    amount = words(session, "receipt.yuan", amount=yuan(session[BILL].amount_due_fen))
+    return [*_bill_lines(session), ("bill_payment.summary.amount", amount)]
+
+
+# --- paying ------------------------------------------------------------------------------
+
+def _pay(ctx: StepContext) -> None:
+    session = ctx.session
+    bill: Bill = session[BILL]
+    verified: CardVerified = session[VERIFIED]
+    masked = {"biller": bill.biller_id, "bill_number": bill.bill_number,
+              "amount_fen": bill.amount_due_fen, "card": verified.pan_masked}
+    keys: list[str] = []
+
+    def pay(key: str) -> Payment:
+        keys.append(key)
+        return ctx.services.backend.pay_bill(bill.biller_id, bill.bill_number,
+                                             bill.amount_due_fen, verified.card_token,
+                                             idempotency_key=key)
+    try:
+        session[PAYMENT] = journaled(ctx.services.journal, FLOW_ID, "review", "pay_bill",
+                                     masked, pay)
+    except (OutcomeUnknown, InvalidResponse) as exc:
+        # never sent again from here: reconciliation asks the bank what became of this key
+        session[UNKNOWN_KEY] = keys[0]
+        raise StepFailed("bill_payment.unknown.reason", goto=TAKE_CARD) from exc
+    except Declined as exc:  # insufficient funds, already paid, card frozen meanwhile...
+        session[FAILURE_PARAMS] = dict(exc.params)
+        raise StepFailed(exc.message_key, goto=TAKE_CARD) from exc
+    log.info("session %s: bill paid, reference %s", session.id, session[PAYMENT].reference)
+
+
+def _short(key: str) -> str:
+    """The part of a journal key a customer can read out to staff."""
+    return key[:8].upper()
+
+
+# --- receipt and result ------------------------------------------------------------------
+
+def _card_notes(session: CustomerSession) -> list[Text]:
+    note = card_note(session)
+    return [(note, {})] if note else []
+
+
+def _receipt(session: CustomerSession):
+    """The payment receipt; a slip with the reference when the outcome is unknown; a slip
+    saying where the card is when it was kept; else nothing."""
+    if PAYMENT in session:
+        payment: Payment = session[PAYMENT]
+        return build_receipt(
+            session, "bill_payment.receipt.title", qr=payment.reference,
+            lines=[*_bill_lines(session), ("receipt.reference", payment.reference),
+                   ("receipt.time", payment.paid_at)],
+            amounts=[("bill_payment.summary.amount",
+                      words(session, "receipt.yuan", amount=yuan(payment.amount_fen)))],
+            notes=[*_card_notes(session), ("receipt.keep", {})])
+    if UNKNOWN_KEY in session:
+        reference = _short(session[UNKNOWN_KEY])
+        return build_receipt(
+            session, "bill_payment.receipt.unknown_title", qr=session[UNKNOWN_KEY],
+            lines=[*_bill_lines(session), ("receipt.reference", reference)],
+            notes=[("bill_payment.unknown.slip", {}), *_card_notes(session)])
+    if card_note(session) and VERIFIED in session:
+        return build_receipt(
+            session, "bank_card.slip.title", qr=session.id,
+            lines=[("bill_payment.summary.card", session[VERIFIED].pan_masked)],
+            notes=_card_notes(session))
+    return None
+
+
+def _card_text(session: CustomerSession) -> str:
+    note = card_note(session)
+    return words(session, note) if note else ""
+
+
+def _paid_params(session: CustomerSession) -> dict[str, str]:
+    payment: Payment | None = session.get(PAYMENT)
+    if payment is None:  # drawn before paying (a layout check)
+        return {}
+    return {"amount": yuan(payment.amount_fen), "reference": payment.reference,
+            "receipt": receipt_note(session, payment.reference), "card": _card_text(session)}
+
+
+def _not_done_params(session: CustomerSession) -> dict[str, str]:
+    key = session.get(UNKNOWN_KEY)
+    reason = session.get("failure") or "bill_payment.not_done.default"
+    return {"reason": words(session, reason, reference=_short(key) if key else "",
+                            **session.get(FAILURE_PARAMS, {})),
+            "card": _card_text(session)}
+
+
+def _after_receipt(session: CustomerSession, _value) -> str:
+    return "paid" if PAYMENT in session else "not_done"
+
+
+def _available(services) -> bool:
+    reader = services.devices.card_reader.status()
+    pin_pad = services.devices.pin_pad.status()
+    return reader.usable and pin_pad.usable
+
+
+def _result(step_id: str, params) -> Step:
+    return Step(step_id, StepKind.RESULT, f"bill_payment.{step_id}.title",
+                f"bill_payment.{step_id}.prompt", params=params,
+                choices=(DONE_CHOICE,),
+                next=FEEDBACK)
+
+
+BILL_PAYMENT = Flow(
+    id=FLOW_ID,
+    title="bill_payment.title",
+    hint="bill_payment.hint",
+    icon="bill_payment.svg",
+    cleanup=card_cleanup(FLOW_ID),
+    available=_available,
+    steps=(
+        insert_card_step(),
+        pin_step(),
+        Step("load_billers", StepKind.DEVICE, "bill_payment.load.title",
+             "bill_payment.load.prompt", action=_billers_after_pin, can_go_back=False),
+        Step(BILLER, StepKind.CHOOSE, "bill_payment.biller.title", "bill_payment.biller.prompt",
+             choices=_biller_choices, can_go_back=False),
+        Step("bill_source", StepKind.CHOOSE, "bill_payment.source.title",
+             "bill_payment.source.prompt",
+             choices=(Choice("keypad", "bill_payment.source.keypad",
+                             say="bill_payment.say.keypad", primary=True),
+                      Choice("scan", "bill_payment.source.scan", say="bill_payment.say.scan")),
+             next=lambda _s, value: "bill_number" if value == "keypad" else "scan_bill"),
+        Step("bill_number", StepKind.FIELD, "bill_payment.number.title",
+             "bill_payment.number.prompt",
+             field=Field("bill_number", "bill_payment.number.label", min_length=4,
+                         max_length=20),
+             action=_typed, next="review"),
+        Step("scan_bill", StepKind.DEVICE, "bill_payment.scan.title", "bill_payment.scan.prompt",
+             action=_scanned, next="review", illustration="scan_bill.png"),
+        Step("review", StepKind.REVIEW, "bill_payment.review.title",
+             "bill_payment.review.prompt", summary=_summary, action=_pay, next=TAKE_CARD),
+        *take_card_steps(FLOW_ID, next="print_receipt"),
+        print_step("print_receipt", _receipt, next=_after_receipt),
+        _result("paid", _paid_params),
+        _result("not_done", _not_done_params),
+        *feedback_steps(),
+    ),
+)
+
+__all__ = ["BILL_PAYMENT"]

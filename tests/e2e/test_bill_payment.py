@@ -1,0 +1,351 @@
+"""生活缴费 on the whole kiosk: the bank card read over PC/SC from the virtual card (happy path)
+or by the simulated reader, the PIN on the simulated PIN pad, the sandbox bank over HTTP, the
+journal on disk. Each journey checks what the customer sees, what the bank holds and what the
+journal holds."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+import qrcode
+
+from kiosk.flows import bank_card
+from kiosk.journal import reconcile
+
+WANG_PAN = "6228480012345678010"
+WANG_PAN_MASKED = "622848*********8010"
+WANG_BALANCE = 100_000
+PCSC_READER = {"driver": "pcsc", "reader": "Virtual PCD"}
+
+
+# --- what a customer does --------------------------------------------------------------------
+
+def key_pin(k, pin: str) -> None:
+    k.wait_until(lambda: k.step() == "pin")
+    for digit in pin:
+        k.devices.pin_pad.press(digit)
+    k.devices.pin_pad.press("enter")
+
+
+def insert_and_key_pin(k, pin: str = "147258", card: str = "wang") -> None:
+    k.start("bill_payment")
+    k.wait_until(lambda: k.step() == "insert_card")
+    k.devices.card_reader.insert(card)
+    key_pin(k, pin)
+
+
+def choose_bill(k, biller: str, number: str) -> None:
+    k.tap(f"choice_{biller}")
+    k.tap("choice_keypad")
+    k.type_digits(number)
+    k.tap("confirm")
+
+
+def finish_with_rating(k, rating: str = "5") -> None:
+    k.tap("choice_done")
+    k.tap(f"choice_{rating}")
+
+
+# --- what the bank and the journal hold ------------------------------------------------------
+
+def bank(k, sql: str, *args):
+    with k.sandbox.database.transaction() as tx:
+        return tx.one(sql, *args)
+
+
+def bill_status(k, biller: str, number: str) -> str:
+    return bank(k, "SELECT status FROM bills WHERE biller_id = ? AND bill_number = ?",
+                biller, number)["status"]
+
+
+def balance(k, account: str = "0101200000000011") -> int:
+    return bank(k, "SELECT balance_fen FROM accounts WHERE account_number = ?",
+                account)["balance_fen"]
+
+
+def payments(k) -> int:
+    return bank(k, "SELECT COUNT(*) AS n FROM payments")["n"]
+
+
+def journal_of(k, operation: str) -> list[tuple[str, str | None]]:
+    """(kind, outcome) of the journal entries of one operation, in order."""
+    keys = {e.idempotency_key for e in k.journal.entries() if e.operation == operation}
+    return [(e.kind, e.outcome) for e in k.journal.entries() if e.idempotency_key in keys]
+
+
+def no_full_card_number_anywhere(k) -> None:
+    journal = json.dumps([e.data for e in k.journal.entries()], ensure_ascii=False)
+    printed = "\n".join(row for p in k.devices.printer.printed for row in p.rows)
+    assert WANG_PAN not in journal and WANG_PAN not in printed
+
+
+# --- the happy path over PC/SC ---------------------------------------------------------------
+
+@pytest.mark.slow
+def test_water_bill_paid_with_a_chip_card_over_pcsc(make_kiosk, virtual_card):
+    k = make_kiosk(card_reader=PCSC_READER)
+    k.start("bill_payment")
+    k.sees("请插入银行卡")
+    virtual_card.insert()
+    k.wait_until(lambda: k.step() == "pin", timeout_ms=20_000)
+    k.sees("请输入银行卡密码")
+    for digit in "147":
+        k.devices.pin_pad.press(digit)
+    k.sees("●●●")  # the screen counts the keys, never shows them
+    for digit in "258":
+        k.devices.pin_pad.press(digit)
+    k.devices.pin_pad.press("enter")
+
+    k.tap("choice_water")
+    k.tap("choice_keypad")
+    k.type_digits("1001234567")
+    k.tap("confirm")
+    k.sees("请核对缴费信息")
+    k.sees("王**")  # the holder, masked
+    k.sees("86.50 元")
+    k.sees(WANG_PAN_MASKED)
+    k.tap("confirm")
+
+    k.wait_until(lambda: k.step() == bank_card.TAKE_CARD)
+    k.sees("请取回您的银行卡")
+    virtual_card.remove()
+    k.sees("缴费成功", timeout_ms=20_000)
+    k.sees("请取走凭条")
+
+    assert bill_status(k, "water", "1001234567") == "paid"
+    assert balance(k) == WANG_BALANCE - 8_650 and payments(k) == 1
+    assert journal_of(k, "pay_bill") == [("intent", None), ("outcome", "done")]
+    receipt = k.devices.printer.printed[-1]
+    text = "\n".join(receipt.rows)
+    assert receipt.complete and "86.50" in text and WANG_PAN_MASKED in text
+    reference = bank(k, "SELECT reference FROM payments")["reference"]
+    assert receipt.receipt.qr == reference
+    no_full_card_number_anywhere(k)
+
+    finish_with_rating(k, "5")
+    k.sees("零存整取储蓄计划")  # 王小明 consented to offers: one is shown
+    k.tap("choice_no_thanks")
+    k.wait_for_screen("attract")
+    assert k.services.figures.snapshot()["rating.5"] == 1
+
+
+# --- the PIN ---------------------------------------------------------------------------------
+
+def test_a_wrong_pin_can_be_keyed_again(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k, "111111")
+    k.sees("密码不正确，还可以再试 2 次")
+    k.tap("retry")
+    key_pin(k, "147258")
+    k.sees("请选择缴费项目")
+    assert bank(k, "SELECT pin_tries FROM cards WHERE pan = ?", WANG_PAN)["pin_tries"] == 0
+
+
+def test_three_wrong_pins_lock_the_card_and_hand_it_back(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k, "111111")
+    k.sees("还可以再试 2 次")
+    k.tap("retry")
+    key_pin(k, "222222")
+    k.sees("还可以再试 1 次")
+    k.tap("retry")
+    key_pin(k, "333333")
+    k.sees("缴费未完成")
+    k.sees("密码输错次数太多")
+    assert bank(k, "SELECT status FROM cards WHERE pan = ?", WANG_PAN)["status"] == "locked"
+    assert k.devices.card_reader.status().supplies["retained"] == 0  # the card came back
+    assert journal_of(k, "pay_bill") == [] and payments(k) == 0
+
+
+# --- the card --------------------------------------------------------------------------------
+
+def test_an_unreadable_card_can_be_inserted_again(kiosk_app):
+    k = kiosk_app
+    k.devices.card_reader.inject("unreadable")
+    k.start("bill_payment")
+    k.wait_until(lambda: k.step() == "insert_card")
+    k.devices.card_reader.insert("wang")
+    k.sees("无法读取")
+    k.tap("retry")
+    k.devices.card_reader.insert("wang")
+    key_pin(k, "147258")
+    k.sees("请选择缴费项目")
+
+
+def test_a_frozen_card_is_handed_back_with_the_reason(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k, "741852", card="chen")
+    k.sees("这张卡已冻结")
+    finish_with_rating(k, "3")
+    k.wait_for_screen("attract")  # 陈静 never consented to offers: none is shown
+
+
+# --- the bill --------------------------------------------------------------------------------
+
+def test_unknown_bill_and_nothing_due_are_explained_and_can_be_corrected(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    choose_bill(k, "water", "1000000000")
+    k.sees("没有查到这张账单")
+    k.tap("key_clear")
+    k.type_digits("1009999999")
+    k.tap("confirm")
+    k.sees("没有欠费")
+    k.tap("key_clear")
+    k.type_digits("1001234567")
+    k.tap("confirm")
+    k.sees("86.50 元")
+    assert payments(k) == 0 and journal_of(k, "pay_bill") == []
+
+
+def test_the_paper_bills_qr_code_shown_to_the_camera(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    k.tap("choice_water")  # the paper bill knows better: it is an electricity bill
+    k.tap("choice_scan")
+    k.sees("请扫描账单二维码")
+    k.devices.camera.show_code("APPT:APT-7F3K9Q")  # the wrong code first
+    k.sees("这不是缴费账单的二维码")
+    k.tap("retry")
+    k.devices.camera.show_code("BILL:electricity:2002345678")
+    k.sees("213.08 元")
+    k.sees("电费")
+    k.tap("confirm")
+    k.sees("缴费成功")
+    assert bill_status(k, "electricity", "2002345678") == "paid"
+
+
+@pytest.fixture
+def bill_qr_video(tmp_path):
+    """A paper bill's QR code held up to a webcam: a qrcode-made code on a grey page, as a
+    short MJPG video with a little shake (the camera loops a file)."""
+    code = np.array(qrcode.make("BILL:water:1001234567", box_size=8).convert("RGB"))
+    page = np.full((480, 640, 3), 200, np.uint8)
+    h, w = code.shape[:2]
+    page[(480 - h) // 2:(480 - h) // 2 + h, (640 - w) // 2:(640 - w) // 2 + w] = code
+    path = tmp_path / "bill_qr.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
+    for i in range(8):
+        shake = np.float32([[1, 0, i % 3], [0, 1, (i * 2) % 3]])
+        writer.write(cv2.warpAffine(page, shake, (640, 480), borderMode=cv2.BORDER_REPLICATE))
+    writer.release()
+    return path
+
+
+def test_the_real_opencv_camera_reads_the_bills_qr_code(make_kiosk, bill_qr_video):
+    k = make_kiosk(camera={"driver": "opencv", "source": str(bill_qr_video)})
+    insert_and_key_pin(k)
+    k.tap("choice_water")
+    k.tap("choice_scan")
+    k.sees("86.50 元")
+    k.sees("1001234567")
+
+
+# --- paying ----------------------------------------------------------------------------------
+
+def test_a_declined_payment_takes_nothing_and_says_why(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    choose_bill(k, "property", "5005678901")  # 1,560.00 > 王小明's 1,000.00
+    k.sees("1,560.00 元")
+    k.tap("confirm")
+    k.sees("缴费未完成")
+    k.sees("账户余额不足")
+    assert bill_status(k, "property", "5005678901") == "due"
+    assert balance(k) == WANG_BALANCE and payments(k) == 0
+    assert journal_of(k, "pay_bill") == [("intent", None), ("outcome", "declined")]
+    assert k.devices.printer.printed == []  # nothing was paid: no receipt
+
+
+def test_line_dropped_after_the_bank_paid_is_reconciled_never_paid_twice(kiosk_app):
+    k = kiosk_app
+    k.sandbox.arm_fault("pay_bill", "drop_after_commit")
+    insert_and_key_pin(k)
+    choose_bill(k, "water", "1001234567")
+    k.tap("confirm")
+    k.sees("缴费未完成")
+    k.sees("请不要重复缴费")
+    open_keys = [e.idempotency_key for e in k.journal.open_intents()]
+    assert journal_of(k, "pay_bill") == [("intent", None), ("outcome", "unknown")]
+    assert len(open_keys) == 1
+    slip = k.devices.printer.printed[-1]
+    assert slip.receipt.qr == open_keys[0] and "请勿重复缴费" in "\n".join(slip.rows)
+    finish_with_rating(k, "skip")
+    k.tap("choice_no_thanks")  # the offer
+    k.wait_for_screen("attract")
+
+    # the kiosk asks the bank what became of the key: it was paid, once
+    settled = reconcile(k.journal, k.backend)
+    assert [(s.outcome, s.intent.idempotency_key) for s in settled] == [("done", open_keys[0])]
+    assert k.journal.open_intents() == []
+    assert payments(k) == 1 and balance(k) == WANG_BALANCE - 8_650
+
+    # the customer tries again: the bank says there is nothing left to pay
+    insert_and_key_pin(k)
+    choose_bill(k, "water", "1001234567")
+    k.sees("没有欠费")
+    assert payments(k) == 1 and balance(k) == WANG_BALANCE - 8_650
+
+
+# --- the receipt and the card at the end -----------------------------------------------------
+
+def test_paper_running_out_mid_receipt_leaves_the_payment_and_returns_the_card(kiosk_app):
+    k = kiosk_app
+    k.devices.printer.inject("paper_out")
+    insert_and_key_pin(k)
+    choose_bill(k, "phone", "13800138000")
+    k.tap("confirm")
+    k.sees("缴费成功")
+    reference = bank(k, "SELECT reference FROM payments")["reference"]
+    k.sees(f"请记下编号 {reference}")
+    assert not k.devices.printer.printed[-1].complete
+    assert bill_status(k, "phone", "13800138000") == "paid"
+    assert journal_of(k, "pay_bill") == [("intent", None), ("outcome", "done")]
+    assert k.devices.card_reader.status().supplies["retained"] == 0
+
+
+def test_a_card_left_in_the_slot_is_reminded_then_retained(kiosk_app):
+    k = kiosk_app
+    k.devices.card_reader.inject("walk_away", times=2)  # not taken after the reminder either
+    insert_and_key_pin(k)
+    choose_bill(k, "water", "1001234567")
+    k.tap("confirm")
+    k.sees("缴费成功")
+    k.sees("已由本机保管")
+    assert k.devices.card_reader.status().supplies["retained"] == 1
+    notes = k.devices.printer.printed[-1].receipt.notes
+    assert any("已由本机保管" in note for note in notes)  # the receipt says where the card is
+    events = [e for e in k.journal.entries() if e.operation == "card_not_returned"]
+    assert [e.data for e in events] == [{"card": WANG_PAN_MASKED, "reason": "retained"}]
+    assert bill_status(k, "water", "1001234567") == "paid"
+
+
+def test_take_your_card_reminder_then_taken(make_kiosk, monkeypatch):
+    monkeypatch.setattr(bank_card, "REMIND_AFTER_S", 0.3)  # don't make the test wait 8 s
+    k = make_kiosk(card_reader={"driver": "simulated", "auto_take": False})
+    insert_and_key_pin(k)
+    choose_bill(k, "water", "1001234567")
+    k.tap("confirm")
+    k.wait_until(lambda: k.step() == bank_card.REMIND_CARD)
+    k.sees("请马上取走您的银行卡！")
+    k.devices.card_reader.take()
+    k.sees("缴费成功")
+    assert "保管" not in k.screen_text()
+    assert k.devices.card_reader.status().supplies["retained"] == 0
+    assert not any(e.operation == "card_not_returned" for e in k.journal.entries())
+
+
+def test_cancelling_hands_the_card_back_and_keeps_it_if_left(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    k.tap("choice_water")
+    k.devices.card_reader.inject("walk_away")
+    k.tap("cancel")
+    k.tap("cancel_yes")  # "you will lose what you entered": yes, cancel
+    k.wait_for_screen("attract")
+    k.wait_until(lambda: k.devices.card_reader.status().supplies["retained"] == 1)
+    k.wait_until(lambda: any(e.operation == "card_not_returned" and e.step == "cleanup"
+                             for e in k.journal.entries()))

@@ -1,0 +1,77 @@
+"""The ID card checks, the care-mode offer and the staff rules, on the core without a screen:
+the kiosk built by kiosk.app with the embedded sandbox over HTTP and simulated devices."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from hardware.demo_people import PEOPLE
+from hardware.id_card_reader.simulated import id_card_of
+from kiosk.app import build_kiosk
+from kiosk.flows.identity import AGE, FACE_RETRIED, id_card_problem
+from kiosk.flows.staff import ACCOUNT_CLASS, staff_reasons
+from kiosk.runtime import InlineRunner, ManualClock
+from kiosk.session import CustomerSession
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def kiosk(config):
+    built = build_kiosk(config, InlineRunner(), ManualClock())
+    yield built
+    built.close()
+
+
+def test_a_valid_card_and_a_card_valid_for_life_pass():
+    assert id_card_problem(id_card_of(PEOPLE["wang"]), TODAY) is None
+    assert PEOPLE["jin"].valid_to is None
+    assert id_card_problem(id_card_of(PEOPLE["jin"]), TODAY) is None
+
+
+def test_expired_under_age_and_garbled_cards_are_refused():
+    wang = id_card_of(PEOPLE["wang"])
+    expired = dataclasses.replace(wang, valid_to=date(2026, 11, 22))
+    assert id_card_problem(expired, TODAY) == ("identity.error.id_expired", True)
+    child = dataclasses.replace(wang, birth_date=date(2011, 1, 1))
+    assert id_card_problem(child, TODAY) == ("identity.error.under_age", True)
+    garbled = dataclasses.replace(wang, id_number=wang.id_number[:-1] + "9")
+    assert id_card_problem(garbled, TODAY) == ("identity.error.id_unreadable", False)
+
+
+def test_staff_rules_class_i_age_70_and_a_retaken_photo():
+    session = CustomerSession("zh_CN")
+    session[ACCOUNT_CLASS], session[AGE] = "II", 69
+    assert staff_reasons(session) == []
+    session[ACCOUNT_CLASS], session[AGE], session[FACE_RETRIED] = "I", 70, True
+    assert staff_reasons(session) == ["identity.staff.reason_class_i",
+                                      "identity.staff.reason_age", "identity.staff.reason_face"]
+
+
+def _to_the_id_card(kiosk, person: str) -> None:
+    devices = kiosk.engine.services.devices
+    devices.id_card_reader.insert(person)
+    devices.camera.set_face(True)
+    kiosk.begin("account_opening")
+    for answer in ("standard_debit", "II", "agree", "agree"):
+        kiosk.engine.submit(answer)
+
+
+def test_a_senior_who_accepts_care_mode_gets_it_for_the_rest_of_the_visit(kiosk):
+    changes = []
+    kiosk.care_mode_changed.connect(changes.append)
+    _to_the_id_card(kiosk, "jin")
+    assert kiosk.engine.view.step.id == "care_offer"
+    kiosk.engine.submit("yes")
+    assert kiosk.engine.view.step.id == "phone"
+    assert kiosk.care_mode and kiosk.engine.session.care_mode and changes == [True]
+    kiosk.reset()
+    assert not kiosk.care_mode  # the next customer starts as the kiosk is configured
+
+
+def test_a_younger_customer_is_not_asked(kiosk):
+    _to_the_id_card(kiosk, "zhao")
+    assert kiosk.engine.view.step.id == "phone" and not kiosk.care_mode
