@@ -7,6 +7,7 @@ devices, the journal and the flow engine. ui/app.py builds the Qt side on top of
 from __future__ import annotations
 
 import logging
+
 from hardware.health import HealthMonitor
 from hardware.registry import build_devices
 from kiosk.backend.client import CoreBankingClient, new_idempotency_key
@@ -15,8 +16,8 @@ from kiosk.backend.models import DeviceStatus as HeartbeatDevice
 from kiosk.config import Config
 from kiosk.flows import all_flows
 from kiosk.flows.engine import FlowEngine, Timeouts
-from kiosk.i18n import Catalog
 from kiosk.flows.fallback_tickets import sync_fallback_tickets
+from kiosk.i18n import Catalog
 from kiosk.journal import Journal, reconcile
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures

@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
                                      epilog=f"tools: {', '.join(TOOLS)} (kiosk TOOL --help)")
     parser.add_argument("--config", help="TOML configuration file (see config.example.toml)")
     parser.add_argument("--windowed", action="store_true", help="a normal window (development)")
+    parser.add_argument("--voice-input", metavar="FILE",
+                        help="a 16 kHz mono WAV heard as the microphone (voice demos)")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_DISPLAY, file=sys.stderr)
         return 3
     setup_logging(config.data_dir, config.kiosk.log_level)
-    return run(config, windowed=args.windowed)
+    return run(config, windowed=args.windowed, voice_input=args.voice_input)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,13 @@ _screen.write_text(json.dumps({"screens": [{
 os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
 os.environ.setdefault("SMART_TELLER_DATA", tempfile.mkdtemp(prefix="smart-teller-test-"))
 
-import shutil  # noqa: E402
+import shutil
 
-import pytest  # noqa: E402
+import pytest
 
-from hardware.pcsc.daemon import PcscDaemon  # noqa: E402
-from hardware.pcsc.virtual_card import VirtualCard  # noqa: E402
-from kiosk.config import Config  # noqa: E402
-
+from hardware.pcsc.daemon import PcscDaemon
+from hardware.pcsc.virtual_card import VirtualCard
+from kiosk.config import Config
 
 
 @pytest.fixture

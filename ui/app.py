@@ -13,6 +13,8 @@ from kiosk.app import build_kiosk
 from kiosk.config import Config
 from ui.main_window import KioskWindow
 from ui.qt_runtime import QtRunner, QtScheduler
+from ui.voice_screen import VoiceScreen
+from voice.service import KioskVoice
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +28,27 @@ def application() -> QApplication:
     return QApplication.instance() or QApplication(sys.argv[:1])
 
 
-def build_window(config: Config, runner: QtRunner | None = None) -> KioskWindow:
+def build_window(config: Config, runner: QtRunner | None = None, *,
+                 voice_input: str | None = None) -> KioskWindow:
+    """The kiosk's window with its voice; `voice_input` names a WAV heard as the microphone."""
     app = application()
     screen = app.primaryScreen()
     runner = runner or QtRunner()
     kiosk = build_kiosk(config, runner, QtScheduler())
-    return KioskWindow(kiosk, runner, screen.geometry().height() if screen else 1080)
+    window = KioskWindow(kiosk, runner, screen.geometry().height() if screen else 1080)
+    devices = kiosk.engine.services.devices
+    window.voice = KioskVoice(kiosk, runner, pin_pad=devices.pin_pad, printer=devices.printer)
+    kiosk.add_closer(window.voice.close, first=True)  # its PIN-pad reader before the devices
+    window.voice_screen = VoiceScreen(window, window.voice, microphone=voice_input is None)
+    if voice_input:
+        window.voice.use_voice_file(voice_input)
+    return window
 
 
-def run(config: Config, windowed: bool = False) -> int:
+def run(config: Config, windowed: bool = False, voice_input: str | None = None) -> int:
     app = application()
-    window = build_window(config)
+    window = build_window(config, voice_input=voice_input)
+    window.voice.prerender()  # every fixed prompt, so speech starts without synthesis delay
     if windowed or not config.ui.fullscreen:
         window.resize(1280, 800)
         window.show()

@@ -7,16 +7,24 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.flows.model import StepError, StepView
 from kiosk.kiosk import Kiosk
+from kiosk.supervisor import Supervisor
 from ui.overlays import Overlay
 from ui.pages import AttractScreen, HomeScreen
+from ui.simulator_panel import SimulatorPanel, is_simulated
 from ui.steps import StepScreen
 from ui.supervisor import SupervisorScreen
-from kiosk.supervisor import Supervisor
-from ui.simulator_panel import SimulatorPanel, is_simulated
 from ui.theme import CARE, STANDARD, Theme, stylesheet
 from ui.widgets import button, label
 
@@ -251,17 +259,17 @@ class KioskWindow(QMainWindow):
         """Only the supervisor's exit (or the system stopping the service) may close it."""
         self._may_close = True
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_close:
             event.accept()
         else:
             log.info("close request ignored: customers cannot leave the kiosk")
             event.ignore()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         event.accept()  # Esc, Alt+F4, Ctrl+Q and friends do nothing here
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.kiosk_label:
             if event.type() == QEvent.Type.MouseButtonPress:
                 self.supervisor_hold.start()
@@ -276,7 +284,7 @@ class KioskWindow(QMainWindow):
                 return True
         return False
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())

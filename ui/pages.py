@@ -40,7 +40,7 @@ class AttractScreen(QWidget):
             self.services.setText(catalog.text("ui.out_of_service.prompt"))
             self.prompt.setText("")
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.touched.emit()
         event.accept()
 

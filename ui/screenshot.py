@@ -7,7 +7,10 @@ import argparse
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
+
+from kiosk.flows.model import CONFIRM, StepKind
 
 SCREEN = {"screens": [{"name": "kiosk", "x": 0, "y": 0, "width": 1920, "height": 1080,
                        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
@@ -35,6 +38,8 @@ def main(argv: list[str]) -> int:
 
     app = application()
     config = load_config(args.config)
+    if not args.config:  # a fresh sandbox bank: today's demo bookings, nothing paid yet
+        config.kiosk.data_dir = tempfile.mkdtemp(prefix="smart-teller-screenshot-")
     window = build_window(config)
     window.setGeometry(0, 0, 1920, 1080)
     window.show()
@@ -62,5 +67,64 @@ def main(argv: list[str]) -> int:
     window.engine.submit("no")
     shoot("guide-result")
     window.engine.cancel()
-    window.kiosk.close()
+    try:
+        _walk_the_services(window, shoot)
+    finally:
+        window.engine.cancel()
+        window.kiosk.close()
     return 0
+
+
+def _walk_the_services(window, shoot) -> None:
+    """A demo customer through bill payment and check-in on the simulated devices."""
+    from PySide6.QtWidgets import QApplication
+
+    engine, devices = window.engine, window.engine.services.devices
+
+    def at(step_id: str) -> None:
+        deadline = time.monotonic() + 20
+        def there() -> bool:  # a device step is busy while it waits for the customer
+            view = engine.view
+            return bool(view and view.step.id == step_id
+                        and (view.step.kind is StepKind.DEVICE or not engine.busy))
+
+        while not there():
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the demo customer did not reach {step_id}")
+            QApplication.processEvents()
+            time.sleep(0.02)
+
+    window.kiosk.begin("bill_payment")
+    at("insert_card")
+    shoot("bill-insert-card")
+    devices.card_reader.insert("wang")
+    at("pin")
+    for key in "147258":
+        devices.pin_pad.press(key)
+    devices.pin_pad.press("enter")
+    at("biller")
+    shoot("bill-biller")
+    engine.submit("water")
+    at("bill_source")
+    engine.submit("keypad")
+    at("bill_number")
+    shoot("bill-number")
+    engine.submit("1001234567")
+    at("review")
+    shoot("bill-review")
+    engine.submit(CONFIRM)
+    at("take_card")
+    devices.card_reader.take()
+    at("paid")
+    shoot("bill-paid")
+    engine.cancel()
+
+    window.kiosk.begin("appointment_checkin")
+    at("method")
+    shoot("checkin-method")
+    engine.submit("qr")
+    at("scan_qr")
+    devices.camera.show_code("APPT:APT-2M8X4R")
+    at("ticket")
+    shoot("checkin-ticket")
+    engine.cancel()

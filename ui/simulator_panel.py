@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from hardware.demo_people import PEOPLE
+from hardware.errors import DeviceError
 from kiosk.i18n import Catalog
 from ui.widgets import button, clear_layout, label
 
@@ -31,6 +32,8 @@ class SimulatorPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("panel")
         self.devices, self.catalog = devices, catalog
+        # More sections from outside the devices (the headphone jack): () -> (title, actions)
+        self.extra_sections: list[Callable[[], tuple[str, list]]] = []
         outer = QVBoxLayout(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -90,6 +93,8 @@ class SimulatorPanel(QFrame):
             self._section(t("simulator.printer"), [
                 ("sim_paper", t("simulator.load_paper"), lambda: d.printer.load_paper(2000)),
             ])
+        for section in self.extra_sections:
+            self._section(*section())
         self.column.addStretch(1)
 
     def _section(self, title: str, actions: list[tuple[str, str, Callable[[], None]]],
@@ -107,9 +112,12 @@ class SimulatorPanel(QFrame):
             try:
                 action()
                 self.status.setText(text)
-            except Exception as exc:  # a simulator refusing (e.g. card already in) is news
+            except (DeviceError, ValueError) as exc:  # a simulator refusing is news
                 self.status.setText(f"{text}: {exc}")
         return run
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        event.ignore() if event.key() != Qt.Key.Key_Escape else self.hide()
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.hide()
+        else:
+            event.ignore()

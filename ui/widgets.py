@@ -39,11 +39,13 @@ def label(text: str, role: str = "", wrap: bool = True, centre: bool = False) ->
 
 
 def button(text: str, on_click: Callable[[], None], *, name: str = "", primary: bool = False,
-           tile: bool = False, choice: bool = False, staff: bool = False) -> QPushButton:
+           tile: bool = False, choice: bool = False, staff: bool = False,
+           key: bool = False) -> QPushButton:
     widget = QPushButton(text)
     if name:
         widget.setObjectName(name)
-    for prop, on in (("primary", primary), ("tile", tile), ("choice", choice), ("staff", staff)):
+    for prop, on in (("primary", primary), ("tile", tile), ("choice", choice), ("staff", staff),
+                     ("key", key)):
         if on:
             widget.setProperty(prop, True)
     widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -65,15 +67,19 @@ class Keypad(QWidget):
         for r, row in enumerate(rows):
             for c, digit in enumerate(row):
                 grid.addWidget(self._key(digit, digit), r, c)
-        grid.addWidget(self._key(clear_text, "clear"), 3, 0)
         grid.addWidget(self._key("0", "0"), 3, 1)
-        grid.addWidget(self._key(delete_text, "delete"), 3, 2)
+        # always four rows (care mode's large keys must fit a 1080p screen): the ID number's
+        # X takes the bottom-left key and "clear" moves up beside "delete"
         if with_x:
-            grid.addWidget(self._key("X", "X"), 4, 1)
+            grid.addWidget(self._key("X", "X"), 3, 0)
+            grid.addWidget(self._key(delete_text, "delete"), 0, 3)
+            grid.addWidget(self._key(clear_text, "clear"), 1, 3)
+        else:
+            grid.addWidget(self._key(clear_text, "clear"), 3, 0)
+            grid.addWidget(self._key(delete_text, "delete"), 3, 2)
 
     def _key(self, text: str, value: str) -> QPushButton:
-        widget = button(text, lambda: self.key.emit(value), name=f"key_{value}")
-        return widget
+        return button(text, lambda: self.key.emit(value), name=f"key_{value}", key=True)
 
 
 class StaffSignIn(QWidget):
@@ -96,11 +102,13 @@ class StaffSignIn(QWidget):
             field.setReadOnly(True)
         self.active = self.staff_id
         # the form beside the keypad, so care mode's large keys still fit a 1080p screen
+        fields = QGridLayout()
+        fields.addWidget(label(t("flow.authorise.staff_id"), "small"), 0, 0)
+        fields.addWidget(self.staff_id, 0, 1)
+        fields.addWidget(label(t("flow.authorise.password"), "small"), 1, 0)
+        fields.addWidget(self.password, 1, 1)
         form = QVBoxLayout()
-        form.addWidget(label(t("flow.authorise.staff_id"), "small"))
-        form.addWidget(self.staff_id)
-        form.addWidget(label(t("flow.authorise.password"), "small"))
-        form.addWidget(self.password)
+        form.addLayout(fields)
         form.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(button(t("common.next"), self._next, name="next"))

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.events import Event
-from kiosk.flows.model import CONFIRM, Flow, Step, StepContext, StepError, StepFailed, StepKind, StepView
+from kiosk.flows.model import (
+    CONFIRM,
+    Flow,
+    Step,
+    StepContext,
+    StepError,
+    StepFailed,
+    StepKind,
+    StepView,
+)
 from kiosk.metrics import Figures
 from kiosk.runtime import Cancellable, Runner, Scheduler
 from kiosk.session import CustomerSession

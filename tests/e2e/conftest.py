@@ -110,18 +110,19 @@ def make_kiosk(qtbot, config):
         return KioskDriver(qtbot, window, runner)
 
     def measure(window) -> None:
-        """Every screen a journey passes through, drawn with its real data, fits 1080 lines."""
+        """Every screen a journey passes through, drawn with its real data, fits 1920x1080."""
         QApplication.sendPostedEvents()  # lay the new step out
         view = window.engine.view
         if view is None or window.current_screen() != "step":
             return
         bar = window.centralWidget().layout().itemAt(0).widget()
         height = bar.sizeHint().height() + window.step_screen.minimumSizeHint().height()
-        if height > 1080:
-            too_tall.append(f"{view.flow.id}/{view.step.id}: {height} lines"
-                            f"{' (care mode)' if window.kiosk.care_mode else ''}")
+        width = max(bar.minimumSizeHint().width(), window.step_screen.minimumSizeHint().width())
+        if height > 1080 or width > 1920:
+            too_big.append(f"{view.flow.id}/{view.step.id}: {width}x{height}"
+                           f"{' (care mode)' if window.kiosk.care_mode else ''}")
 
-    too_tall: list[str] = []
+    too_big: list[str] = []
     yield make
     for window, runner in made:
         window.allow_close()
@@ -131,7 +132,7 @@ def make_kiosk(qtbot, config):
             device.cancel()
         runner.wait_idle()
         window.kiosk.close()
-    assert too_tall == [], "screens taller than a 1080p display"
+    assert too_big == [], "screens larger than a 1080p display"
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import qrcode
 from skimage import data as skimage_data
 
 
-
 def qr_image(payload: str) -> np.ndarray:
     """A QR code made by the qrcode package, as a BGR picture on a grey page."""
     img = qrcode.make(payload, box_size=8, border=4).convert("RGB")

@@ -125,6 +125,7 @@ def test_themes_meet_contrast_and_target_rules():
             assert contrast(fg, bg) >= minimum, (theme.name, fg, bg)
     # 60 dp at 160 dp per inch is 9.5 mm; a 1080-line kiosk screen has about 100 pixels an inch.
     assert CARE.target_px >= 60 / 160 * 100 * 2
+    assert CARE.key_px >= 60 / 160 * 100 * 2
     assert CARE.text_pt >= 30 and CARE.choices_per_page <= 4
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 from kiosk.flows.engine import FlowEngine, Timeouts
@@ -30,7 +32,6 @@ def flaky_device(ctx):
     ctx.services.append("device tried")
     if ctx.services.count("device tried") == 1:
         raise StepFailed("devices.error.card_jammed")
-    return None
 
 
 PHONE_FLOW = Flow(
@@ -52,9 +53,9 @@ def clock():
     return ManualClock()
 
 
-def make_engine(clock, flows=(GUIDE, PHONE_FLOW), services=None, timeouts=Timeouts()):
+def make_engine(clock, flows=(GUIDE, PHONE_FLOW), services=None, timeouts=None):
     return FlowEngine({f.id: f for f in flows}, services if services is not None else [],
-                      InlineRunner(), clock, timeouts)
+                      InlineRunner(), clock, timeouts or Timeouts())
 
 
 def test_guide_sends_a_lost_card_without_id_to_report_by_phone(clock):
@@ -162,7 +163,7 @@ def test_extensions_are_limited_and_care_mode_gets_more_time(clock):
 
 def test_results_of_work_after_cancel_are_dropped(clock):
     class HeldRunner(InlineRunner):
-        held = []
+        held: ClassVar[list] = []
 
         def run(self, work, done, failed):
             self.held.append((work, done))
@@ -173,7 +174,7 @@ def test_results_of_work_after_cancel_are_dropped(clock):
     engine.submit("13800138000")
     assert engine.busy
     engine.cancel()
-    work, done = HeldRunner.held[0]
+    _work, done = HeldRunner.held[0]
     done(None)  # the device answers late: nothing must move
     assert seen.steps == ["phone", "device"] and not engine.active
 

@@ -1,0 +1,100 @@
+"""The screen side of care mode and speech mode: the one line saying voice input is off, the
+privacy blank of speech mode, the microphone, and the attract screen waking on a PIN-pad key.
+
+The voice itself (voice.service.KioskVoice) has no Qt widgets; this is where it meets them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QFrame, QWidget
+
+from hardware.ports import KeyPress
+from ui.main_window import KioskWindow
+from ui.widgets import label
+from voice.microphone import NO_MICROPHONE_NOTICE, Microphone, open_microphone
+from voice.service import KioskVoice
+
+log = logging.getLogger(__name__)
+
+HOME_SCREENS = ("attract", "home")
+
+
+class VoiceScreen(QObject):
+    def __init__(self, window: KioskWindow, voice: KioskVoice, *, microphone: bool = True):
+        super().__init__(window)
+        self.window, self.voice = window, voice
+        self.use_microphone = microphone  # False when a WAV file is the microphone (demos)
+        self.microphone: Microphone | None = None
+        self._heard_by = None  # the recognizer the microphone was last opened for
+        self.notice = label("", "small")  # wraps: care mode's larger buttons share the bar
+        self.notice.setObjectName("voice_notice")
+        bar = window.findChild(QFrame, "bar")
+        bar.layout().insertWidget(1, self.notice)
+        self.blank = QWidget(window)  # speech mode's privacy: nothing on screen to read
+        self.blank.setObjectName("privacy_blank")
+        self.blank.setStyleSheet("background: black;")
+        self.blank.hide()
+        window.installEventFilter(self)
+        window.simulator.extra_sections.append(self._headphones_section)
+
+        voice.changed.connect(self._refresh)
+        voice.keypad.blank_changed.connect(self._set_blank)
+        voice.key_pressed.connect(self._key_pressed)
+        voice.navigator.digits_changed.connect(window.step_screen.show_field_value)
+        window.stack.currentChanged.connect(lambda _index: self._screen_changed())
+        window.engine.flow_started.connect(lambda _flow, _session: window.home_idle.stop())
+        self._screen_changed()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Opens the microphone when voice input is on, and says in one line when it is off."""
+        speech_in = self.voice.navigator.speech_in
+        if (self.use_microphone and self.voice.care_mode and speech_in is not None
+                and speech_in is not self._heard_by):
+            self._heard_by = speech_in  # tried once per recognizer: no device is logged once
+            if self.microphone is not None:
+                self.microphone.stop()
+            self.microphone = open_microphone(speech_in, parent=self)
+            if self.microphone is not None:
+                self.microphone.start()
+        missing = self.use_microphone and self._heard_by is not None and self.microphone is None
+        key = self.voice.notice or (NO_MICROPHONE_NOTICE if self.voice.care_mode and missing
+                                    else None)
+        self.notice.setText(self.window.catalog.text(key) if key else "")
+        self.notice.setVisible(key is not None)
+
+    def _screen_changed(self) -> None:
+        screen = self.window.current_screen()
+        if screen == "attract" and not self.voice.headphones:
+            self.voice.set_speech_mode(False)  # the next customer finds a quiet kiosk
+        self.voice.set_on_home(screen in HOME_SCREENS and self.window.kiosk.in_service)
+
+    def _key_pressed(self, _key: KeyPress) -> None:
+        screen = self.window.current_screen()
+        if screen == "attract" and self.window.kiosk.in_service:
+            self.window.show_home()
+        elif screen == "home":
+            self.window.home_idle.start()  # the customer is busy at the keys: stay
+
+    def _headphones_section(self) -> tuple[str, list]:
+        """The simulator's headphone jack (a demo has no jack to plug into)."""
+        text = self.window.catalog.text
+        plugged = self.voice.headphones
+        return text("voice.simulator.title"), [(
+            "sim_headphones", text("voice.simulator.unplug" if plugged else "voice.simulator.plug"),
+            lambda: (self.voice.set_headphones(not plugged), self.window.simulator.rebuild()))]
+
+    def _set_blank(self, blank: bool) -> None:
+        self.blank.setGeometry(self.window.rect())
+        self.blank.setVisible(blank)
+        if blank:
+            self.blank.raise_()
+        log.info("screen %s for privacy", "blanked" if blank else "shown again")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Resize:
+            self.blank.setGeometry(self.window.rect())
+        return False
