@@ -84,6 +84,8 @@ def stylesheet(t: Theme) -> str:
     QFrame#bar QLabel, QFrame#bar QPushButton {{ background: transparent; color: {t.on_accent};
               border: 2px solid {t.on_accent}; }}
     QFrame#bar QLabel {{ border: none; font-size: {t.small_pt}pt; }}
+    QFrame#bar QPushButton[staff="true"] {{ background: {t.danger}; font-weight: bold;
+              font-size: {t.title_pt}pt; }}
     QPushButton {{ min-height: {t.target_px}px; padding: 8px 24px; border-radius: 12px;
               background: {t.surface}; color: {t.text}; border: 3px solid {t.accent}; }}
     QPushButton[primary="true"] {{ background: {t.accent}; color: {t.on_accent}; }}

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QWidget
 
 from hardware.ports import KeyPress
 from ui.main_window import KioskWindow
-from ui.widgets import label
+from ui.widgets import button, label
 from voice.microphone import NO_MICROPHONE_NOTICE, Microphone, open_microphone
 from voice.service import KioskVoice
 
@@ -33,6 +33,9 @@ class VoiceScreen(QObject):
         self.notice.setObjectName("voice_notice")
         bar = window.findChild(QFrame, "bar")
         bar.layout().insertWidget(1, self.notice)
+        # louder/quieter, faster/slower: shown while the kiosk speaks
+        self.sound_button = button("", self._sound_panel, name="sound")
+        bar.layout().insertWidget(bar.layout().indexOf(window.language_button), self.sound_button)
         self.blank = QWidget(window)  # speech mode's privacy: nothing on screen to read
         self.blank.setObjectName("privacy_blank")
         self.blank.setStyleSheet("background: black;")
@@ -65,6 +68,25 @@ class VoiceScreen(QObject):
                                     else None)
         self.notice.setText(self.window.catalog.text(key) if key else "")
         self.notice.setVisible(key is not None)
+        self.sound_button.setText(self.window.catalog.text("voice.sound.button"))
+        self.sound_button.setVisible(self.voice.navigator.enabled)
+
+    def _sound_panel(self) -> None:
+        t = self.window.catalog.text
+
+        def then(**change: int):
+            def adjust() -> None:
+                self.voice.adjust(**change)
+                self._sound_panel()  # stays open until "done"
+            return adjust
+
+        self.window.overlay.ask(t("voice.sound.title"), t("voice.sound.prompt"), [
+            ("sound_quieter", t("voice.sound.quieter"), then(louder=-1), False),
+            ("sound_louder", t("voice.sound.louder"), then(louder=1), False),
+            ("sound_slower", t("voice.sound.slower"), then(faster=-1), False),
+            ("sound_faster", t("voice.sound.faster"), then(faster=1), False),
+            ("sound_done", t("voice.sound.done"), lambda: None, True),
+        ])
 
     def _screen_changed(self) -> None:
         screen = self.window.current_screen()

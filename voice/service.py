@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 GUIDE = "guide"  # the home screen's "not sure? ask here" service
 
 
+# One press of "louder" / "faster" on the sound panel; espeak-ng words a minute
+VOLUME_STEP, RATE_STEP, SLOWEST, FASTEST = 0.15, 20, 80, 260
+
+
 class KioskVoice:
     def __init__(self, kiosk: Kiosk, runner: Runner, *, pin_pad: PinPad | None = None,
                  printer: ReceiptPrinter | None = None):
@@ -159,6 +163,15 @@ class KioskVoice:
                   for language in self.kiosk.languages if language != self.kiosk.language]
         return items
 
+    def adjust(self, *, louder: int = 0, faster: int = 0) -> None:
+        """The customer's own loudness and speed (the sound button on screen), for this visit;
+        the last words are said again so the customer hears the difference."""
+        out = self.speech_out
+        out.set_volume(out.player.volume + VOLUME_STEP * louder)
+        out.set_rate(min(max(out.rate + RATE_STEP * faster, SLOWEST), FASTEST))
+        log.info("voice: volume %.2f, rate %d", out.player.volume, out.rate)
+        out.repeat()
+
     def use_voice_file(self, path: str | Path) -> None:
         """`--voice-input FILE`: the file is the microphone, heard (at real speed) once voice
         input is first on at a step."""
@@ -211,8 +224,10 @@ class KioskVoice:
         self._keys.start() if wanted else self._keys.stop()
 
     def _visit_ended(self, _reason: str) -> None:
+        self.speech_out.set_volume(self.config.voice.volume)  # the next customer starts afresh
         if not self.headphones:
             self.set_speech_mode(False)
+        self._apply()  # and at the mode's own rate
 
     def _play_voice_file(self) -> None:
         speech_in = self.navigator.speech_in

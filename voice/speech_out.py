@@ -44,8 +44,10 @@ def _render_loop(urgent, background, done, cache_dir: str) -> None:  # in the ch
 
     engine = pyttsx3.init("espeak")
     # The first save_to_file after init writes nothing (pyttsx3 2.99 on espeak-ng): warm up.
-    engine.save_to_file(".", os.path.join(cache_dir, ".warm-up.wav"))
+    warm_up = os.path.join(cache_dir, ".warm-up.wav")
+    engine.save_to_file(".", warm_up)
     engine.runAndWait()
+    settings = None
     while True:
         try:
             job = urgent.get(timeout=0.05)
@@ -60,8 +62,14 @@ def _render_loop(urgent, background, done, cache_dir: str) -> None:  # in the ch
         done.put(("started", path, ""))
         part = path + ".part.wav"
         try:
-            engine.setProperty("voice", voice)
-            engine.setProperty("rate", rate)
+            if settings != (voice, rate):
+                # a changed voice or rate may reach espeak-ng one utterance late (the same
+                # driver lag as the first save above): let a throw-away utterance take it
+                engine.setProperty("voice", voice)
+                engine.setProperty("rate", rate)
+                engine.save_to_file(".", warm_up)
+                engine.runAndWait()
+                settings = (voice, rate)
             # pyttsx3 now and then returns from runAndWait with nothing written (not even a
             # header): a second try has always worked; an empty WAV is never cached.
             for _ in range(2):
