@@ -18,6 +18,7 @@ import logging
 import socket
 import struct
 import threading
+import time
 from typing import Self
 
 from hardware.card_reader.emv import DEMO_ATR, UNIONPAY_DEBIT_AID, tlv, track2
@@ -32,6 +33,13 @@ CONDITIONS_NOT_SATISFIED = b"\x69\x85"
 INS_NOT_SUPPORTED = b"\x6d\x00"
 
 INS_SELECT, INS_GPO, INS_READ_RECORD = 0xA4, 0xA8, 0xB2
+
+# pcscd's event handler polls the reader every 0.4 s. When a client notices a removal first
+# (a failed exchange) and a card is inserted again before that poll, pcsc-lite never sees the
+# slot empty, so it never powers the new card and reports "no card" until the next removal.
+# No hand swaps cards that fast; the virtual one waits as long.
+HAND_SWAP_S = 1.0
+_removed_at: dict[tuple[str, int], float] = {}  # per reader: when its last card came out
 
 
 class VirtualCard:
@@ -51,6 +59,7 @@ class VirtualCard:
     def insert(self) -> None:
         if self._sock is not None:
             return
+        time.sleep(max(0.0, _removed_at.get(self._address, 0.0) + HAND_SWAP_S - time.monotonic()))
         self._sock = socket.create_connection(self._address, timeout=5)
         self._sock.settimeout(None)
         self._selected = False
@@ -67,6 +76,7 @@ class VirtualCard:
             except OSError:
                 pass  # the reader side already closed it
             sock.close()
+            _removed_at[self._address] = time.monotonic()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
         self._thread = None
