@@ -85,7 +85,7 @@ def secret_matches(secret: str, stored: str) -> bool:
 
 
 def seed(tx: Tx, now: datetime) -> None:
-    """Fills an empty database; appointments are placed relative to `now` (booked today)."""
+    """Fills an empty database."""
     stamp = now.isoformat(timespec="seconds")
     for person in PERSONS:
         tx.run("INSERT INTO persons VALUES (?, ?, ?, ?)", *person)
@@ -103,13 +103,24 @@ def seed(tx: Tx, now: datetime) -> None:
         tx.run("INSERT INTO billers VALUES (?, ?, ?)", *biller)
     for bill in BILLS:
         tx.run("INSERT INTO bills VALUES (?, ?, ?, ?, ?)", *bill)
-    for token, id_number, phone, code, service, minutes, priority in APPOINTMENTS:
-        at = (now + timedelta(minutes=minutes)).isoformat(timespec="seconds")
-        tx.run("INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked')",
-               token, token, phone, code, id_number, names[id_number][0], BRANCH, service, at,
-               priority)
+    book_demo_appointments(tx, now)
     for offer in OFFERS:
         tx.run("INSERT INTO offers VALUES (?, ?, ?)", *offer)
     for staff_id, name, role, password, active in STAFF:
         tx.run("INSERT INTO staff VALUES (?, ?, ?, ?, ?)",
                staff_id, name, role, secret_hash(password), active)
+
+
+def book_demo_appointments(tx: Tx, now: datetime) -> None:
+    """(Re)books the demo appointments for today, relative to `now`, so a sandbox kept from
+    an earlier day still has bookings to check in to."""
+    names = {p[0]: p[1] for p in PERSONS}
+    for token, *_ in APPOINTMENTS:
+        tx.run("DELETE FROM appointments WHERE appointment_id = ?", token)
+    for token, id_number, phone, code, service, minutes, priority in APPOINTMENTS:
+        at = (now + timedelta(minutes=minutes)).isoformat(timespec="seconds")
+        tx.run("INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked')",
+               token, token, phone, code, id_number, names[id_number], BRANCH, service, at,
+               priority)
+    tx.run("INSERT INTO meta VALUES ('demo_day', ?) ON CONFLICT (name) DO UPDATE SET value = ?",
+           now.date().isoformat(), now.date().isoformat())

@@ -27,6 +27,7 @@ from kiosk.backend import contract
 from kiosk.backend.pinblock import DEMO_PIN_KEY
 from kiosk.sandbox.bank import Bank, Decline, NotFound, Request
 from kiosk.sandbox.db import Database, IntegrityError
+from kiosk.sandbox.seed import book_demo_appointments
 from kiosk.sandbox.seed import seed as seed_demo_data
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,11 @@ class Faults:
             self._armed.clear()
 
 
+def _demo_day(tx) -> str | None:
+    row = tx.one("SELECT value FROM meta WHERE name = 'demo_day'")
+    return row["value"] if row else None
+
+
 class SandboxServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, database_url: str | None = None,
                  seed: bool = True, *, pin_key: bytes = DEMO_PIN_KEY,
@@ -120,6 +126,8 @@ class SandboxServer:
             if seed and tx.run("INSERT INTO meta VALUES ('seeded', ?) ON CONFLICT DO NOTHING",
                                now.isoformat()) == 1:
                 seed_demo_data(tx, now)
+            elif seed and _demo_day(tx) != now.date().isoformat():
+                book_demo_appointments(tx, now)  # a sandbox kept from an earlier day
         self._http = ThreadingHTTPServer((host, port), _Handler)
         self._http.daemon_threads = True
         if tls_cert:

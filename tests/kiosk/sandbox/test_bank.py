@@ -3,14 +3,16 @@
 import base64
 import logging
 import re
+from datetime import date
 
 import pytest
 from skimage import data as skdata
 
-from kiosk.backend import Declined
+from kiosk.backend import CoreBankingClient, Declined
 from kiosk.backend import new_idempotency_key as key
 from kiosk.backend.models import DeviceStatus
 from kiosk.backend.pinblock import encode_pin_block
+from kiosk.sandbox import SANDBOX_KIOSK_TOKEN, start_sandbox
 
 WANG_PAN, JIN_PAN, LI_PAN, CHEN_PAN = (f"62284800123456780{n}" for n in ("10", "28", "36", "44"))
 ZHAO_ID, WANG_ID, JIN_ID, CHEN_ID = ("320102199403250527", "110105198805120237",
@@ -237,3 +239,21 @@ def test_heartbeat_staff_call_and_transaction_look_up(sandbox, client):
     record = client.look_up_transaction(call_key)
     assert (record.outcome, record.reference) == ("done", call.reference)
     assert client.look_up_transaction(key()) is None
+
+
+def test_a_sandbox_kept_from_yesterday_books_the_demo_appointments_again(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'branch.db'}"
+    with start_sandbox(database_url=database_url) as server:
+        bank = CoreBankingClient(server.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN)
+        (booking,) = bank.find_appointments(qr_token="APT-7F3K9Q")
+        bank.check_in(booking.appointment_id, idempotency_key=key())
+        with server.database.transaction() as tx:  # the demo ran yesterday
+            tx.run("UPDATE meta SET value = '2000-01-01' WHERE name = 'demo_day'")
+            tx.run("UPDATE appointments SET scheduled_at = '2000-01-01T09:00:00+08:00'")
+        bank.close()
+    with start_sandbox(database_url=database_url) as server:
+        bank = CoreBankingClient(server.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN)
+        (booking,) = bank.find_appointments(qr_token="APT-7F3K9Q")
+        assert (booking.status, booking.timing) == ("booked", "on_time")
+        assert booking.scheduled_at.startswith(date.today().isoformat())
+        bank.close()
