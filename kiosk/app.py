@@ -126,8 +126,7 @@ def _start_background_work(kiosk: Kiosk, services: Services, runner: Runner,
 
     kiosk.heartbeat_timer = scheduler.call_later(1.0, beat)
 
-    def call_staff() -> None:
-        reason = "care_mode" if kiosk.care_mode else "customer_help"
+    def call_staff(reason: str) -> None:
         runner.run(lambda: client.call_staff(reason, kiosk.language,
                                              idempotency_key=new_idempotency_key()),
                    lambda call: log.info("staff call %s queued", call.reference),

@@ -30,7 +30,7 @@ class Kiosk:
         self.care_mode = config.ui.care_mode
         self.language_changed = Event("language_changed")  # (language)
         self.care_mode_changed = Event("care_mode_changed")  # (on)
-        self.staff_called = Event("staff_called")  # ()
+        self.staff_called = Event("staff_called")  # (reason, as the bank's staff-call reasons)
         self.visit_ended = Event("visit_ended")  # (reason): back to the attract screen
         self.device_changed = Event("device_changed")  # (hardware DeviceStatus)
         self.in_service = True  # staff take the kiosk out of service from the supervisor screen
@@ -40,6 +40,7 @@ class Kiosk:
         self._closers: list = []
         engine.flow_ended.connect(self._flow_ended)
         engine.step_entered.connect(self._follow_session_care_mode)
+        engine.staff_needed.connect(self.call_staff)
 
     @property
     def language(self) -> str:
@@ -80,9 +81,12 @@ class Kiosk:
             return "home"
         return f"{self.engine.flow.id}/{self.engine.view.step.id}"
 
-    def call_staff(self) -> None:
-        log.warning("customer called staff at %s", self.where())
-        self.staff_called.emit()
+    def call_staff(self, reason: str | None = None) -> None:
+        """Staff to the kiosk: asked by the customer (no reason given), or by a flow when only
+        staff can help (a jammed card)."""
+        reason = reason or ("care_mode" if self.care_mode else "customer_help")
+        log.warning("staff called to %s (%s)", self.where(), reason)
+        self.staff_called.emit(reason)
 
     def reset(self) -> None:
         """Back to how the next customer should find the machine."""

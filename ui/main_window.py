@@ -238,7 +238,7 @@ class KioskWindow(QMainWindow):
             ("more_time_no", c.text("ui.more_time.no"), self.engine.cancel, False),
         ])
 
-    def _staff_called(self) -> None:
+    def _staff_called(self, _reason: str) -> None:
         self.kiosk_label.setText(self.catalog.text("ui.staff.called"))
         self.staff_notice.start()
 

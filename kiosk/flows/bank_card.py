@@ -35,6 +35,8 @@ REMIND_CARD = "take_card_reminder"
 CARD = "card"  # session: CardData while the card is in the reader
 VERIFIED = "card_verified"  # session: CardVerified (token, masked numbers, customer id)
 CARD_NOTE = "card_note"  # session: message key when the card was not simply handed back
+# The card is still in the machine's mouth: the screen promises staff will come for it.
+STAFF_NOTES = {"bank_card.returned.jammed", "bank_card.returned.left_in_slot"}
 # Declines after which the card is of no use here: give it back and say why.
 REFUSING = {"card_frozen", "card_locked", "card_unknown"}
 
@@ -133,6 +135,8 @@ def _settle(ctx: StepContext, card: CardData, note: str | None, flow: str, step:
         return
     session[CARD_NOTE] = note
     log.warning("session %s: card %s %s", session.id, mask_pan(card.pan), note)
+    if note in STAFF_NOTES:
+        ctx.call_staff("device_fault")
     # staff look the card up in the journal when they empty the capture bin
     record_event(ctx.services.journal, flow, step, "card_not_returned",
                  {"card": mask_pan(card.pan), "reason": note.rsplit(".", 1)[-1]})

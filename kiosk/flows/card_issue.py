@@ -17,7 +17,6 @@ from datetime import datetime
 
 from hardware.errors import CardJammed, DeviceError
 from hardware.ports import IssuedCard
-from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountAwaitingCard, CardIssued, CardReversal
 from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
@@ -85,13 +84,8 @@ def _capture(dispenser, serial: str) -> None:
 
 
 def _call_staff(ctx: StepContext) -> None:
-    ctx.session[STAFF_CALLED] = True
-    try:
-        ctx.services.backend.call_staff("device_fault", ctx.session.language,
-                                        idempotency_key=new_idempotency_key())
-    except BackendError as exc:
-        log.error("session %s: staff call not delivered (%s)", ctx.session.id,
-                  type(exc).__name__)
+    ctx.session[STAFF_CALLED] = True  # the result screen says they are coming
+    ctx.call_staff("device_fault")
 
 
 def _reverse(ctx: StepContext, original_key: str, card: IssuedCard, reason: str) -> None:

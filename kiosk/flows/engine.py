@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hardware.errors import Action
 from kiosk.events import Event
 from kiosk.flows.model import (
     CONFIRM,
@@ -62,6 +63,7 @@ class FlowEngine:
         self.step_failed = Event("step_failed")  # (StepError)
         self.need_more_time = Event("need_more_time")  # (seconds to answer)
         self.flow_ended = Event("flow_ended")  # (flow id, reason: completed/cancelled/timeout)
+        self.staff_needed = Event("staff_needed")  # (reason): only staff can fix what happened
 
         self.flow: Flow | None = None
         self.session: CustomerSession | None = None
@@ -232,7 +234,9 @@ class FlowEngine:
             return
         generation = self._generation
         ctx = StepContext(self.session, self.services, value, self._cancel,
-                          progress=lambda params: self._report(generation, step, params))
+                          progress=lambda params: self._report(generation, step, params),
+                          call_staff=lambda reason: self._runner.post(
+                              lambda: self.staff_needed.emit(reason)))
         self._set_busy(True)
 
         def done(goto: str | None) -> None:
@@ -283,6 +287,8 @@ class FlowEngine:
             self.session["failure"] = exc.message_key
             self._advance(step, exc.goto, None)
             return
+        if getattr(exc, "action", None) is Action.CLEAR:  # a jam, an empty cassette: staff only
+            self.staff_needed.emit("device_fault")
         message_key = getattr(exc, "message_key", None)
         if message_key:
             log.warning("session %s: %s/%s failed: %s (%s)", self.session.id, self.flow.id,

@@ -78,6 +78,8 @@ class StepContext:
     cancelled: threading.Event = field(default_factory=threading.Event)
     # Lets a long action update its screen (e.g. "●●●" while a PIN is keyed in).
     progress: Callable[[Mapping[str, Any]], None] = lambda _params: None
+    # Sends branch staff to the kiosk (a jammed card, a card left behind); takes the reason.
+    call_staff: Callable[[str], None] = lambda _reason: None
 
 
 Action = Callable[[StepContext], "str | None"]  # returns the id of the next step, or None

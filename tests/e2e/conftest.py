@@ -89,6 +89,13 @@ class KioskDriver:
     def wait_until(self, condition: Callable[[], bool], timeout_ms: int = 15_000) -> None:
         self.qtbot.waitUntil(condition, timeout=timeout_ms)
 
+    # --- what the bank holds ---------------------------------------------------------------
+
+    def staff_calls(self) -> list[str]:
+        """The reasons of the staff calls the branch's staff have been sent."""
+        with self.sandbox.database.transaction() as tx:
+            return [r["reason"] for r in tx.all("SELECT reason FROM staff_calls")]
+
 
 @pytest.fixture
 def make_kiosk(qtbot, config):

@@ -175,6 +175,32 @@ def test_an_unreadable_card_can_be_inserted_again(kiosk_app):
     k.sees("请选择缴费项目")
 
 
+def test_a_card_jammed_on_its_way_in_brings_staff(kiosk_app):
+    k = kiosk_app
+    k.devices.card_reader.inject("jam")
+    k.start("bill_payment")
+    k.wait_until(lambda: k.step() == "insert_card")
+    k.devices.card_reader.insert("wang")
+    k.sees("卡片卡住了，工作人员马上来帮您")
+    k.sees("已通知工作人员")  # the top bar too: nobody needs to press "call staff"
+    k.wait_until(lambda: k.staff_calls() == ["device_fault"])
+
+
+def test_a_card_jammed_on_its_way_out_brings_staff_and_the_receipt_says_so(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    k.devices.card_reader.inject("jam")  # the payment goes through; the card sticks
+    choose_bill(k, "water", "1001234567")
+    k.tap("confirm")
+    k.sees("缴费成功")
+    k.sees("银行卡卡在机器里，工作人员马上来帮您取出")
+    k.wait_until(lambda: k.staff_calls() == ["device_fault"])
+    notes = k.devices.printer.printed[-1].receipt.notes
+    assert any("卡在机器里" in note for note in notes)
+    events = [e for e in k.journal.entries() if e.operation == "card_not_returned"]
+    assert [e.data for e in events] == [{"card": WANG_PAN_MASKED, "reason": "jammed"}]
+
+
 def test_a_frozen_card_is_handed_back_with_the_reason(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k, "741852", card="chen")

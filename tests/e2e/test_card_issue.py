@@ -55,11 +55,6 @@ def operations(k) -> list[tuple[str, str | None]]:
             if e.kind == "intent"]
 
 
-def staff_calls(k) -> list[str]:
-    with k.sandbox.database.transaction() as tx:
-        return [r["reason"] for r in tx.all("SELECT reason FROM staff_calls")]
-
-
 def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     caplog.set_level(logging.INFO)
     k = kiosk_app
@@ -167,7 +162,7 @@ def test_a_reversal_the_bank_did_not_get_is_sent_again_until_it_does(kiosk_app, 
     k.wait_for_step("not_issued")
     # the bank never got the reversal: the card still counts as the customer's, staff know
     assert [c["status"] for c in cards_of(k, account)] != ["reversed"]
-    assert "device_fault" in staff_calls(k)
+    k.wait_until(lambda: "device_fault" in k.staff_calls())
     assert ("reverse_card_binding", "unknown") in operations(k)
     settled = reconcile(k.journal, k.backend)  # what the next start-up (or a restart) does
     assert [(r.intent.operation, r.outcome) for r in settled] == [
@@ -187,7 +182,7 @@ def test_a_jam_calls_staff_and_binds_nothing(kiosk_app):
     k.wait_for_step("not_issued")
     k.sees("卡片卡在机器里了，已为您通知工作人员")
     k.sees("工作人员马上就到")
-    k.wait_until(lambda: staff_calls(k) == ["device_fault"])
+    k.wait_until(lambda: k.staff_calls() == ["device_fault"])
     assert cards_of(k, account) == []
     assert "issue_card" not in [op for op, _ in operations(k)]
     # the jammed dispenser waits for staff: the service is off until it is cleared

@@ -131,6 +131,6 @@ def test_themes_meet_contrast_and_target_rules():
 
 def test_call_staff_is_always_there(qtbot, window):
     caught = []
-    window.kiosk.staff_called.connect(lambda: caught.append(True))
+    window.kiosk.staff_called.connect(caught.append)
     tap(qtbot, window, "call_staff")
-    assert caught and "已通知工作人员" in visible_text(window)
+    assert caught == ["customer_help"] and "已通知工作人员" in visible_text(window)
