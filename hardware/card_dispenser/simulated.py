@@ -97,6 +97,8 @@ class SimulatedCardDispenser(SimulatedDevice):
 
     def capture(self) -> None:
         with self._changed:
+            if isinstance(self._error, CardJammed):  # stuck in the transport: hands needed
+                raise CardJammed(self.name, "the jammed card cannot be pulled back")
             if self._presented is None and self._state is not DeviceState.USER_ERROR:
                 raise NoMedia(self.name, "no card in the slot to capture")
             self._presented = None

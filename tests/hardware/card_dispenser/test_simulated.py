@@ -4,7 +4,7 @@ import pytest
 
 from hardware.card_dispenser.simulated import SimulatedCardDispenser
 from hardware.demo_people import PEOPLE, luhn_valid
-from hardware.errors import DispenserEmpty
+from hardware.errors import Action, CardJammed, DispenserEmpty
 
 
 def test_dispenses_fresh_luhn_valid_cards_until_the_cassette_is_empty():
@@ -30,3 +30,14 @@ def test_card_left_in_the_slot_is_captured():
         dispenser.wait_taken(timeout=0.1)
     dispenser.capture()
     assert dispenser.status().supplies["captured"] == 1
+
+
+def test_a_jammed_card_cannot_be_captured_and_waits_for_staff():
+    dispenser = SimulatedCardDispenser(faults=["jam"])
+    with pytest.raises(CardJammed):
+        dispenser.dispense(timeout=1)
+    with pytest.raises(CardJammed) as caught:  # not "no card": it is stuck inside
+        dispenser.capture()
+    assert caught.value.action is Action.CLEAR and not dispenser.status().usable
+    dispenser.reset()  # staff cleared the transport
+    assert dispenser.status().usable and dispenser.dispense(timeout=1).serial
