@@ -41,6 +41,7 @@ class VoiceScreen(QObject):
         self.blank.setStyleSheet("background: black;")
         self.blank.hide()
         window.installEventFilter(self)
+        window.overlay.installEventFilter(self)  # a question popping up later stays dark too
         window.simulator.extra_sections.append(self._headphones_section)
 
         voice.changed.connect(self._refresh)
@@ -119,4 +120,7 @@ class VoiceScreen(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Resize:
             self.blank.setGeometry(self.window.rect())
+        elif (watched is self.window.overlay and event.type() == QEvent.Type.ZOrderChange
+              and self.blank.isVisible()):
+            self.blank.raise_()
         return False

@@ -47,6 +47,17 @@ def test_a_key_on_the_attract_screen_speaks_the_home_menu_and_0_blanks_the_scree
     assert k.hears() == k.catalog.text("voice.keys.help")
 
 
+def test_a_question_popping_up_on_a_blank_screen_stays_dark(make_kiosk):
+    k = make_kiosk()
+    wake_speech_mode(k)
+    k.press("0")
+    k.window.engine.need_more_time.emit(30)  # a quiet step asks "need more time?"
+    overlay, blank = k.window.overlay, k.window.voice_screen.blank
+    assert overlay.isVisible()
+    centre = overlay.panel.mapTo(k.window, overlay.panel.rect().center())
+    assert k.window.childAt(centre) is blank  # nothing of the question shows to onlookers
+
+
 def headphones_button(k) -> QPushButton:
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the panel's old buttons
     return k.window.simulator.findChild(QPushButton, "sim_headphones")
