@@ -43,6 +43,7 @@ class Help(Command): name = "help"
 class CallStaff(Command): name = "call_staff"
 class Confirm(Command): name = "confirm"
 class MoreTime(Command): name = "more_time"
+class Clear(Command): name = "clear"  # the digits said so far, on a number field
 class Yes(Command): name = "yes"
 class No(Command): name = "no"
 
@@ -62,7 +63,7 @@ class NotUnderstood(Command):
 
 
 GLOBAL_COMMANDS: tuple[Command, ...] = (Back(), Cancel(), Repeat(), Help(), CallStaff(),
-                                        Confirm(), MoreTime(), Yes(), No())
+                                        Confirm(), MoreTime(), Yes(), No(), Clear())
 # Each step listens only for what makes sense on it: every word more is one more word for
 # the recognizer to mistake the customer's for (measured: on a CHOOSE step, espeak's "큐알"
 # was heard as the confirm word "좋아요"). "Confirm" only where something is confirmed.
@@ -171,6 +172,7 @@ def build_grammar(view: StepView | None, catalog: Catalog, *, question: bool = F
         commands = GLOBAL_COMMANDS
     else:
         commands = STEP_COMMANDS + ((Confirm(),) if view.step.kind in CONFIRMED_KINDS else ())
+        commands += (Clear(),) if grammar.digit_words else ()
     for command in commands:
         for phrase in catalog.phrases(f"voice.command.{command.name}"):
             grammar.add(phrase, command)

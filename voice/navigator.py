@@ -23,6 +23,7 @@ from voice.grammar import (
     CallStaff,
     Cancel,
     Choose,
+    Clear,
     Command,
     Confirm,
     DidYouMean,
@@ -204,10 +205,17 @@ class VoiceNavigator:
         elif isinstance(command, MoreTime):
             engine.extend()
         elif isinstance(command, Digits) and kind is StepKind.FIELD:
-            self.digits = command.digits
+            # A long number comes in pieces, with pauses; a piece that would overflow the
+            # field is the customer saying the whole number again.
+            joined = self.digits + command.digits
+            self.digits = joined if len(joined) <= view.step.field.max_length else command.digits
             self.digits_changed.emit(self.digits)
             self._say(self.catalog.text("voice.say.digits_heard",
                                         digits=spoken_forms.digits(self.digits, self.catalog)))
+        elif isinstance(command, Clear) and kind is StepKind.FIELD:
+            self.digits = ""
+            self.digits_changed.emit(self.digits)
+            self._say(self.catalog.text("voice.say.digits_cleared"))
         elif isinstance(command, Choose) and command.id not in (CONFIRM, DONE):
             engine.submit(command.id)
         elif isinstance(command, (Yes, No)) and self._choice(command.name):

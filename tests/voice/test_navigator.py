@@ -16,7 +16,7 @@ from kiosk.flows.model import (
 from kiosk.i18n import Catalog
 from kiosk.runtime import InlineRunner
 from kiosk.session import CustomerSession
-from voice.grammar import Cancel, Choose, Confirm, DidYouMean, No, Yes
+from voice.grammar import Cancel, Choose, Confirm, DidYouMean, Digits, No, Yes
 from voice.models import NO_MODEL_NOTICE
 from voice.navigator import VoiceNavigator
 from voice.prompts import step_speech
@@ -177,6 +177,32 @@ def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out,
     assert "이 삼 사 이" in speech_out.last_text
     navigator.handle(Confirm())
     assert session.get("code") == "2342" and engine.view.step.id == "done"
+
+
+@pytest.mark.slow
+def test_a_number_said_in_pieces_is_joined_and_clear_starts_again(clock, speech_out,
+                                                                  korean_model, say):
+    flow = Flow("phone_test", "guide.title", (
+        Step("phone", StepKind.FIELD, "guide.need.title",
+             field=Field("phone", "guide.need.prompt", min_length=11, max_length=11)),
+        Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
+    ))
+    engine = _engine_with(flow, clock)
+    speech_in = SpeechIn(korean_model, "ko")
+    navigator = _navigator(engine, speech_out, speech_in)
+    session = CustomerSession("ko")
+    engine.start("phone_test", session)
+    for piece in ("138", "0013", "8000"):  # a senior pauses between groups
+        navigator.handle(Digits(piece))
+    assert navigator.digits == "13800138000"
+    _customer_says(navigator, speech_in, say, "지우기", means="voice.command.clear")
+    assert navigator.digits == ""
+    assert speech_out.last_text == navigator.catalog.text("voice.say.digits_cleared")
+    navigator.handle(Digits("13800138000"))
+    navigator.handle(Digits("13900139000"))  # the whole number again: it replaces, not joins
+    assert navigator.digits == "13900139000" and session.get("phone") is None
+    navigator.handle(Confirm())
+    assert session.get("phone") == "13900139000" and engine.view.step.id == "done"
 
 
 def test_need_more_time_is_asked_aloud_and_a_yes_keeps_the_session(engine, clock, speech_out):
