@@ -94,6 +94,7 @@ class VoiceScreen(QObject):
         if screen == "attract" and not self.voice.headphones:
             self.voice.set_speech_mode(False)  # the next customer finds a quiet kiosk
         self.voice.set_on_home(screen in HOME_SCREENS and self.window.kiosk.in_service)
+        self.voice.show_home(screen == "home")
 
     def _key_pressed(self, _key: KeyPress) -> None:
         screen = self.window.current_screen()

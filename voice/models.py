@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,9 +98,11 @@ class VoiceModels:
         self._loaded[language] = model
         return model
 
-    def check(self, language: str, model, flows: Mapping[str, Flow]) -> dict[str, list[str]]:
-        """Every grammar word of every step the model does not know, with where it is used."""
-        unknown = unknown_grammar_words(model, Catalog(language), flows)
+    def check(self, language: str, model, flows: Mapping[str, Flow],
+              screens: Sequence[StepView] = ()) -> dict[str, list[str]]:
+        """Every grammar word of every step (and of `screens` outside flows, the home screen)
+        the model does not know, with where it is used."""
+        unknown = unknown_grammar_words(model, Catalog(language), flows, screens)
         self.unknown_words[language] = unknown
         for word, where in sorted(unknown.items()):
             log.warning("voice %s: the model does not know %r (used in %s)", language, word,
@@ -119,12 +121,12 @@ def static_views(flow: Flow) -> list[StepView]:
     return views
 
 
-def unknown_grammar_words(model, catalog: Catalog,
-                          flows: Mapping[str, Flow]) -> dict[str, list[str]]:
+def unknown_grammar_words(model, catalog: Catalog, flows: Mapping[str, Flow],
+                          screens: Sequence[StepView] = ()) -> dict[str, list[str]]:
     where: dict[str, list[str]] = {}
     grammars = [("commands", build_grammar(None, catalog))]
-    grammars += [(f"{v.flow.id}/{v.step.id}", build_grammar(v, catalog))
-                 for flow in flows.values() for v in static_views(flow)]
+    views = [v for flow in flows.values() for v in static_views(flow)] + list(screens)
+    grammars += [(f"{v.flow.id}/{v.step.id}", build_grammar(v, catalog)) for v in views]
     for place, grammar in grammars:
         for word in grammar.words():
             if model.vosk_model_find_word(word) < 0:

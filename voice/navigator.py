@@ -75,6 +75,9 @@ class VoiceNavigator:
         self.by_keys = False  # speech mode: hints name PIN-pad keys instead of words to say
         self._question: _Question | None = None
         self._receipt: Receipt | None = None  # printed in this visit: read out on its result
+        # A screen outside any flow (the home screen), spoken and heard like a CHOOSE step.
+        self._menu: StepView | None = None
+        self._menu_choose: Callable[[str], None] = lambda _choice_id: None
         engine.step_entered.connect(self._on_step)
         engine.step_failed.connect(self._on_failed)
         engine.need_more_time.connect(self._on_more_time)
@@ -108,6 +111,16 @@ class VoiceNavigator:
             self.catalog.set_language(language)
         self.speech_out.set_language(language)
         self.use_speech_in(speech_in)
+        self._speak_step()
+
+    def show_menu(self, view: StepView | None, choose: Callable[[str], None]) -> None:
+        """Speaks and listens on a screen outside any flow (None: that screen has gone);
+        a choice said there goes to `choose`."""
+        if self.engine.view is not None:
+            return  # a flow's step is on screen
+        self._menu, self._menu_choose = view, choose
+        self.view, self._question, self.digits = view, None, ""
+        self._listen()
         self._speak_step()
 
     def set_enabled(self, enabled: bool) -> None:
@@ -153,7 +166,7 @@ class VoiceNavigator:
     # --- engine events ----------------------------------------------------------------------------
 
     def _on_step(self, view: StepView) -> None:
-        self.view, self.digits, self._question = view, "", None
+        self.view, self.digits, self._question, self._menu = view, "", None, None
         self._listen()
         self._speak_step()
         if view.step.kind is StepKind.RESULT:
@@ -187,7 +200,11 @@ class VoiceNavigator:
     def _act(self, command: Command) -> None:
         view, engine = self.view, self.engine
         kind = view.step.kind
-        if isinstance(command, Repeat):
+        if view is self._menu and not isinstance(command, Repeat | Help | CallStaff | Choose):
+            self._say_again()  # no flow to go back in, cancel or confirm
+        elif isinstance(command, Choose) and view is self._menu:
+            self._menu_choose(command.id)
+        elif isinstance(command, Repeat):
             self.speech_out.repeat()
         elif isinstance(command, Help):
             self._say(self._hint("help"))
@@ -283,8 +300,8 @@ class VoiceNavigator:
         return self.catalog.text(hint(name, self.by_keys), **params)
 
     def _speak_step(self) -> None:
-        if self.view is None or self.engine.view is None:  # (a flow that just ended)
-            return
+        if self.view is None or (self.engine.view is None and self.view is not self._menu):
+            return  # (a flow that just ended)
         text = step_speech(self.view, self.catalog, by_keys=self.by_keys)
         if self._receipt is not None and self.view.step.kind is StepKind.RESULT:
             text = f"{text} {receipt_speech(self._receipt, self.catalog)}"

@@ -21,7 +21,8 @@ from pathlib import Path
 from hardware.ports import KeyPress, PinPad, Receipt, ReceiptPrinter
 from kiosk.events import Event
 from kiosk.flows import all_flows
-from kiosk.flows.model import StepKind, StepView
+from kiosk.flows.guide import SPOKEN_NAMES
+from kiosk.flows.model import Choice, Flow, Step, StepKind, StepView
 from kiosk.i18n import Catalog
 from kiosk.kiosk import Kiosk
 from kiosk.runtime import Runner
@@ -64,6 +65,7 @@ class KioskVoice:
         self.key_pressed = Event("key_pressed")  # (KeyPress): a customer is at the PIN pad
         self._keys = PinPadKeys(pin_pad, self._key, runner.post) if pin_pad else None
         self._on_home = False  # the attract or home screen is showing
+        self._home_shown = False  # the home screen itself (care mode speaks its tiles)
         self._recognizers: dict[str, SpeechIn | None] = {}
         self._voice_file: Path | None = None
         if printer is not None:
@@ -106,12 +108,13 @@ class KioskVoice:
         if language in self._recognizers:
             return
         self._recognizers[language] = None  # loading: asked again, it is not loaded twice
+        home = self.home_view()
 
         def load() -> SpeechIn | None:
             model = self.models.load(language)
             if model is None:
                 return None
-            self.models.check(language, model, all_flows())
+            self.models.check(language, model, all_flows(), (home,))
             return SpeechIn(model, language, post=self.runner.post)
 
         def loaded(speech_in: SpeechIn | None) -> None:
@@ -153,6 +156,23 @@ class KioskVoice:
         if on_home and self.speech_mode and self.engine.view is None:
             self.keypad.speak_home()
 
+    def show_home(self, shown: bool) -> None:
+        """The screen tells when the home screen shows: care mode reads its services out and
+        starts the one the customer names."""
+        self._home_shown = shown
+        self._update_menu()
+
+    def home_view(self) -> StepView:
+        """The home screen as care mode speaks and hears it: the services offered now, each
+        also by the guide's words for it, and the guide."""
+        flows = self.engine.flows
+        choices = tuple(Choice(s.flow_id, flows[s.flow_id].title, say=SPOKEN_NAMES[s.flow_id])
+                        for s in self.kiosk.services() if s.available)
+        choices += (Choice(GUIDE, flows[GUIDE].title),)
+        step = Step("home", StepKind.CHOOSE, "ui.home.title", choices=choices)
+        return StepView(Flow("home", "ui.home.title", (step,)), step, 1, 1, {}, choices, (),
+                        False)
+
     def home_menu(self) -> list[MenuItem]:
         """The home screen in speech mode: the services offered now, the guide, languages."""
         catalog = self.kiosk.catalog
@@ -189,6 +209,7 @@ class KioskVoice:
         self.navigator.by_keys = self.speech_mode
         speak = (self.care_mode or self.speech_mode) and self.config.voice.speech_out
         self.navigator.set_care_mode(self.care_mode, speak=speak)
+        self._update_menu()
         self._update_keys()
         self._play_voice_file()
         self.changed.emit()
@@ -211,6 +232,15 @@ class KioskVoice:
     def _step_entered(self, _view: StepView) -> None:
         self._update_keys()  # a DEVICE step stops the reader before its action opens the pad
         self._play_voice_file()
+
+    def _update_menu(self) -> None:
+        """Speech mode has its own home menu on the keys; care mode hears this one."""
+        if self.engine.view is not None:
+            return
+        if self._home_shown and self.care_mode and not self.speech_mode:
+            self.navigator.show_menu(self.home_view(), self._choose_home)
+        else:
+            self.navigator.show_menu(None, self._choose_home)
 
     def _update_keys(self) -> None:
         if self._keys is None:

@@ -11,6 +11,9 @@ _SELF_SERVICE = {
     "pay_bill": "flow:bill_payment",
     "appointment": "flow:appointment_checkin",
 }
+# What customers call each self-service (the guide's words for it), for the home screen by voice
+SPOKEN_NAMES = {target.removeprefix("flow:"): f"guide.say.{choice}"
+                for choice, target in _SELF_SERVICE.items()}
 _FOLLOW_UP = {"cash": "cash_amount", "lost_card": "has_id", "other": "to_lobby_manager"}
 
 

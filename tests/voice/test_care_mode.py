@@ -54,3 +54,28 @@ def test_a_senior_makes_the_voice_louder_and_slower_for_her_visit_only(make_kios
     k.engine.cancel()  # the visit ends: the next customer hears the kiosk's own settings
     assert out.player.volume == defaults.volume
     assert out.rate == (defaults.care_rate if k.kiosk.care_mode else defaults.rate)
+
+
+def test_care_mode_reads_the_home_screen_out_and_starts_the_service_named(make_kiosk, say):
+    k = make_kiosk()
+    k.window.show_home()
+    k.speaks_korean_in_care_mode(say)
+    heard = k.hears()
+    assert heard.startswith(k.catalog.text("ui.home.title"))
+    for flow_id in ("account_opening", "bill_payment", "appointment_checkin", "guide"):
+        assert k.catalog.text(k.engine.flows[flow_id].title) in heard
+    k.says("예약", means="guide.say.appointment")  # the guide's word for it counts too
+    k.wait_for_step("method")
+    assert k.hears().startswith(k.catalog.text(k.engine.view.step.title))
+
+
+def test_a_service_that_cannot_run_now_is_neither_read_out_nor_heard(make_kiosk, say):
+    k = make_kiosk()
+    k.devices.card_dispenser.set_stock(0)
+    k.window.show_home()
+    k.speaks_korean_in_care_mode(say)
+    assert k.catalog.text(k.engine.flows["card_issue"].title) not in k.hears()
+    grammar = k.voice.navigator.speech_in
+    assert grammar.listening and k.step() is None
+    k.kiosk.set_care_mode(False)  # back to standard: the kiosk falls silent on its home screen
+    assert not k.voice.navigator.enabled and not grammar.listening
