@@ -300,11 +300,16 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(answer.delay_s)
         payload = answer.body if isinstance(answer.body, bytes) else json.dumps(
             answer.body, ensure_ascii=False).encode("utf-8")
-        self.send_response(answer.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            # the kiosk gave up waiting (its timeout): what was done stays done, and the kiosk
+            # learns the outcome by looking the idempotency key up
+            log.info("%s %s: the client hung up before the answer", self.command, self.path)
 
     do_GET = do_POST = do_PUT = do_DELETE = _serve
 

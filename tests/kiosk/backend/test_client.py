@@ -1,6 +1,8 @@
 """The client against the real sandbox over loopback HTTP: typed errors for every way a line fails."""
 
+import logging
 import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -123,13 +125,19 @@ def test_503_says_nothing_was_done(sandbox, client):
         client.call_staff("customer_help", idempotency_key=new_idempotency_key())
 
 
-def test_slow_answer_on_a_payment_is_unknown_and_reads_give_up_as_unavailable(sandbox):
+def test_slow_answer_on_a_payment_is_unknown_and_reads_give_up_as_unavailable(sandbox, caplog):
+    caplog.set_level(logging.INFO, logger="kiosk.sandbox.server")
     slow = CoreBankingClient(sandbox.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN, timeout=0.3,
                              retries=1, backoff_s=0.01)
     token = _card_token(slow)
     sandbox.arm_fault("pay_bill", "delay", delay_s=1.0)
     with pytest.raises(OutcomeUnknown):
         slow.pay_bill("water", "1001234567", 8650, token, idempotency_key=new_idempotency_key())
+    # the bank side: the answer nobody waited for is a line in its log, not a traceback
+    deadline = time.monotonic() + 5
+    while "hung up before the answer" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "POST /v1/bill-payments: the client hung up" in caplog.text
     sandbox.arm_fault("list_billers", "delay", count=2, delay_s=1.0)
     with pytest.raises(BackendUnavailable):
         slow.list_billers()
