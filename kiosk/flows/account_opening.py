@@ -18,7 +18,7 @@ from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountOpened, OtpSent
 from kiosk.flows.card_issue import available as card_issue_available
-from kiosk.flows.feedback import CUSTOMER_ID, feedback_steps
+from kiosk.flows.feedback import CUSTOMER_ID, DONE_CHOICE, feedback_steps, result_step
 from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
 from kiosk.flows.identity import (
     ID_CARD,
@@ -199,10 +199,9 @@ def _opened_params(session: CustomerSession) -> dict[str, str]:
 
 
 def _opened_choices(session: CustomerSession) -> list[Choice]:
-    done = Choice(DONE, "common.done", say="account_opening.say.done",
-                  primary=not session.get(CARD_OFFER))
     if not session.get(CARD_OFFER):
-        return [done]
+        return [DONE_CHOICE]
+    done = Choice(DONE, "common.done", say="common.say.done")
     return [Choice(CARD_ISSUE, "account_opening.opened.card_issue",
                    say="account_opening.say.card_issue", primary=True), done]
 
@@ -210,8 +209,6 @@ def _opened_choices(session: CustomerSession) -> list[Choice]:
 def _stopped_params(session: CustomerSession) -> dict[str, str]:
     return {"reason": words(session, session.get("failure") or "account_opening.stopped.default")}
 
-
-_DONE = (Choice(DONE, "common.done", say="account_opening.say.done", primary=True),)
 
 ACCOUNT_OPENING = Flow(
     id=FLOW_ID,
@@ -255,10 +252,8 @@ ACCOUNT_OPENING = Flow(
              "account_opening.opened.prompt", params=_opened_params, choices=_opened_choices,
              next=lambda _s, value: f"flow:{CARD_ISSUE}" if value == CARD_ISSUE else FEEDBACK),
         Step("refused", StepKind.RESULT, "account_opening.refused.title",
-             "account_opening.refused.prompt", choices=_DONE, next="end"),
-        Step("stopped", StepKind.RESULT, "account_opening.stopped.title",
-             "account_opening.stopped.prompt", params=_stopped_params, choices=_DONE,
-             next=FEEDBACK),
+             "account_opening.refused.prompt", choices=(DONE_CHOICE,), next="end"),
+        result_step(FLOW_ID, "stopped", _stopped_params),
         *feedback_steps(),
     ),
 )

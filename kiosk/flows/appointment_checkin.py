@@ -17,8 +17,7 @@ from datetime import datetime
 from kiosk.backend.errors import BackendError, Declined
 from kiosk.backend.models import Appointment, QueueTicket
 from kiosk.flows.fallback_tickets import issue_fallback_ticket, sync_fallback_tickets
-from kiosk.flows.feedback import DONE_CHOICE, feedback_steps
-from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
+from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
 from kiosk.flows.validators import mobile_problem
@@ -186,12 +185,6 @@ def _problem_params(session: CustomerSession) -> dict[str, str]:
                              date=when.strftime("%m-%d") if when else "")}
 
 
-def _result(step_id: str, params=None) -> Step:
-    return Step(step_id, StepKind.RESULT, f"appointment.{step_id}.title",
-                f"appointment.{step_id}.prompt", params=params, choices=(DONE_CHOICE,),
-                next=FEEDBACK)
-
-
 APPOINTMENT_CHECKIN = Flow(
     id=FLOW_ID,
     title="appointment.title",
@@ -235,9 +228,9 @@ APPOINTMENT_CHECKIN = Flow(
              can_go_back=False),
         print_step("print_ticket", _receipt,
                    next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket"),
-        _result("ticket", _ticket_params),
-        _result("ticket_offline", _ticket_params),
-        _result("to_counter"),
+        result_step("appointment", "ticket", _ticket_params),
+        result_step("appointment", "ticket_offline", _ticket_params),
+        result_step("appointment", "to_counter"),
         *feedback_steps(),
     ),
 )

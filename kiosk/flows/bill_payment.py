@@ -26,8 +26,7 @@ from kiosk.flows.bank_card import (
     pin_step,
     take_card_steps,
 )
-from kiosk.flows.feedback import CUSTOMER_ID, DONE_CHOICE, feedback_steps
-from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
+from kiosk.flows.feedback import CUSTOMER_ID, feedback_steps, result_step
 from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words, yuan
 from kiosk.journal import journaled
@@ -203,13 +202,6 @@ def _available(services) -> bool:
     return reader.usable and pin_pad.usable
 
 
-def _result(step_id: str, params) -> Step:
-    return Step(step_id, StepKind.RESULT, f"bill_payment.{step_id}.title",
-                f"bill_payment.{step_id}.prompt", params=params,
-                choices=(DONE_CHOICE,),
-                next=FEEDBACK)
-
-
 BILL_PAYMENT = Flow(
     id=FLOW_ID,
     title="bill_payment.title",
@@ -241,8 +233,8 @@ BILL_PAYMENT = Flow(
              "bill_payment.review.prompt", summary=_summary, action=_pay, next=TAKE_CARD),
         *take_card_steps(FLOW_ID, next="print_receipt"),
         print_step("print_receipt", _receipt, next=_after_receipt),
-        _result("paid", _paid_params),
-        _result("not_done", _not_done_params),
+        result_step(FLOW_ID, "paid", _paid_params),
+        result_step(FLOW_ID, "not_done", _not_done_params),
         *feedback_steps(),
     ),
 )

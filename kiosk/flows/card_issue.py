@@ -20,7 +20,7 @@ from hardware.ports import IssuedCard
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountAwaitingCard, CardIssued, CardReversal
 from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
-from kiosk.flows.feedback import feedback_steps
+from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.identity import VERIFICATION, care_offer_step, face_step, id_card_step
 from kiosk.flows.model import DONE, Choice, Flow, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.pin_setup import PIN_BLOCK, set_pin_step
@@ -174,8 +174,6 @@ def _not_issued_params(session: CustomerSession) -> dict[str, str]:
     return {"reason": reason, "staff": staff}
 
 
-_DONE = Choice(DONE, "common.done", say="card_issue.say.done", primary=True)
-
 CARD_ISSUE = Flow(
     id=FLOW_ID,
     title="card_issue.title",
@@ -195,16 +193,13 @@ CARD_ISSUE = Flow(
              "card_issue.dispense.prompt", action=_dispense, can_go_back=False,
              illustration="card_dispenser.png"),
         print_step("print_receipt", _receipt, next="issued"),
-        Step("issued", StepKind.RESULT, "card_issue.issued.title", "card_issue.issued.prompt",
-             params=_issued_params, choices=(_DONE,), next=FEEDBACK),
-        Step("not_issued", StepKind.RESULT, "card_issue.not_issued.title",
-             "card_issue.not_issued.prompt", params=_not_issued_params, choices=(_DONE,),
-             next=FEEDBACK),
+        result_step(FLOW_ID, "issued", _issued_params),
+        result_step(FLOW_ID, "not_issued", _not_issued_params),
         Step("no_account", StepKind.RESULT, "card_issue.no_account.title",
              "card_issue.no_account.prompt",
              choices=(Choice("open_account", "card_issue.no_account.open_account",
                              say="card_issue.say.open_account", primary=True),
-                      Choice(DONE, "common.done", say="card_issue.say.done")),
+                      Choice(DONE, "common.done", say="common.say.done")),
              next=lambda _s, value: "flow:account_opening" if value == "open_account"
              else FEEDBACK),
         *feedback_steps(),

@@ -31,7 +31,15 @@ RATING_CHOICES = (
     Choice(SKIP, "feedback.rating.skip", say="feedback.say.skip"),
 )
 # The "done" of a flow's result screen, with its spoken synonyms.
-DONE_CHOICE = Choice(DONE, "common.done", say="feedback.say.done", primary=True)
+DONE_CHOICE = Choice(DONE, "common.done", say="common.say.done", primary=True)
+
+
+def result_step(domain: str, step_id: str, params=None) -> Step:
+    """A flow's result screen (`<domain>.<step_id>.title/prompt`) whose "done" leads on to
+    the rating."""
+    return Step(step_id, StepKind.RESULT, f"{domain}.{step_id}.title",
+                f"{domain}.{step_id}.prompt", params=params, choices=(DONE_CHOICE,),
+                next=FIRST_STEP)
 
 
 def _offer_for(ctx: StepContext) -> str | None:
