@@ -47,3 +47,34 @@ def virtual_card(pcscd):
     card = VirtualCard(pan="6228480012345678010", expiry="2912")
     yield card
     card.remove()
+
+
+@pytest.fixture
+def build_kiosk(qtbot, config: Config):
+    """Builds whole kiosks, (window, runner), on `config` (keyword arguments replace device
+    tables); afterwards stops what they still do and closes them."""
+    from ui.app import build_window
+    from ui.qt_runtime import QtRunner
+
+    made: list[tuple] = []
+
+    def build(**devices) -> tuple:
+        for name, table in devices.items():
+            config.devices[name] = table
+        runner = QtRunner()
+        window = build_window(config, runner)
+        qtbot.addWidget(window)
+        window.setGeometry(0, 0, 1920, 1080)
+        window.show()
+        made.append((window, runner))
+        return window, runner
+
+    yield build
+    for window, runner in made:
+        window.allow_close()
+        if window.engine.active:
+            window.engine.cancel()
+        for device in window.engine.services.devices.all():
+            device.cancel()
+        runner.wait_idle()
+        window.kiosk.close()

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.exceptions import TimeoutError as QtWaitTimeout
 
-from ui.app import build_window
 from ui.qt_runtime import QtRunner
 
 
@@ -98,20 +97,11 @@ class KioskDriver:
 
 
 @pytest.fixture
-def make_kiosk(qtbot, config):
+def make_kiosk(qtbot, build_kiosk):
     """Builds the kiosk; keyword arguments replace device tables, e.g.
     make_kiosk(card_reader={"driver": "pcsc", "reader": "Virtual PCD"})."""
-    made: list[tuple] = []
-
     def make(**devices) -> KioskDriver:
-        for name, table in devices.items():
-            config.devices[name] = table
-        runner = QtRunner()
-        window = build_window(config, runner)
-        qtbot.addWidget(window)
-        window.setGeometry(0, 0, 1920, 1080)
-        window.show()
-        made.append((window, runner))
+        window, runner = build_kiosk(**devices)
         window.engine.step_entered.connect(
             lambda _view: QTimer.singleShot(0, lambda: measure(window)))
         return KioskDriver(qtbot, window, runner)
@@ -131,14 +121,6 @@ def make_kiosk(qtbot, config):
 
     too_big: list[str] = []
     yield make
-    for window, runner in made:
-        window.allow_close()
-        if window.engine.active:
-            window.engine.cancel()
-        for device in window.engine.services.devices.all():
-            device.cancel()
-        runner.wait_idle()
-        window.kiosk.close()
     assert too_big == [], "screens larger than a 1080p display"
 
 

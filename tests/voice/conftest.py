@@ -175,29 +175,8 @@ class VoiceCustomer:
 
 
 @pytest.fixture
-def make_kiosk(qtbot, config):
-    from ui.app import build_window
-    from ui.qt_runtime import QtRunner
-
-    made = []
-
+def make_kiosk(qtbot, build_kiosk):
     def make(**devices) -> VoiceCustomer:
-        for name, table in devices.items():
-            config.devices[name] = table
-        runner = QtRunner()
-        window = build_window(config, runner)
-        qtbot.addWidget(window)
-        window.setGeometry(0, 0, 1920, 1080)
-        window.show()
-        made.append((window, runner))
-        return VoiceCustomer(qtbot, window, runner)
+        return VoiceCustomer(qtbot, *build_kiosk(**devices))
 
-    yield make
-    for window, runner in made:
-        window.allow_close()
-        if window.engine.active:
-            window.engine.cancel()
-        for device in window.engine.services.devices.all():
-            device.cancel()
-        runner.wait_idle()
-        window.kiosk.close()
+    return make

@@ -117,6 +117,22 @@ def _engine_with(flow, clock):
     return FlowEngine({flow.id: flow}, None, InlineRunner(), clock)
 
 
+def _on_a_digits_field(name, length, clock, speech_out, korean_model):
+    """A Korean customer on a field of `length` digits, then a result: (engine, navigator,
+    recognizer, session)."""
+    flow = Flow(f"{name}_test", "guide.title", (
+        Step(name, StepKind.FIELD, "guide.need.title",
+             field=Field(name, "guide.need.prompt", min_length=length, max_length=length)),
+        Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
+    ))
+    engine = _engine_with(flow, clock)
+    speech_in = SpeechIn(korean_model, "ko")
+    navigator = _navigator(engine, speech_out, speech_in)
+    session = CustomerSession("ko")
+    engine.start(flow.id, session)
+    return engine, navigator, speech_in, session
+
+
 @pytest.mark.slow
 def test_money_moves_only_after_a_spoken_confirm_answered_yes(clock, speech_out,
                                                              korean_model, say):
@@ -153,16 +169,8 @@ def test_yes_alone_never_submits_a_review(clock, speech_out):
 @pytest.mark.slow
 def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out,
                                                              korean_model, say):
-    flow = Flow("code_test", "guide.title", (
-        Step("code", StepKind.FIELD, "guide.need.title",
-             field=Field("code", "guide.need.prompt", min_length=4, max_length=4)),
-        Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
-    ))
-    engine = _engine_with(flow, clock)
-    speech_in = SpeechIn(korean_model, "ko")
-    navigator = _navigator(engine, speech_out, speech_in)
-    session = CustomerSession("ko")
-    engine.start("code_test", session)
+    engine, navigator, speech_in, session = _on_a_digits_field("code", 4, clock, speech_out,
+                                                               korean_model)
     heard = []
     navigator.digits_changed.connect(heard.append)
     # espeak's "육" comes out as "오" to this model, at high confidence: the read-back is
@@ -182,16 +190,8 @@ def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out,
 @pytest.mark.slow
 def test_a_number_said_in_pieces_is_joined_and_clear_starts_again(clock, speech_out,
                                                                   korean_model, say):
-    flow = Flow("phone_test", "guide.title", (
-        Step("phone", StepKind.FIELD, "guide.need.title",
-             field=Field("phone", "guide.need.prompt", min_length=11, max_length=11)),
-        Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
-    ))
-    engine = _engine_with(flow, clock)
-    speech_in = SpeechIn(korean_model, "ko")
-    navigator = _navigator(engine, speech_out, speech_in)
-    session = CustomerSession("ko")
-    engine.start("phone_test", session)
+    engine, navigator, speech_in, session = _on_a_digits_field("phone", 11, clock, speech_out,
+                                                               korean_model)
     for piece in ("138", "0013", "8000"):  # a senior pauses between groups
         navigator.handle(Digits(piece))
     assert navigator.digits == "13800138000"

@@ -30,7 +30,7 @@ def _as_postgres(*command: str) -> None:
 @pytest.fixture(scope="module")
 def postgres_url():
     if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
-        pytest.skip(f"PostgreSQL 15 binaries not found in {PG_BIN} (apt-get install postgresql)")
+        pytest.fail(f"PostgreSQL 15 is not installed in {PG_BIN} (scripts/setup installs it)")
     scratch = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))  # under /tmp: postgres can enter it
     if os.geteuid() == 0:
         shutil.chown(scratch, "postgres", "postgres")
