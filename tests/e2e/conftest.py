@@ -90,6 +90,13 @@ class KioskDriver:
 
     # --- what the bank holds ---------------------------------------------------------------
 
+    def journaled(self) -> list[tuple[str, str | None]]:
+        """(operation, final outcome) of every call the journal holds, in order."""
+        entries = self.journal.entries()
+        outcome = {e.idempotency_key: e.outcome for e in entries if e.kind == "outcome"}
+        return [(e.operation, outcome.get(e.idempotency_key)) for e in entries
+                if e.kind == "intent"]
+
     def staff_calls(self) -> list[str]:
         """The reasons of the staff calls the branch's staff have been sent."""
         with self.sandbox.database.transaction() as tx:

@@ -68,13 +68,6 @@ def journal_text(k) -> str:
     return "\n".join(f"{e.operation} {e.outcome} {e.data}" for e in k.journal.entries())
 
 
-def operations(k) -> list[tuple[str, str | None]]:
-    """(operation, final outcome) per journaled call, in order."""
-    outcome = {e.idempotency_key: e.outcome for e in k.journal.entries() if e.kind == "outcome"}
-    return [(e.operation, outcome.get(e.idempotency_key)) for e in k.journal.entries()
-            if e.kind == "intent"]
-
-
 def test_a_new_customer_opens_an_account_and_takes_the_receipt(kiosk_app, caplog):
     caplog.set_level(logging.INFO)
     k = kiosk_app
@@ -93,7 +86,7 @@ def test_a_new_customer_opens_an_account_and_takes_the_receipt(kiosk_app, caplog
     assert account["account_class"] == "II" and account["product"] == "standard_debit"
     assert account["pin_hash"]  # the password set on the PIN pad is the account's
     assert k.engine.session["customer_id"] == account["customer_id"]
-    assert operations(k) == [("verify_identity", "done"), ("check_new_pin", "done"),
+    assert k.journaled() == [("verify_identity", "done"), ("check_new_pin", "done"),
                              ("open_account", "done")]
     receipt = k.devices.printer.printed[-1]
     printed = "\n".join(receipt.rows)
@@ -172,7 +165,7 @@ def test_identity_rejected_by_the_registry(kiosk_app):
     begin(k, "chen")
     k.wait_for_step("stopped")
     k.sees("这张身份证已挂失")
-    assert operations(k) == [("verify_identity", "declined")]
+    assert k.journaled() == [("verify_identity", "declined")]
 
 
 def test_no_face_then_a_retake_needs_staff(kiosk_app):
@@ -243,7 +236,7 @@ def test_a_weak_or_mistyped_pin_is_refused_and_set_again(kiosk_app, first, again
     k.tap("retry")
     set_pin(k)
     k.wait_for_step("opened")
-    assert [op for op in operations(k) if op[0] == "check_new_pin"] == [
+    assert [op for op in k.journaled() if op[0] == "check_new_pin"] == [
         ("check_new_pin", "declined"), ("check_new_pin", "done")]
     assert first not in journal_text(k)
 
@@ -303,4 +296,4 @@ def test_wang_may_not_open_a_second_class_i_account(kiosk_app):
     staff_sign_in(k, "800101", "802468")
     k.wait_for_step("stopped")
     k.sees("您在本行已有一类账户")
-    assert operations(k)[-1] == ("open_account", "declined")
+    assert k.journaled()[-1] == ("open_account", "declined")

@@ -49,12 +49,6 @@ def cards_of(k, account_number: str) -> list[dict]:
         return tx.all("SELECT * FROM cards WHERE account_number = ?", account_number)
 
 
-def operations(k) -> list[tuple[str, str | None]]:
-    outcome = {e.idempotency_key: e.outcome for e in k.journal.entries() if e.kind == "outcome"}
-    return [(e.operation, outcome.get(e.idempotency_key)) for e in k.journal.entries()
-            if e.kind == "intent"]
-
-
 def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     caplog.set_level(logging.INFO)
     k = kiosk_app
@@ -90,7 +84,7 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     printed = "\n".join(k.devices.printer.printed[-1].rows)
     assert "借记卡领卡凭条" in printed and card["pan"][-4:] in printed
     assert card["pan"] not in printed and account not in printed
-    assert [op for op, _ in operations(k)] == ["verify_identity", "check_new_pin",
+    assert [op for op, _ in k.journaled()] == ["verify_identity", "check_new_pin",
                                                "open_account", "check_new_pin", "issue_card"]
     everything = caplog.text + str([e.data for e in k.journal.entries()])
     for secret in (card["pan"], account, ZHAO_ID, GOOD_PIN, "590317"):
@@ -128,7 +122,7 @@ def test_a_card_not_taken_is_captured_and_its_binding_reversed_first(kiosk_app):
     k = kiosk_app
     account = open_account_at_the_bank(k)
     journal_when_told: list[list[tuple]] = []
-    k.engine.step_entered.connect(lambda view: journal_when_told.append(operations(k))
+    k.engine.step_entered.connect(lambda view: journal_when_told.append(k.journaled())
                                   if view.step.id == "not_issued" else None)
     k.devices.card_dispenser.inject("walk_away")
     identify(k)
@@ -163,7 +157,7 @@ def test_a_reversal_the_bank_did_not_get_is_sent_again_until_it_does(kiosk_app, 
     # the bank never got the reversal: the card still counts as the customer's, staff know
     assert [c["status"] for c in cards_of(k, account)] != ["reversed"]
     k.wait_until(lambda: "device_fault" in k.staff_calls())
-    assert ("reverse_card_binding", "unknown") in operations(k)
+    assert ("reverse_card_binding", "unknown") in k.journaled()
     settled = reconcile(k.journal, k.backend)  # what the next start-up (or a restart) does
     assert [(r.intent.operation, r.outcome) for r in settled] == [
         ("reverse_card_binding", "done")]
@@ -184,7 +178,7 @@ def test_a_jam_calls_staff_and_binds_nothing(kiosk_app):
     k.sees("工作人员马上就到")
     k.wait_until(lambda: k.staff_calls() == ["device_fault"])
     assert cards_of(k, account) == []
-    assert "issue_card" not in [op for op, _ in operations(k)]
+    assert "issue_card" not in [op for op, _ in k.journaled()]
     # the jammed dispenser waits for staff: the service is off until it is cleared
     assert not k.engine.available("card_issue")
 
