@@ -70,9 +70,11 @@ class Customer:
 
     def row(self, flow: str, wall_s: float) -> str:
         total = self.device_s + self.customer_s
-        return (f"| {flow:<20} | {self.taps:>4} | {self.digits:>6} | {self.pin_keys:>7} | "
-                f"{self.device_s:>8.1f} | {self.customer_s:>10.1f} | {total:>7.1f} | "
-                f"{wall_s:>6.2f} |")
+        return (
+            f"| {flow:<20} | {self.taps:>4} | {self.digits:>6} | {self.pin_keys:>7} | "
+            f"{self.device_s:>8.1f} | {self.customer_s:>10.1f} | {total:>7.1f} | "
+            f"{wall_s:>6.2f} |"
+        )
 
 
 def account_opening(kiosk) -> tuple[Customer, float]:
@@ -113,13 +115,19 @@ def main() -> None:
         issue, issue_wall = card_issue_after_account_opening(kiosk)
     finally:
         kiosk.close()
-    print("| flow                 | taps | digits | PIN pad | device s | customer s | total s | wall s |")
-    print("|----------------------|------|--------|---------|----------|------------|---------|--------|")
+    print(
+        "| flow                 | taps | digits | PIN pad | device s | customer s | total s | wall s |"
+    )
+    print(
+        "|----------------------|------|--------|---------|----------|------------|---------|--------|"
+    )
     print(opening.row("account_opening", opening_wall))
     print(issue.row("card_issue (chained)", issue_wall))
     total = opening.device_s + opening.customer_s
-    print(f"\naccount opening: {total:.0f} s simulated "
-          f"({'under' if total < 180 else 'OVER'} the 180 s target)")
+    print(
+        f"\naccount opening: {total:.0f} s simulated "
+        f"({'under' if total < 180 else 'OVER'} the 180 s target)"
+    )
 
 
 if __name__ == "__main__":

@@ -121,8 +121,10 @@ PATHS: dict[str, Callable] = {
 
 
 def main() -> None:
-    print(f"{'scripted happy path':36s} {'taps':>5s} {'PIN keys':>9s} {'device s':>9s}"
-          f" {'wall ms':>8s}")
+    print(
+        f"{'scripted happy path':36s} {'taps':>5s} {'PIN keys':>9s} {'device s':>9s}"
+        f" {'wall ms':>8s}"
+    )
     for name, path in PATHS.items():
         with tempfile.TemporaryDirectory() as scratch:
             config = Config()
@@ -136,8 +138,9 @@ def main() -> None:
             finally:
                 kiosk.close()
         pin_keys = 7 if name.startswith("bill") else 0
-        print(f"{name:36s} {customer.taps:5d} {pin_keys:9d} {customer.device_s:9.1f}"
-              f" {wall_ms:8.0f}")
+        print(
+            f"{name:36s} {customer.taps:5d} {pin_keys:9d} {customer.device_s:9.1f} {wall_ms:8.0f}"
+        )
 
 
 if __name__ == "__main__":

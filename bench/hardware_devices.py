@@ -38,8 +38,12 @@ def main() -> None:
     qr = cv2.cvtColor(np.array(qrcode.make("APPT:APT-7F3K9Q").convert("RGB")), cv2.COLOR_RGB2BGR)
     camera = OpenCvCamera(source=0)  # never opened: find_face works on given frames
     detector = cv2.QRCodeDetector()
-    receipt = Receipt("缴费凭条", "TXN:0001", lines=(ReceiptLine("卡号", "622848*********8010"),),
-                      amounts=(ReceiptLine("金额", "CNY 86.50"),))
+    receipt = Receipt(
+        "缴费凭条",
+        "TXN:0001",
+        lines=(ReceiptLine("卡号", "622848*********8010"),),
+        amounts=(ReceiptLine("金额", "CNY 86.50"),),
+    )
 
     def print_receipt() -> None:
         EscposPrinter(connection="dummy").print_receipt(receipt)

@@ -47,23 +47,48 @@ from voice.speech_in import QUIET_RMS, SpeechIn, Utterance, decide
 from voice.speech_out import SpeechOut
 
 HELD_OUT = [("ko+f3", 140, 30), ("ko+m2", 160, 80), ("ko+f5", 110, 60), ("ko+m7", 190, 45)]
-OUT_OF_GRAMMAR = ["오늘 날씨가 정말 좋네요", "저는 커피를 마시고 싶어요", "우리 집은 서울에 있습니다",
-                  "화장실이 어디에 있어요", "이 기계는 어떻게 써요"]
+OUT_OF_GRAMMAR = [
+    "오늘 날씨가 정말 좋네요",
+    "저는 커피를 마시고 싶어요",
+    "우리 집은 서울에 있습니다",
+    "화장실이 어디에 있어요",
+    "이 기계는 어떻게 써요",
+]
 PRE_PAD, POST_PAD = 0.3, 1.0
 
 
 def synthesize(folder: Path, text: str, voice: str, rate: int, pitch: int) -> tuple[Path, float]:
     """A 16 kHz WAV and the time (s) at which the words end in it (not espeak's own tail)."""
     raw, wav = folder / "raw.wav", folder / f"{abs(hash((text, voice, rate, pitch)))}.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", str(raw),
-                    text], check=True)
-    subprocess.run(["sox", "-q", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav),
-                    "pad", str(PRE_PAD), str(POST_PAD)], check=True)
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", str(raw), text],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "sox",
+            "-q",
+            str(raw),
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(wav),
+            "pad",
+            str(PRE_PAD),
+            str(POST_PAD),
+        ],
+        check=True,
+    )
     with wave.open(str(wav)) as w:
         samples = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
     frame = 160  # 10 ms: the words end with the last frame louder than the quiet level
-    levels = [np.sqrt(np.mean(samples[i:i + frame].astype(np.float32) ** 2))
-              for i in range(0, len(samples) - frame, frame)]
+    levels = [
+        np.sqrt(np.mean(samples[i : i + frame].astype(np.float32) ** 2))
+        for i in range(0, len(samples) - frame, frame)
+    ]
     loud = [i for i, level in enumerate(levels) if level >= QUIET_RMS]
     return wav, (loud[-1] + 1) * frame / 16000
 
@@ -116,8 +141,9 @@ def first_audio(rounds: int) -> list[list[object]]:
     return rows
 
 
-def command_latency(speech_in: SpeechIn, folder: Path, phrases: list[tuple[str, object]],
-                    grammar) -> list[list[object]]:
+def command_latency(
+    speech_in: SpeechIn, folder: Path, phrases: list[tuple[str, object]], grammar
+) -> list[list[object]]:
     results = {"endpoint (0.3 s of quiet)": [], "push-to-talk (finish on release)": []}
     chunk_s = 0.1
     for phrase, _meaning in phrases:
@@ -142,7 +168,7 @@ def command_latency(speech_in: SpeechIn, folder: Path, phrases: list[tuple[str, 
                     latency = now - speech_end + time.perf_counter() - t0
                     break
                 t0 = time.perf_counter()
-                speech_in.accept(pcm[i:i + step])
+                speech_in.accept(pcm[i : i + step])
                 if got:
                     latency = now - speech_end + time.perf_counter() - t0
                     break
@@ -155,8 +181,9 @@ def command_latency(speech_in: SpeechIn, folder: Path, phrases: list[tuple[str, 
     return [[mode, ms(values), "<= 500"] for mode, values in results.items()]
 
 
-def accuracy(speech_in: SpeechIn, folder: Path, catalog: Catalog, bars: list[float],
-             quick: bool) -> tuple[list[list[object]], list[list[object]]]:
+def accuracy(
+    speech_in: SpeechIn, folder: Path, catalog: Catalog, bars: list[float], quick: bool
+) -> tuple[list[list[object]], list[list[object]]]:
     cases = []  # (step, grammar, phrase, meaning): every fixed step of every flow
     seen = set()
     for flow in all_flows().values():
@@ -182,8 +209,12 @@ def accuracy(speech_in: SpeechIn, folder: Path, catalog: Catalog, bars: list[flo
             utterances.append((grammar, meaning, heard[0] if heard else None))
     rows = []
     for bar in bars:
-        counts = {"acted right": 0, "asked, right guess": 0, "asked / say again": 0,
-                  "WRONG ACTION": 0}
+        counts = {
+            "acted right": 0,
+            "asked, right guess": 0,
+            "asked / say again": 0,
+            "WRONG ACTION": 0,
+        }
         for grammar, meaning, utterance in utterances:
             command = decide(utterance, grammar, bar) if utterance else NotUnderstood("")
             if command == meaning:
@@ -225,20 +256,40 @@ def main() -> None:
     model = VoiceModels({}).load("ko")
     speech_in = SpeechIn(model, "ko")
 
-    table("1. step entered -> first audio (ms, median / p95)", ["case", "latency", "goal"],
-          first_audio(rounds))
+    table(
+        "1. step entered -> first audio (ms, median / p95)",
+        ["case", "latency", "goal"],
+        first_audio(rounds),
+    )
     need = build_grammar(static_views(all_flows()["guide"])[0], catalog)
-    phrases = [(catalog.phrases(f"voice.command.{name}")[0], None)
-               for name in ("back", "repeat", "help", "cancel", "more_time")]
+    phrases = [
+        (catalog.phrases(f"voice.command.{name}")[0], None)
+        for name in ("back", "repeat", "help", "cancel", "more_time")
+    ]
     phrases += [("예약 확인", None), ("기타", None)]
-    table("2. end of speech -> command (ms, median / p95)", ["mode", "latency", "goal"],
-          command_latency(speech_in, folder, phrases * (1 if args.quick else 3), need))
+    table(
+        "2. end of speech -> command (ms, median / p95)",
+        ["mode", "latency", "goal"],
+        command_latency(speech_in, folder, phrases * (1 if args.quick else 3), need),
+    )
     rows, oog = accuracy(speech_in, folder, catalog, [0.5, 0.75, 0.9, 1.0], args.quick)
-    table(f"3. held-out Korean commands ({', '.join(f'{v} {r}wpm p{p}' for v, r, p in HELD_OUT)})",
-          ["conf bar", "utterances", "acted right", "asked, right guess", "asked / again",
-           "WRONG ACTION"], rows)
-    table("   speech outside the grammar (guide 'need' step, bar 0.75)",
-          ["set", "sentences", "asked / again", "acted anyway"], oog)
+    table(
+        f"3. held-out Korean commands ({', '.join(f'{v} {r}wpm p{p}' for v, r, p in HELD_OUT)})",
+        [
+            "conf bar",
+            "utterances",
+            "acted right",
+            "asked, right guess",
+            "asked / again",
+            "WRONG ACTION",
+        ],
+        rows,
+    )
+    table(
+        "   speech outside the grammar (guide 'need' step, bar 0.75)",
+        ["set", "sentences", "asked / again", "acted anyway"],
+        oog,
+    )
 
 
 if __name__ == "__main__":

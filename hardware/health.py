@@ -16,8 +16,12 @@ log = logging.getLogger(__name__)
 
 
 class HealthMonitor:
-    def __init__(self, devices: Iterable[Device], interval_s: float,
-                 on_change: Callable[[DeviceStatus], None]):
+    def __init__(
+        self,
+        devices: Iterable[Device],
+        interval_s: float,
+        on_change: Callable[[DeviceStatus], None],
+    ):
         self._devices = list(devices.all() if hasattr(devices, "all") else devices)
         self._interval_s = interval_s
         self._on_change = on_change
@@ -60,8 +64,9 @@ class HealthMonitor:
             return DeviceStatus(device.name, error.state, {}, error.message_key)
         except Exception:  # a driver bug shows as a hardware error, not a dead monitor
             log.exception("%s: status() failed", device.name)
-            return DeviceStatus(device.name, DeviceState.HARDWARE_ERROR, {},
-                                DeviceError.message_key)
+            return DeviceStatus(
+                device.name, DeviceState.HARDWARE_ERROR, {}, DeviceError.message_key
+            )
 
     def _run(self) -> None:
         while not self._stop.is_set():

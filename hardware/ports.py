@@ -123,13 +123,24 @@ class PinBlock:
 
 @runtime_checkable
 class PinPad(Device, Protocol):
-    def pin_entry(self, account_or_pan: str, min_len: int, max_len: int,
-                  on_key: Callable[[KeyPress], None], timeout: float,
-                  cancel: Cancel = None) -> PinBlock:
+    def pin_entry(
+        self,
+        account_or_pan: str,
+        min_len: int,
+        max_len: int,
+        on_key: Callable[[KeyPress], None],
+        timeout: float,
+        cancel: Cancel = None,
+    ) -> PinBlock:
         """Take a PIN on the pad's own keys and return it encrypted."""
 
-    def data_entry(self, on_key: Callable[[KeyPress], None], timeout: float,
-                   cancel: Cancel = None, max_len: int = 32) -> str:
+    def data_entry(
+        self,
+        on_key: Callable[[KeyPress], None],
+        timeout: float,
+        cancel: Cancel = None,
+        max_len: int = 32,
+    ) -> str:
         """Take plain digits (phone number, menu choice) until ENTER; reports each digit."""
 
 

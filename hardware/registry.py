@@ -29,23 +29,31 @@ from hardware.ports import (
 log = logging.getLogger(__name__)
 
 DRIVERS: dict[str, dict[str, str]] = {
-    "id_card_reader": {
-        "simulated": "hardware.id_card_reader.simulated:SimulatedIdCardReader"},
-    "card_reader": {"simulated": "hardware.card_reader.simulated:SimulatedCardReader",
-                    "pcsc": "hardware.card_reader.pcsc:PcscCardReader"},
+    "id_card_reader": {"simulated": "hardware.id_card_reader.simulated:SimulatedIdCardReader"},
+    "card_reader": {
+        "simulated": "hardware.card_reader.simulated:SimulatedCardReader",
+        "pcsc": "hardware.card_reader.pcsc:PcscCardReader",
+    },
     "pin_pad": {"simulated": "hardware.pinpad.simulated:SimulatedPinPad"},
-    "camera": {"simulated": "hardware.camera.simulated:SimulatedCamera",
-               "opencv": "hardware.camera.opencv:OpenCvCamera"},
-    "card_dispenser": {
-        "simulated": "hardware.card_dispenser.simulated:SimulatedCardDispenser"},
-    "printer": {"simulated": "hardware.printer.simulated:SimulatedPrinter",
-                "escpos": "hardware.printer.escpos:EscposPrinter"},
+    "camera": {
+        "simulated": "hardware.camera.simulated:SimulatedCamera",
+        "opencv": "hardware.camera.opencv:OpenCvCamera",
+    },
+    "card_dispenser": {"simulated": "hardware.card_dispenser.simulated:SimulatedCardDispenser"},
+    "printer": {
+        "simulated": "hardware.printer.simulated:SimulatedPrinter",
+        "escpos": "hardware.printer.escpos:EscposPrinter",
+    },
 }
 
 
 PORTS: dict[str, type] = {
-    "id_card_reader": IdCardReader, "card_reader": CardReader, "pin_pad": PinPad,
-    "camera": Camera, "card_dispenser": CardDispenser, "printer": ReceiptPrinter,
+    "id_card_reader": IdCardReader,
+    "card_reader": CardReader,
+    "pin_pad": PinPad,
+    "camera": Camera,
+    "card_dispenser": CardDispenser,
+    "printer": ReceiptPrinter,
 }
 
 
@@ -79,8 +87,10 @@ def build_device(device_class: str, section: Mapping[str, object]) -> Device:
     driver = str(options.pop("driver", "simulated"))
     known = DRIVERS[device_class]
     if driver not in known and ":" not in driver:
-        raise ValueError(f"{device_class}: unknown driver {driver!r}; "
-                         f"use one of {sorted(known)} or 'package.module:ClassName'")
+        raise ValueError(
+            f"{device_class}: unknown driver {driver!r}; "
+            f"use one of {sorted(known)} or 'package.module:ClassName'"
+        )
     cls = _load(known.get(driver, driver))
     options.setdefault("name", device_class)
     try:

@@ -26,7 +26,9 @@ FaultTable = Mapping[str, type[DeviceError]]  # fault name -> the error it raise
 class FaultScript:
     def __init__(self, known: Iterable[str], faults: Iterable[FaultSpec] = ()):
         self._known = frozenset(known)
-        self._armed: dict[str, list[int]] = {}  # fault -> [times left (-1 = always), chances to skip]
+        self._armed: dict[
+            str, list[int]
+        ] = {}  # fault -> [times left (-1 = always), chances to skip]
         self._lock = threading.Lock()
         for spec in faults:
             if isinstance(spec, str):
@@ -129,7 +131,8 @@ class SimulatedDevice:
         with self._changed:
             self._cancelled = False
             if self._error is not None and self._state not in (
-                DeviceState.ONLINE, DeviceState.USER_ERROR
+                DeviceState.ONLINE,
+                DeviceState.USER_ERROR,
             ):
                 raise type(self._error)(self.name, "not reset since the last error")
         for fault in ("offline", *faults):
@@ -142,12 +145,14 @@ class SimulatedDevice:
             if error.state is not DeviceState.ONLINE or error.action is Action.CLEAR:
                 self._error = error
             self._changed.notify_all()
-        log.warning("%s: %s (%s, action %s)", self.name, type(error).__name__,
-                    error.detail, error.action)
+        log.warning(
+            "%s: %s (%s, action %s)", self.name, type(error).__name__, error.detail, error.action
+        )
         raise error
 
-    def _wait_for(self, ready: Callable[[], bool], timeout: float,
-                  cancel: threading.Event | None) -> None:
+    def _wait_for(
+        self, ready: Callable[[], bool], timeout: float, cancel: threading.Event | None
+    ) -> None:
         """Wait until `ready()` holds (checked under the lock), or raise Cancelled/DeviceTimeout.
 
         The scripted "timeout" fault ends the wait at once, as if the customer never came.

@@ -29,8 +29,13 @@ log = logging.getLogger(__name__)
 
 def timeouts_from(config: Config) -> Timeouts:
     t = config.timeouts
-    return Timeouts(idle_s=t.idle_s, answer_s=t.answer_s, max_extensions=t.max_extensions,
-                    result_s=t.result_s, care_factor=t.care_factor)
+    return Timeouts(
+        idle_s=t.idle_s,
+        answer_s=t.answer_s,
+        max_extensions=t.max_extensions,
+        result_s=t.result_s,
+        care_factor=t.care_factor,
+    )
 
 
 def connect_backend(config: Config):
@@ -45,16 +50,26 @@ def connect_backend(config: Config):
         from kiosk.sandbox import start_sandbox
 
         database_url = config.sandbox.database_url or (
-            f"sqlite:///{config.data_dir / 'sandbox.sqlite'}")
+            f"sqlite:///{config.data_dir / 'sandbox.sqlite'}"
+        )
         config.data_dir.mkdir(parents=True, exist_ok=True)
-        sandbox = start_sandbox(port=config.sandbox.port, database_url=database_url,
-                                pin_key=bytes.fromhex(config.sandbox.pin_key),
-                                kiosk_token=b.kiosk_token)
+        sandbox = start_sandbox(
+            port=config.sandbox.port,
+            database_url=database_url,
+            pin_key=bytes.fromhex(config.sandbox.pin_key),
+            kiosk_token=b.kiosk_token,
+        )
         url = sandbox.url
         log.info("no backend configured: embedded sandbox at %s", url)
     cert = (b.client_cert, b.client_key) if b.client_cert else None
-    client = CoreBankingClient(url, config.kiosk.id, b.kiosk_token, timeout=b.timeout_s,
-                               ca_bundle=b.ca_bundle or None, client_cert=cert)
+    client = CoreBankingClient(
+        url,
+        config.kiosk.id,
+        b.kiosk_token,
+        timeout=b.timeout_s,
+        ca_bundle=b.ca_bundle or None,
+        client_cert=cert,
+    )
     return client, sandbox
 
 
@@ -72,9 +87,13 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
     figures = Figures()
     client, sandbox = connect_backend(config)
     config.journal_path.parent.mkdir(parents=True, exist_ok=True)
-    services = Services(config=config, figures=figures, backend=client,
-                        devices=build_devices(device_config(config)),
-                        journal=Journal(config.journal_path))
+    services = Services(
+        config=config,
+        figures=figures,
+        backend=client,
+        devices=build_devices(device_config(config)),
+        journal=Journal(config.journal_path),
+    )
     engine = FlowEngine(all_flows(), services, runner, scheduler, timeouts_from(config), figures)
     kiosk = Kiosk(config, catalog, engine)
     kiosk.add_closer(services.devices.close)
@@ -88,15 +107,20 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
     return kiosk
 
 
-def _start_background_work(kiosk: Kiosk, services: Services, runner: Runner,
-                           scheduler: Scheduler) -> None:
+def _start_background_work(
+    kiosk: Kiosk, services: Services, runner: Runner, scheduler: Scheduler
+) -> None:
     """Settling what a crash left open, watching the devices, and the heartbeat."""
     journal, client = services.journal, services.backend
 
     def settled(results) -> None:
         for result in results:
-            log.info("journal: %s %s settled as %s", result.intent.operation,
-                     result.intent.idempotency_key, result.outcome)
+            log.info(
+                "journal: %s %s settled as %s",
+                result.intent.operation,
+                result.intent.idempotency_key,
+                result.outcome,
+            )
 
     def settle() -> list:
         results = reconcile(journal, client)
@@ -105,32 +129,44 @@ def _start_background_work(kiosk: Kiosk, services: Services, runner: Runner,
 
     runner.run(settle, settled, lambda exc: log.error("journal reconciliation failed: %s", exc))
 
-    monitor = HealthMonitor(services.devices, interval_s=2.0,
-                            on_change=lambda status: runner.post(
-                                lambda: kiosk.device_changed.emit(status)))
+    monitor = HealthMonitor(
+        services.devices,
+        interval_s=2.0,
+        on_change=lambda status: runner.post(lambda: kiosk.device_changed.emit(status)),
+    )
     monitor.start()
     kiosk.health = monitor
     kiosk.add_closer(monitor.stop, first=True)
 
     def beat() -> None:
-        devices = [HeartbeatDevice(s.device, str(s.state), dict(s.supplies))
-                   for s in monitor.snapshot().values()]
+        devices = [
+            HeartbeatDevice(s.device, str(s.state), dict(s.supplies))
+            for s in monitor.snapshot().values()
+        ]
         state = "in_service" if kiosk.in_service else "out_of_service"
+
         def send() -> None:
             client.send_heartbeat(state, devices, services.figures.snapshot())
             sync_fallback_tickets(journal, client)  # the line is back: hand over what waited
 
-        runner.run(send, lambda _none: None,
-                   lambda exc: log.warning("heartbeat not delivered: %s", exc))
+        runner.run(
+            send, lambda _none: None, lambda exc: log.warning("heartbeat not delivered: %s", exc)
+        )
         kiosk.heartbeat_timer = scheduler.call_later(services.config.backend.heartbeat_s, beat)
 
     kiosk.heartbeat_timer = scheduler.call_later(1.0, beat)
 
     def call_staff(reason: str) -> None:
-        runner.run(lambda: client.call_staff(reason, kiosk.language,
-                                             idempotency_key=new_idempotency_key()),
-                   lambda call: log.info("staff call %s queued", call.reference),
-                   lambda exc: log.error("staff call not delivered: %s", exc)
-                   if isinstance(exc, BackendError) else log.exception("staff call broke"))
+        runner.run(
+            lambda: client.call_staff(
+                reason, kiosk.language, idempotency_key=new_idempotency_key()
+            ),
+            lambda call: log.info("staff call %s queued", call.reference),
+            lambda exc: (
+                log.error("staff call not delivered: %s", exc)
+                if isinstance(exc, BackendError)
+                else log.exception("staff call broke")
+            ),
+        )
 
     kiosk.staff_called.connect(call_staff)

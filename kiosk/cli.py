@@ -30,12 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in TOOLS:
         return importlib.import_module(TOOLS[argv[0]]).main(argv[1:])
-    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__,
-                                     epilog=f"tools: {', '.join(TOOLS)} (kiosk TOOL --help)")
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description=__doc__, epilog=f"tools: {', '.join(TOOLS)} (kiosk TOOL --help)"
+    )
     parser.add_argument("--config", help="TOML configuration file (see config.example.toml)")
     parser.add_argument("--windowed", action="store_true", help="a normal window (development)")
-    parser.add_argument("--voice-input", metavar="FILE",
-                        help="a 16 kHz mono WAV heard as the microphone (voice demos)")
+    parser.add_argument(
+        "--voice-input",
+        metavar="FILE",
+        help="a 16 kHz mono WAV heard as the microphone (voice demos)",
+    )
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)

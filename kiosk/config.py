@@ -98,7 +98,8 @@ class Config:
     supervisor: SupervisorSection = field(default_factory=SupervisorSection)
     # One table per device: {"driver": "simulated" | "pcsc" | ... , driver options...}
     devices: dict[str, dict[str, Any]] = field(
-        default_factory=lambda: {name: {"driver": "simulated"} for name in DEVICE_NAMES})
+        default_factory=lambda: {name: {"driver": "simulated"} for name in DEVICE_NAMES}
+    )
 
     @property
     def data_dir(self) -> Path:
@@ -108,8 +109,11 @@ class Config:
 
     @property
     def journal_path(self) -> Path:
-        return Path(self.journal.path).expanduser() if self.journal.path else (
-            self.data_dir / "journal.sqlite")
+        return (
+            Path(self.journal.path).expanduser()
+            if self.journal.path
+            else (self.data_dir / "journal.sqlite")
+        )
 
 
 def _check(value: Any, expected: Any, where: str) -> Any:
@@ -160,8 +164,9 @@ def _load_devices(config: Config, table: Any, path: Path) -> None:
         raise ConfigError(f"{path}: [devices] must be a table of devices")
     for device, options in table.items():
         if device not in DEVICE_NAMES:
-            raise ConfigError(f"{path}: devices.{device}: unknown device "
-                              f"(known: {', '.join(DEVICE_NAMES)})")
+            raise ConfigError(
+                f"{path}: devices.{device}: unknown device (known: {', '.join(DEVICE_NAMES)})"
+            )
         if not isinstance(options, dict) or not isinstance(options.get("driver", ""), str):
             raise ConfigError(f"{path}: devices.{device}.driver: expected a driver name")
         config.devices[device] = {"driver": "simulated", **options}
@@ -173,11 +178,15 @@ def _validate(config: Config, path: Path) -> None:
     known = set(available_languages())
     for language in config.kiosk.languages:
         if language not in known:
-            raise ConfigError(f"{path}: kiosk.languages: no catalog for {language!r} "
-                              f"(have: {', '.join(sorted(known))})")
+            raise ConfigError(
+                f"{path}: kiosk.languages: no catalog for {language!r} "
+                f"(have: {', '.join(sorted(known))})"
+            )
     if config.kiosk.default_language not in config.kiosk.languages:
-        raise ConfigError(f"{path}: kiosk.default_language: {config.kiosk.default_language!r} "
-                          "is not in kiosk.languages")
+        raise ConfigError(
+            f"{path}: kiosk.default_language: {config.kiosk.default_language!r} "
+            "is not in kiosk.languages"
+        )
     if config.timeouts.answer_s < 20:
         raise ConfigError(f"{path}: timeouts.answer_s: customers need at least 20 s to answer")
     for name in ("idle_s", "result_s", "care_factor"):

@@ -49,8 +49,12 @@ def available_languages(root: Path = I18N_DIR) -> list[str]:
 class Catalog:
     """The catalog of the language in use, with a fallback for anything missing."""
 
-    def __init__(self, language: str = DEFAULT_LANGUAGE, root: Path = I18N_DIR,
-                 fallback: str = DEFAULT_LANGUAGE):
+    def __init__(
+        self,
+        language: str = DEFAULT_LANGUAGE,
+        root: Path = I18N_DIR,
+        fallback: str = DEFAULT_LANGUAGE,
+    ):
         self._root = root
         self._fallback = load_language(fallback, root)
         self.language = fallback

@@ -52,8 +52,10 @@ class Kiosk:
 
     def services(self) -> list[Service]:
         """The home screen's services, each offered only when its flow exists and can run now."""
-        return [Service(flow_id, flow_id in self.engine.flows and self.engine.available(flow_id))
-                for flow_id in HOME_SERVICES]
+        return [
+            Service(flow_id, flow_id in self.engine.flows and self.engine.available(flow_id))
+            for flow_id in HOME_SERVICES
+        ]
 
     def begin(self, flow_id: str) -> None:
         """A customer chose a service: a new session starts, holding nothing yet."""

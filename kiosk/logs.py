@@ -23,8 +23,9 @@ def setup_logging(data_dir: Path, level: str = "INFO") -> Path:
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "kiosk.log"
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=10,
-                                                   encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=5_000_000, backupCount=10, encoding="utf-8"
+    )
     handler.setFormatter(RedactingFormatter(FORMAT))
     console = logging.StreamHandler()
     console.setFormatter(RedactingFormatter(FORMAT))

@@ -15,8 +15,12 @@ class Cancellable(Protocol):
 
 
 class Runner(Protocol):
-    def run(self, work: Callable[[], Any], done: Callable[[Any], None],
-            failed: Callable[[BaseException], None]) -> None:
+    def run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
         """Runs `work` on a worker; calls `done` or `failed` back on the UI thread."""
 
     def post(self, callback: Callable[[], None]) -> None:

@@ -54,10 +54,16 @@ class Supervisor:
             raise SupervisorRefused("supervisor.error.refused")
         client = self.services.backend
         # A refusal comes back as Declined, whose message tells staff why (wrong password...).
-        journaled(self.services.journal, "supervisor", "sign_in", "authorise_by_staff",
-                  {"staff_id": staff_id},
-                  lambda key: client.authorise_by_staff(staff_id, password, "supervisor_mode",
-                                                        idempotency_key=key))
+        journaled(
+            self.services.journal,
+            "supervisor",
+            "sign_in",
+            "authorise_by_staff",
+            {"staff_id": staff_id},
+            lambda key: client.authorise_by_staff(
+                staff_id, password, "supervisor_mode", idempotency_key=key
+            ),
+        )
         self.staff_id = staff_id
         log.warning("supervisor %s signed in", staff_id)
 
@@ -66,8 +72,10 @@ class Supervisor:
         self.staff_id = None
 
     def devices(self) -> list[DeviceLine]:
-        return [DeviceLine(s.device, str(s.state), dict(s.supplies), s.message_key)
-                for s in (d.status() for d in self.services.devices.all())]
+        return [
+            DeviceLine(s.device, str(s.state), dict(s.supplies), s.message_key)
+            for s in (d.status() for d in self.services.devices.all())
+        ]
 
     def figures(self) -> dict[str, int]:
         return self.services.figures.snapshot()
@@ -77,8 +85,9 @@ class Supervisor:
         self._require()
         key = new_idempotency_key()
         journal = self.services.journal
-        journal.record_intent("supervisor", action, action, key,
-                              {"staff_id": self.staff_id, **details})
+        journal.record_intent(
+            "supervisor", action, action, key, {"staff_id": self.staff_id, **details}
+        )
         journal.record_outcome(key, "done")
         log.warning("supervisor %s: %s %s", self.staff_id, action, details)
 

@@ -28,8 +28,9 @@ def application() -> QApplication:
     return QApplication.instance() or QApplication(sys.argv[:1])
 
 
-def build_window(config: Config, runner: QtRunner | None = None, *,
-                 voice_input: str | None = None) -> KioskWindow:
+def build_window(
+    config: Config, runner: QtRunner | None = None, *, voice_input: str | None = None
+) -> KioskWindow:
     """The kiosk's window with its voice; `voice_input` names a WAV heard as the microphone."""
     app = application()
     screen = app.primaryScreen()

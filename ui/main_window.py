@@ -55,10 +55,12 @@ class KioskWindow(QMainWindow):
         self.attract = AttractScreen()
         self.attract.touched.connect(self._attract_touched)
         self.home = HomeScreen(self._begin, lambda: self._begin("guide"))
-        self.step_screen = StepScreen(self.catalog, self.engine.submit, self.engine.back,
-                                      self._ask_cancel, self.engine.retry)
-        self.supervisor = SupervisorScreen(Supervisor(kiosk), self.catalog, runner,
-                                           on_leave=self.show_attract, on_exit=self._quit)
+        self.step_screen = StepScreen(
+            self.catalog, self.engine.submit, self.engine.back, self._ask_cancel, self.engine.retry
+        )
+        self.supervisor = SupervisorScreen(
+            Supervisor(kiosk), self.catalog, runner, on_leave=self.show_attract, on_exit=self._quit
+        )
         for page in (self.attract, self.home, self.step_screen, self.supervisor):
             self.stack.addWidget(page)
         self.overlay = Overlay(self)
@@ -83,7 +85,8 @@ class KioskWindow(QMainWindow):
         self.staff_notice.setSingleShot(True)
         self.staff_notice.setInterval(15_000)
         self.staff_notice.timeout.connect(
-            lambda: self.kiosk_label.setText(self.kiosk.config.kiosk.id))
+            lambda: self.kiosk_label.setText(self.kiosk.config.kiosk.id)
+        )
 
         # Staff hold the kiosk number in the top bar for three seconds to reach supervisor mode.
         self.supervisor_hold = QTimer(self)
@@ -121,10 +124,16 @@ class KioskWindow(QMainWindow):
         self.care_button = button("", self._toggle_care, name="care_mode")
         self.staff_button = button("", self.kiosk.call_staff, name="call_staff", staff=True)
         self.simulator_button = button("", lambda: self.simulator.toggle(), name="simulator")
-        for widget in (self.simulator_button, self.language_button, self.care_button,
-                       self.staff_button):
-            widget.setSizePolicy(widget.sizePolicy().horizontalPolicy().Preferred,
-                                 widget.sizePolicy().verticalPolicy())
+        for widget in (
+            self.simulator_button,
+            self.language_button,
+            self.care_button,
+            self.staff_button,
+        ):
+            widget.setSizePolicy(
+                widget.sizePolicy().horizontalPolicy().Preferred,
+                widget.sizePolicy().verticalPolicy(),
+            )
             row.addWidget(widget)
         return bar
 
@@ -133,8 +142,9 @@ class KioskWindow(QMainWindow):
         self.setStyleSheet(stylesheet(theme))
         c = self.catalog
         self.language_button.setText(f"{c.text('ui.home.language')}: {c.text('language.name')}")
-        self.care_button.setText(c.text("ui.home.care_off" if self.kiosk.care_mode
-                                        else "ui.home.care_on"))
+        self.care_button.setText(
+            c.text("ui.home.care_off" if self.kiosk.care_mode else "ui.home.care_on")
+        )
         self.staff_button.setText(c.text("common.call_staff"))
         self.simulator_button.setText(c.text("simulator.toggle"))
         self.attract.retranslate(c, self.kiosk.in_service)
@@ -183,7 +193,8 @@ class KioskWindow(QMainWindow):
     def current_screen(self) -> str:
         """Which screen is showing: attract, home, step or supervisor."""
         return {self.attract: "attract", self.home: "home", self.supervisor: "supervisor"}.get(
-            self.stack.currentWidget(), "step")
+            self.stack.currentWidget(), "step"
+        )
 
     def _attract_touched(self) -> None:
         if self.kiosk.in_service:
@@ -215,9 +226,15 @@ class KioskWindow(QMainWindow):
 
     def _ask_language(self) -> None:
         c = self.catalog
-        answers = [(f"language_{lang}", c.language_name(lang),
-                    lambda lang=lang: self.kiosk.set_language(lang), lang == self.kiosk.language)
-                   for lang in self.kiosk.languages]
+        answers = [
+            (
+                f"language_{lang}",
+                c.language_name(lang),
+                lambda lang=lang: self.kiosk.set_language(lang),
+                lang == self.kiosk.language,
+            )
+            for lang in self.kiosk.languages
+        ]
         self.overlay.ask(c.text("ui.home.language"), "", answers)
 
     def _ask_cancel(self) -> None:
@@ -225,18 +242,25 @@ class KioskWindow(QMainWindow):
             self.engine.cancel()
             return
         c = self.catalog
-        self.overlay.ask(c.text("ui.cancel_confirm.title"), c.text("ui.cancel_confirm.prompt"), [
-            ("cancel_no", c.text("ui.cancel_confirm.no"), lambda: None, True),
-            ("cancel_yes", c.text("ui.cancel_confirm.yes"), self.engine.cancel, False),
-        ])
+        self.overlay.ask(
+            c.text("ui.cancel_confirm.title"),
+            c.text("ui.cancel_confirm.prompt"),
+            [
+                ("cancel_no", c.text("ui.cancel_confirm.no"), lambda: None, True),
+                ("cancel_yes", c.text("ui.cancel_confirm.yes"), self.engine.cancel, False),
+            ],
+        )
 
     def _ask_more_time(self, seconds: float) -> None:
         c = self.catalog
-        self.overlay.ask(c.text("ui.more_time.title"),
-                         c.text("ui.more_time.prompt", seconds=round(seconds)), [
-            ("more_time_yes", c.text("ui.more_time.yes"), self.engine.extend, True),
-            ("more_time_no", c.text("ui.more_time.no"), self.engine.cancel, False),
-        ])
+        self.overlay.ask(
+            c.text("ui.more_time.title"),
+            c.text("ui.more_time.prompt", seconds=round(seconds)),
+            [
+                ("more_time_yes", c.text("ui.more_time.yes"), self.engine.extend, True),
+                ("more_time_no", c.text("ui.more_time.no"), self.engine.cancel, False),
+            ],
+        )
 
     def _staff_called(self, _reason: str) -> None:
         self.kiosk_label.setText(self.catalog.text("ui.staff.called"))
@@ -250,8 +274,9 @@ class KioskWindow(QMainWindow):
         self.stack.setCurrentWidget(self.step_screen)
 
     def _step_failed(self, error: StepError) -> None:
-        self.step_screen.show_error(self.catalog.text(error.message_key, **error.params),
-                                    error.can_retry)
+        self.step_screen.show_error(
+            self.catalog.text(error.message_key, **error.params), error.can_retry
+        )
 
     # --- a customer cannot leave ------------------------------------------------------------
 

@@ -29,8 +29,9 @@ class Overlay(QWidget):
         outer.addWidget(self.panel)
         self.hide()
 
-    def ask(self, title: str, prompt: str,
-            answers: Sequence[tuple[str, str, Callable[[], None], bool]]) -> None:
+    def ask(
+        self, title: str, prompt: str, answers: Sequence[tuple[str, str, Callable[[], None], bool]]
+    ) -> None:
         """Shows a question; each answer is (object name, text, callback, primary)."""
         clear_layout(self.inner)
         self.title = label(title, "title")
@@ -50,4 +51,5 @@ class Overlay(QWidget):
         def answer() -> None:
             self.hide()
             callback()
+
         return answer

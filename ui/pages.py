@@ -62,15 +62,26 @@ class HomeScreen(QWidget):
         grid = QGridLayout(tiles)
         grid.setSpacing(24)
         columns = 2
-        for i, service in enumerate(services[:theme.choices_per_page]):
+        for i, service in enumerate(services[: theme.choices_per_page]):
             text = catalog.text(f"ui.services.{service.flow_id}")
-            hint = catalog.text(f"ui.services.{service.flow_id}_hint" if service.available
-                                else "ui.home.unavailable")
-            tile = button(f"{text}\n{hint}", lambda f=service.flow_id: self._on_service(f),
-                          name=f"service_{service.flow_id}", tile=True, primary=service.available)
+            hint = catalog.text(
+                f"ui.services.{service.flow_id}_hint"
+                if service.available
+                else "ui.home.unavailable"
+            )
+            tile = button(
+                f"{text}\n{hint}",
+                lambda f=service.flow_id: self._on_service(f),
+                name=f"service_{service.flow_id}",
+                tile=True,
+                primary=service.available,
+            )
             tile.setEnabled(service.available)
             grid.addWidget(tile, i // columns, i % columns)
         self.layout_.addWidget(tiles, 1)
-        guide = button(f"{catalog.text('guide.title')} — {catalog.text('guide.hint')}",
-                       self._on_guide, name="service_guide")
+        guide = button(
+            f"{catalog.text('guide.title')} — {catalog.text('guide.hint')}",
+            self._on_guide,
+            name="service_guide",
+        )
         self.layout_.addWidget(guide, 0, Qt.AlignmentFlag.AlignBottom)

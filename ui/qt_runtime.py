@@ -50,8 +50,12 @@ class QtRunner:
         self._pool.setMaxThreadCount(max_threads)
         self._post = _UiThreadPost()
 
-    def run(self, work: Callable[[], Any], done: Callable[[Any], None],
-            failed: Callable[[BaseException], None]) -> None:
+    def run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
         self._pool.start(_Job(work, done, failed, self._post))
 
     def post(self, callback: Callable[[], None]) -> None:

@@ -12,8 +12,20 @@ from pathlib import Path
 
 from kiosk.flows.model import CONFIRM, StepKind
 
-SCREEN = {"screens": [{"name": "kiosk", "x": 0, "y": 0, "width": 1920, "height": 1080,
-                       "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+SCREEN = {
+    "screens": [
+        {
+            "name": "kiosk",
+            "x": 0,
+            "y": 0,
+            "width": 1920,
+            "height": 1080,
+            "logicalDpi": 96,
+            "logicalBaseDpi": 96,
+            "dpr": 1,
+        }
+    ]
+}
 
 
 def use_offscreen_1080p() -> None:
@@ -83,10 +95,14 @@ def _walk_the_services(window, shoot) -> None:
 
     def at(step_id: str) -> None:
         deadline = time.monotonic() + 20
+
         def there() -> bool:  # a device step is busy while it waits for the customer
             view = engine.view
-            return bool(view and view.step.id == step_id
-                        and (view.step.kind is StepKind.DEVICE or not engine.busy))
+            return bool(
+                view
+                and view.step.id == step_id
+                and (view.step.kind is StepKind.DEVICE or not engine.busy)
+            )
 
         while not there():
             if time.monotonic() > deadline:

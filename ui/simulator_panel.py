@@ -18,8 +18,15 @@ from kiosk.i18n import Catalog
 from ui.widgets import button, clear_layout, label
 
 # What the camera can be shown: the QR codes of docs/demo-data.md.
-DEMO_CODES = ("BILL:water:1001234567", "BILL:electricity:2002345678", "BILL:gas:3003456789",
-              "APPT:APT-7F3K9Q", "APPT:APT-2M8X4R", "APPT:APT-9VIP01", "APPT:APT-LATE77")
+DEMO_CODES = (
+    "BILL:water:1001234567",
+    "BILL:electricity:2002345678",
+    "BILL:gas:3003456789",
+    "APPT:APT-7F3K9Q",
+    "APPT:APT-2M8X4R",
+    "APPT:APT-9VIP01",
+    "APPT:APT-LATE77",
+)
 PIN_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "enter")
 
 
@@ -61,50 +68,92 @@ class SimulatorPanel(QFrame):
         clear_layout(self.column)
         d, t = self.devices, self.catalog.text
         if is_simulated(d.id_card_reader):
-            self._section(t("simulator.id_card"), [
-                (f"sim_id_{p.person_id}", p.name, lambda h=p.person_id: d.id_card_reader.insert(h))
-                for p in PEOPLE.values()
-            ] + [("sim_id_remove", t("simulator.remove"), d.id_card_reader.remove)])
+            self._section(
+                t("simulator.id_card"),
+                [
+                    (
+                        f"sim_id_{p.person_id}",
+                        p.name,
+                        lambda h=p.person_id: d.id_card_reader.insert(h),
+                    )
+                    for p in PEOPLE.values()
+                ]
+                + [("sim_id_remove", t("simulator.remove"), d.id_card_reader.remove)],
+            )
         if is_simulated(d.card_reader):
-            self._section(t("simulator.bank_card"), [
-                (f"sim_card_{p.person_id}", p.name, lambda h=p.person_id: d.card_reader.insert(h))
-                for p in PEOPLE.values() if p.pan
-            ] + [("sim_card_take", t("simulator.take_card"), d.card_reader.take)])
+            self._section(
+                t("simulator.bank_card"),
+                [
+                    (
+                        f"sim_card_{p.person_id}",
+                        p.name,
+                        lambda h=p.person_id: d.card_reader.insert(h),
+                    )
+                    for p in PEOPLE.values()
+                    if p.pan
+                ]
+                + [("sim_card_take", t("simulator.take_card"), d.card_reader.take)],
+            )
         if is_simulated(d.pin_pad):
-            self._section(t("simulator.pin_pad"), [
-                (f"sim_key_{key}", key if key.isdigit() else t(f"simulator.key.{key}"),
-                 lambda k=key: d.pin_pad.press(k)) for key in PIN_KEYS + ("cancel",)
-            ], columns=3)
+            self._section(
+                t("simulator.pin_pad"),
+                [
+                    (
+                        f"sim_key_{key}",
+                        key if key.isdigit() else t(f"simulator.key.{key}"),
+                        lambda k=key: d.pin_pad.press(k),
+                    )
+                    for key in PIN_KEYS + ("cancel",)
+                ],
+                columns=3,
+            )
         if is_simulated(d.camera):
-            self._section(t("simulator.camera"), [
-                ("sim_face_on", t("simulator.face_on"), lambda: d.camera.set_face(True)),
-                ("sim_face_off", t("simulator.face_off"), lambda: d.camera.set_face(False)),
-            ] + [(f"sim_code_{i}", code, lambda c=code: d.camera.show_code(c))
-                 for i, code in enumerate(DEMO_CODES)]
-              + [("sim_code_none", t("simulator.no_code"), lambda: d.camera.show_code(None))],
-                columns=1)
+            self._section(
+                t("simulator.camera"),
+                [
+                    ("sim_face_on", t("simulator.face_on"), lambda: d.camera.set_face(True)),
+                    ("sim_face_off", t("simulator.face_off"), lambda: d.camera.set_face(False)),
+                ]
+                + [
+                    (f"sim_code_{i}", code, lambda c=code: d.camera.show_code(c))
+                    for i, code in enumerate(DEMO_CODES)
+                ]
+                + [("sim_code_none", t("simulator.no_code"), lambda: d.camera.show_code(None))],
+                columns=1,
+            )
         if is_simulated(d.card_dispenser):
-            self._section(t("simulator.dispenser"), [
-                ("sim_dispenser_take", t("simulator.take_card"), d.card_dispenser.take),
-                ("sim_dispenser_refill", t("simulator.refill"),
-                 lambda: d.card_dispenser.set_stock(50)),
-            ])
+            self._section(
+                t("simulator.dispenser"),
+                [
+                    ("sim_dispenser_take", t("simulator.take_card"), d.card_dispenser.take),
+                    (
+                        "sim_dispenser_refill",
+                        t("simulator.refill"),
+                        lambda: d.card_dispenser.set_stock(50),
+                    ),
+                ],
+            )
         if is_simulated(d.printer):
-            self._section(t("simulator.printer"), [
-                ("sim_paper", t("simulator.load_paper"), lambda: d.printer.load_paper(2000)),
-            ])
+            self._section(
+                t("simulator.printer"),
+                [
+                    ("sim_paper", t("simulator.load_paper"), lambda: d.printer.load_paper(2000)),
+                ],
+            )
         for section in self.extra_sections:
             self._section(*section())
         self.column.addStretch(1)
 
-    def _section(self, title: str, actions: list[tuple[str, str, Callable[[], None]]],
-                 columns: int = 2) -> None:
+    def _section(
+        self, title: str, actions: list[tuple[str, str, Callable[[], None]]], columns: int = 2
+    ) -> None:
         """A device's buttons; each action is (object name, text, what it does)."""
         self.column.addWidget(label(title, "prompt"))
         grid = QGridLayout()
         for i, (name, text, action) in enumerate(actions):
-            grid.addWidget(button(text, self._done(text, action), name=name), i // columns,
-                           i % columns)
+            grid.addWidget(
+                button(text, self._done(text, action), name=name), i // columns, i % columns
+            )
         self.column.addLayout(grid)
 
     def _done(self, text: str, action: Callable[[], None]) -> Callable[[], None]:
@@ -114,6 +163,7 @@ class SimulatorPanel(QFrame):
                 self.status.setText(text)
             except (DeviceError, ValueError) as exc:  # a simulator refusing is news
                 self.status.setText(f"{text}: {exc}")
+
         return run
 
     def keyPressEvent(self, event) -> None:

@@ -56,15 +56,20 @@ class StepBody(QWidget):
         grid = QGridLayout(holder)
         grid.setSpacing(20)
         per_page = self.theme.choices_per_page
-        pages = [choices[i:i + per_page] for i in range(0, len(choices), per_page)] or [()]
+        pages = [choices[i : i + per_page] for i in range(0, len(choices), per_page)] or [()]
         page = getattr(self, "_page", 0) % len(pages)
         shown = list(pages[page])
         for i, choice in enumerate(shown):
             text = self.catalog.text(choice.label)
             if choice.hint:
                 text += "\n" + self.catalog.text(choice.hint)
-            widget = button(text, lambda c=choice.id: self.answer.emit(c), name=f"choice_{choice.id}",
-                            primary=choice.primary, choice=self.view.step.kind is StepKind.CHOOSE)
+            widget = button(
+                text,
+                lambda c=choice.id: self.answer.emit(c),
+                name=f"choice_{choice.id}",
+                primary=choice.primary,
+                choice=self.view.step.kind is StepKind.CHOOSE,
+            )
             grid.addWidget(widget, i // columns, i % columns)
         if len(pages) > 1:
             more = button(self.catalog.text("common.more"), self._next_page, name="more")
@@ -109,12 +114,16 @@ class FieldBody(StepBody):
         self.problem = label("", "error")
         entered.addWidget(self.problem)
         entered.addStretch(1)
-        entered.addWidget(button(catalog.text("common.confirm"), self._confirm, name="confirm",
-                                 primary=True))
+        entered.addWidget(
+            button(catalog.text("common.confirm"), self._confirm, name="confirm", primary=True)
+        )
         row.addLayout(entered, 2)
         if digits:
-            keypad = Keypad(catalog.text("common.delete"), catalog.text("common.clear"),
-                            with_x=spec.input == "id_number")
+            keypad = Keypad(
+                catalog.text("common.delete"),
+                catalog.text("common.clear"),
+                with_x=spec.input == "id_number",
+            )
             keypad.key.connect(self._key)
             row.addWidget(keypad, 3)
         self.layout_.addLayout(row)
@@ -145,8 +154,11 @@ class DeviceBody(StepBody):
         picture = ASSETS / "illustrations" / (view.step.illustration or "")
         if view.step.illustration and picture.is_file():
             image = QLabel()
-            image.setPixmap(QPixmap(str(picture)).scaledToHeight(
-                theme.target_px * 3, Qt.TransformationMode.SmoothTransformation))
+            image.setPixmap(
+                QPixmap(str(picture)).scaledToHeight(
+                    theme.target_px * 3, Qt.TransformationMode.SmoothTransformation
+                )
+            )
             image.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.layout_.addWidget(image)
         self.status = label(catalog.text("ui.busy.working"), "small", centre=True)
@@ -176,9 +188,14 @@ class ReviewBody(StepBody):
         if view.choices:
             self.layout_.addWidget(self.choice_buttons(view.choices, len(view.choices)))
         else:
-            self.layout_.addWidget(button(catalog.text("common.confirm"),
-                                          lambda: self.answer.emit(CONFIRM), name="confirm",
-                                          primary=True))
+            self.layout_.addWidget(
+                button(
+                    catalog.text("common.confirm"),
+                    lambda: self.answer.emit(CONFIRM),
+                    name="confirm",
+                    primary=True,
+                )
+            )
         if not view.step.body:
             self.layout_.addStretch(1)
 
@@ -202,8 +219,12 @@ class ResultBody(StepBody):
 
 
 BODIES: dict[StepKind, type[StepBody]] = {
-    StepKind.CHOOSE: ChooseBody, StepKind.FIELD: FieldBody, StepKind.DEVICE: DeviceBody,
-    StepKind.REVIEW: ReviewBody, StepKind.AUTHORISE: AuthoriseBody, StepKind.RESULT: ResultBody,
+    StepKind.CHOOSE: ChooseBody,
+    StepKind.FIELD: FieldBody,
+    StepKind.DEVICE: DeviceBody,
+    StepKind.REVIEW: ReviewBody,
+    StepKind.AUTHORISE: AuthoriseBody,
+    StepKind.RESULT: ResultBody,
 }
 
 
@@ -211,9 +232,14 @@ class StepScreen(QWidget):
     """The frame every step shares: progress, title, prompt, the body, an error line, and
     back / cancel at the bottom."""
 
-    def __init__(self, catalog: Catalog, on_answer: Callable[[Any], None],
-                 on_back: Callable[[], None], on_cancel: Callable[[], None],
-                 on_retry: Callable[[], None]):
+    def __init__(
+        self,
+        catalog: Catalog,
+        on_answer: Callable[[Any], None],
+        on_back: Callable[[], None],
+        on_cancel: Callable[[], None],
+        on_retry: Callable[[], None],
+    ):
         super().__init__()
         self.catalog = catalog
         self._on_answer, self._on_back, self._on_cancel = on_answer, on_back, on_cancel
@@ -228,8 +254,9 @@ class StepScreen(QWidget):
         self.view = view
         clear_layout(self.outer)
         c = self.catalog
-        self.outer.addWidget(label(c.text("common.step_of", number=view.number, total=view.total),
-                                   "progress"))
+        self.outer.addWidget(
+            label(c.text("common.step_of", number=view.number, total=view.total), "progress")
+        )
         self.title = label(_text(c, view.step.title, view.params), "title")
         self.outer.addWidget(self.title)
         self.prompt = label(_text(c, view.step.prompt, view.params), "prompt")
@@ -279,4 +306,3 @@ class StepScreen(QWidget):
     def _answer(self, value: Any) -> None:
         self.error.hide()
         self._on_answer(value)
-

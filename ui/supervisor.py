@@ -16,8 +16,14 @@ log = logging.getLogger(__name__)
 
 
 class SupervisorScreen(QWidget):
-    def __init__(self, supervisor: Supervisor, catalog: Catalog, runner,
-                 on_leave: Callable[[], None], on_exit: Callable[[], None]):
+    def __init__(
+        self,
+        supervisor: Supervisor,
+        catalog: Catalog,
+        runner,
+        on_leave: Callable[[], None],
+        on_exit: Callable[[], None],
+    ):
         super().__init__()
         self.supervisor, self.catalog, self.runner = supervisor, catalog, runner
         self._on_leave, self._on_exit = on_leave, on_exit
@@ -42,8 +48,11 @@ class SupervisorScreen(QWidget):
             log.warning("supervisor sign-in refused: %s", key)
             self.message.setText(self.catalog.text(key))
 
-        self.runner.run(lambda: self.supervisor.sign_in(answer["staff_id"], answer["password"]),
-                        lambda _none: self.show_dashboard(), refused)
+        self.runner.run(
+            lambda: self.supervisor.sign_in(answer["staff_id"], answer["password"]),
+            lambda _none: self.show_dashboard(),
+            refused,
+        )
 
     def show_dashboard(self) -> None:
         t = self.catalog.text
@@ -57,19 +66,33 @@ class SupervisorScreen(QWidget):
         devices.setObjectName("panel")
         grid = QGridLayout(devices)
         for row, line in enumerate(s.devices()):
-            supplies = ", ".join(f"{t('supervisor.supply.' + k)}: {v}"
-                                 for k, v in line.supplies.items())
+            supplies = ", ".join(
+                f"{t('supervisor.supply.' + k)}: {v}" for k, v in line.supplies.items()
+            )
             grid.addWidget(label(t(f"supervisor.device.{line.device}"), "prompt"), row, 0)
-            grid.addWidget(label(t(f"supervisor.state.{line.state}"), f"state_{line.device}"), row, 1)
+            grid.addWidget(
+                label(t(f"supervisor.state.{line.state}"), f"state_{line.device}"), row, 1
+            )
             grid.addWidget(label(supplies, "small"), row, 2)
-            grid.addWidget(button(t("supervisor.reset"), self._act(lambda d=line.device:
-                                  s.reset_device(d)), name=f"reset_{line.device}"), row, 3)
+            grid.addWidget(
+                button(
+                    t("supervisor.reset"),
+                    self._act(lambda d=line.device: s.reset_device(d)),
+                    name=f"reset_{line.device}",
+                ),
+                row,
+                3,
+            )
         self.column.addWidget(devices)
 
         figures = s.figures()
         self.column.addWidget(label(t("supervisor.figures"), "prompt"))
-        self.column.addWidget(label("\n".join(f"{k}: {v}" for k, v in figures.items())
-                                    or t("supervisor.no_figures"), "figures"))
+        self.column.addWidget(
+            label(
+                "\n".join(f"{k}: {v}" for k, v in figures.items()) or t("supervisor.no_figures"),
+                "figures",
+            )
+        )
 
         self.entry = QLineEdit()
         self.entry.setObjectName("supervisor_entry")
@@ -86,8 +109,11 @@ class SupervisorScreen(QWidget):
         in_service = s.kiosk.in_service
         for name, key, action in (
             ("refill_cards", "supervisor.refill_cards", self._refill),
-            ("service_toggle", "supervisor.out_of_service" if in_service else "supervisor.in_service",
-             self._act(lambda: s.set_in_service(not s.kiosk.in_service))),
+            (
+                "service_toggle",
+                "supervisor.out_of_service" if in_service else "supervisor.in_service",
+                self._act(lambda: s.set_in_service(not s.kiosk.in_service)),
+            ),
             ("exit_app", "supervisor.exit", self._exit),
             ("sign_out", "supervisor.sign_out", self._sign_out),
         ):
@@ -105,10 +131,12 @@ class SupervisorScreen(QWidget):
                 action()
             except Exception as exc:
                 log.exception("supervisor action failed")
-                self.message.setText(self.catalog.text(getattr(exc, "message_key",
-                                                               "supervisor.error.failed")))
+                self.message.setText(
+                    self.catalog.text(getattr(exc, "message_key", "supervisor.error.failed"))
+                )
                 return
             self.show_dashboard()
+
         return run
 
     def _refill(self) -> None:

@@ -42,15 +42,37 @@ class Theme:
 
 
 STANDARD = Theme(
-    name="standard", text_pt=20, title_pt=32, small_pt=16, target_px=96, choices_per_page=8,
-    background="#F4F6F8", surface="#FFFFFF", text="#1A1F24", muted="#4A5560",
-    accent="#0B5394", on_accent="#FFFFFF", danger="#A61B1B", line="#C9D1D9",
+    name="standard",
+    text_pt=20,
+    title_pt=32,
+    small_pt=16,
+    target_px=96,
+    choices_per_page=8,
+    background="#F4F6F8",
+    surface="#FFFFFF",
+    text="#1A1F24",
+    muted="#4A5560",
+    accent="#0B5394",
+    on_accent="#FFFFFF",
+    danger="#A61B1B",
+    line="#C9D1D9",
 )
 
 CARE = Theme(
-    name="care", text_pt=30, title_pt=36, small_pt=24, target_px=120, choices_per_page=4,
-    background="#FFFFFF", surface="#FFFFFF", text="#000000", muted="#1F1F1F",
-    accent="#002B5C", on_accent="#FFFFFF", danger="#7A0000", line="#000000",
+    name="care",
+    text_pt=30,
+    title_pt=36,
+    small_pt=24,
+    target_px=120,
+    choices_per_page=4,
+    background="#FFFFFF",
+    surface="#FFFFFF",
+    text="#000000",
+    muted="#1F1F1F",
+    accent="#002B5C",
+    on_accent="#FFFFFF",
+    danger="#7A0000",
+    line="#000000",
 )
 
 
@@ -59,7 +81,7 @@ def relative_luminance(colour: str) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 

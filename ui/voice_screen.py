@@ -56,8 +56,12 @@ class VoiceScreen(QObject):
     def _refresh(self) -> None:
         """Opens the microphone when voice input is on, and says in one line when it is off."""
         speech_in = self.voice.navigator.speech_in
-        if (self.use_microphone and self.voice.care_mode and speech_in is not None
-                and speech_in is not self._heard_by):
+        if (
+            self.use_microphone
+            and self.voice.care_mode
+            and speech_in is not None
+            and speech_in is not self._heard_by
+        ):
             self._heard_by = speech_in  # tried once per recognizer: no device is logged once
             if self.microphone is not None:
                 self.microphone.stop()
@@ -65,8 +69,9 @@ class VoiceScreen(QObject):
             if self.microphone is not None:
                 self.microphone.start()
         missing = self.use_microphone and self._heard_by is not None and self.microphone is None
-        key = self.voice.notice or (NO_MICROPHONE_NOTICE if self.voice.care_mode and missing
-                                    else None)
+        key = self.voice.notice or (
+            NO_MICROPHONE_NOTICE if self.voice.care_mode and missing else None
+        )
         self.notice.setText(self.window.catalog.text(key) if key else "")
         self.notice.setVisible(key is not None)
         self.sound_button.setText(self.window.catalog.text("voice.sound.button"))
@@ -79,15 +84,20 @@ class VoiceScreen(QObject):
             def adjust() -> None:
                 self.voice.adjust(**change)
                 self._sound_panel()  # stays open until "done"
+
             return adjust
 
-        self.window.overlay.ask(t("voice.sound.title"), t("voice.sound.prompt"), [
-            ("sound_quieter", t("voice.sound.quieter"), then(louder=-1), False),
-            ("sound_louder", t("voice.sound.louder"), then(louder=1), False),
-            ("sound_slower", t("voice.sound.slower"), then(faster=-1), False),
-            ("sound_faster", t("voice.sound.faster"), then(faster=1), False),
-            ("sound_done", t("voice.sound.done"), lambda: None, True),
-        ])
+        self.window.overlay.ask(
+            t("voice.sound.title"),
+            t("voice.sound.prompt"),
+            [
+                ("sound_quieter", t("voice.sound.quieter"), then(louder=-1), False),
+                ("sound_louder", t("voice.sound.louder"), then(louder=1), False),
+                ("sound_slower", t("voice.sound.slower"), then(faster=-1), False),
+                ("sound_faster", t("voice.sound.faster"), then(faster=1), False),
+                ("sound_done", t("voice.sound.done"), lambda: None, True),
+            ],
+        )
 
     def _screen_changed(self) -> None:
         screen = self.window.current_screen()
@@ -107,9 +117,13 @@ class VoiceScreen(QObject):
         """The simulator's headphone jack (a demo has no jack to plug into)."""
         text = self.window.catalog.text
         plugged = self.voice.headphones
-        return text("voice.simulator.title"), [(
-            "sim_headphones", text("voice.simulator.unplug" if plugged else "voice.simulator.plug"),
-            lambda: (self.voice.set_headphones(not plugged), self.window.simulator.rebuild()))]
+        return text("voice.simulator.title"), [
+            (
+                "sim_headphones",
+                text("voice.simulator.unplug" if plugged else "voice.simulator.plug"),
+                lambda: (self.voice.set_headphones(not plugged), self.window.simulator.rebuild()),
+            )
+        ]
 
     def _set_blank(self, blank: bool) -> None:
         self.blank.setGeometry(self.window.rect())
@@ -121,7 +135,10 @@ class VoiceScreen(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Resize:
             self.blank.setGeometry(self.window.rect())
-        elif (watched is self.window.overlay and event.type() == QEvent.Type.ZOrderChange
-              and self.blank.isVisible()):
+        elif (
+            watched is self.window.overlay
+            and event.type() == QEvent.Type.ZOrderChange
+            and self.blank.isVisible()
+        ):
             self.blank.raise_()
         return False

@@ -38,14 +38,27 @@ def label(text: str, role: str = "", wrap: bool = True, centre: bool = False) ->
     return widget
 
 
-def button(text: str, on_click: Callable[[], None], *, name: str = "", primary: bool = False,
-           tile: bool = False, choice: bool = False, staff: bool = False,
-           key: bool = False) -> QPushButton:
+def button(
+    text: str,
+    on_click: Callable[[], None],
+    *,
+    name: str = "",
+    primary: bool = False,
+    tile: bool = False,
+    choice: bool = False,
+    staff: bool = False,
+    key: bool = False,
+) -> QPushButton:
     widget = QPushButton(text)
     if name:
         widget.setObjectName(name)
-    for prop, on in (("primary", primary), ("tile", tile), ("choice", choice), ("staff", staff),
-                     ("key", key)):
+    for prop, on in (
+        ("primary", primary),
+        ("tile", tile),
+        ("choice", choice),
+        ("staff", staff),
+        ("key", key),
+    ):
         if on:
             widget.setProperty(prop, True)
     widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)

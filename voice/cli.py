@@ -74,14 +74,18 @@ def check(models: VoiceModels, languages: list[str]) -> list[str]:
         folder = models.folder(language)
         model = models.load(language) if folder else None
         if model is None:
-            lines.append(f"{language}: no model{' (failed to load ' + str(folder) + ')' if folder else ''}"
-                         " - voice input off, speech out on")
+            lines.append(
+                f"{language}: no model{' (failed to load ' + str(folder) + ')' if folder else ''}"
+                " - voice input off, speech out on"
+            )
             continue
         unknown = models.check(language, model, flows)
         lines.append(f"{language}: {folder}")
         if unknown:
             lines.append(f"  {len(unknown)} grammar word(s) the model does not know:")
-            lines += [f"    {word!r} in {', '.join(where)}" for word, where in sorted(unknown.items())]
+            lines += [
+                f"    {word!r} in {', '.join(where)}" for word, where in sorted(unknown.items())
+            ]
         else:
             lines.append("  every grammar word is known")
     return lines

@@ -17,9 +17,11 @@ from kiosk.i18n import Catalog
 
 # --- what a customer can mean -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Command:
     """Base of every meaning; `name` is the `voice.command.*` key of the global ones."""
+
     name = ""
 
 
@@ -36,21 +38,50 @@ class Digits(Command):
 
 
 # The global commands: no data, just a meaning. Equal when of the same class (dataclass eq).
-class Back(Command): name = "back"
-class Cancel(Command): name = "cancel"
-class Repeat(Command): name = "repeat"
-class Help(Command): name = "help"
-class CallStaff(Command): name = "call_staff"
-class Confirm(Command): name = "confirm"
-class MoreTime(Command): name = "more_time"
-class Clear(Command): name = "clear"  # the digits said so far, on a number field
-class Yes(Command): name = "yes"
-class No(Command): name = "no"
+class Back(Command):
+    name = "back"
+
+
+class Cancel(Command):
+    name = "cancel"
+
+
+class Repeat(Command):
+    name = "repeat"
+
+
+class Help(Command):
+    name = "help"
+
+
+class CallStaff(Command):
+    name = "call_staff"
+
+
+class Confirm(Command):
+    name = "confirm"
+
+
+class MoreTime(Command):
+    name = "more_time"
+
+
+class Clear(Command):
+    name = "clear"  # the digits said so far, on a number field
+
+
+class Yes(Command):
+    name = "yes"
+
+
+class No(Command):
+    name = "no"
 
 
 @dataclass(frozen=True)
 class DidYouMean(Command):
     """Heard something close to `guess` but not sure: ask before acting."""
+
     guess: Command
     phrase: str  # the phrase to read back in the question
     name = "did_you_mean"
@@ -62,19 +93,29 @@ class NotUnderstood(Command):
     name = "not_understood"
 
 
-GLOBAL_COMMANDS: tuple[Command, ...] = (Back(), Cancel(), Repeat(), Help(), CallStaff(),
-                                        Confirm(), MoreTime(), Yes(), No(), Clear())
+GLOBAL_COMMANDS: tuple[Command, ...] = (
+    Back(),
+    Cancel(),
+    Repeat(),
+    Help(),
+    CallStaff(),
+    Confirm(),
+    MoreTime(),
+    Yes(),
+    No(),
+    Clear(),
+)
 # Each step listens only for what makes sense on it: every word more is one more word for
 # the recognizer to mistake the customer's for (measured: on a CHOOSE step, espeak's "큐알"
 # was heard as the confirm word "좋아요"). "Confirm" only where something is confirmed.
-STEP_COMMANDS: tuple[Command, ...] = (Back(), Cancel(), Repeat(), Help(), CallStaff(),
-                                      MoreTime())
+STEP_COMMANDS: tuple[Command, ...] = (Back(), Cancel(), Repeat(), Help(), CallStaff(), MoreTime())
 CONFIRMED_KINDS = frozenset({StepKind.REVIEW, StepKind.FIELD, StepKind.RESULT})
 # While the kiosk waits for a yes or a no, only these make sense.
 QUESTION_COMMANDS: tuple[Command, ...] = (Yes(), No(), Repeat(), Help(), CallStaff(), Cancel())
 
 
 # --- the grammar --------------------------------------------------------------------------------
+
 
 def squash(text: str) -> str:
     """Compares phrases as said: case, spaces and punctuation do not count."""
@@ -119,8 +160,11 @@ class Grammar:
         `[unk]` lets a model say "none of these"; the Korean model has no such word.
         """
         phrases = [spoken(p) for p in self.phrases]
-        phrases = [p for p in dict.fromkeys(phrases)
-                   if p and (known is None or all(w in known for w in p.split()))]
+        phrases = [
+            p
+            for p in dict.fromkeys(phrases)
+            if p and (known is None or all(w in known for w in p.split()))
+        ]
         return json.dumps(phrases + (["[unk]"] if unk else []), ensure_ascii=False)
 
     def phrase_for(self, command: Command) -> str:
@@ -139,13 +183,17 @@ class Grammar:
             return Match(command, phrase, exact="[unk]" not in text)
         tokens = text.lower().split()
         if self.digit_words and tokens and all(squash(t) in self.digit_words for t in tokens):
-            return Match(Digits("".join(self.digit_words[squash(t)] for t in tokens)),
-                         " ".join(tokens), exact=True)
+            return Match(
+                Digits("".join(self.digit_words[squash(t)] for t in tokens)),
+                " ".join(tokens),
+                exact=True,
+            )
         # The recognizer strings grammar words together when it is unsure (and the Korean
         # model does so for any speech at all, vosk #2041): the longest phrase inside what it
         # heard is a guess worth asking about only if it is at least half of what was heard.
-        inside = [(len(k), phrase, command) for k, (phrase, command) in self.meanings.items()
-                  if k in key]
+        inside = [
+            (len(k), phrase, command) for k, (phrase, command) in self.meanings.items() if k in key
+        ]
         if not inside:
             return None
         size, phrase, command = max(inside, key=lambda item: item[0])

@@ -26,8 +26,12 @@ class MenuItem:
 
 
 class KeypadNavigator:
-    def __init__(self, navigator: VoiceNavigator, home: Callable[[], list[MenuItem]],
-                 choose_home: Callable[[str], None]):
+    def __init__(
+        self,
+        navigator: VoiceNavigator,
+        home: Callable[[], list[MenuItem]],
+        choose_home: Callable[[str], None],
+    ):
         self.navigator = navigator
         self.engine = navigator.engine
         self.catalog = navigator.catalog
@@ -58,13 +62,15 @@ class KeypadNavigator:
         label = self.catalog.text(choice.label, **params)
         if not choice.hint:
             return label
-        return self.catalog.text("voice.say.summary_line", label=label,
-                                 value=self.catalog.text(choice.hint, **params))
+        return self.catalog.text(
+            "voice.say.summary_line", label=label, value=self.catalog.text(choice.hint, **params)
+        )
 
     def speak_home(self) -> None:
         labels = [item.label for item in self._home()]
-        self.navigator.say(self.catalog.text("voice.keys.home",
-                                             choices=listing(labels, self.catalog)))
+        self.navigator.say(
+            self.catalog.text("voice.keys.home", choices=listing(labels, self.catalog))
+        )
 
     def press(self, key: KeyPress) -> None:
         """One key of the PIN pad, on the UI thread."""
@@ -72,8 +78,11 @@ class KeypadNavigator:
             self._answer(key)
             return
         view = self.engine.view
-        if (view is not None and view.step.kind is StepKind.FIELD
-                and view.step.field.input == "digits"):
+        if (
+            view is not None
+            and view.step.kind is StepKind.FIELD
+            and view.step.field.input == "digits"
+        ):
             self._field_key(key)
         elif key.kind is KeyKind.DIGIT and key.digit in ("2", "8"):
             self._move(1 if key.digit == "8" else -1)
@@ -81,8 +90,11 @@ class KeypadNavigator:
             self._repeat()
         elif key.digit == "0":
             self.set_screen_blank(not self.screen_blank)
-            self.navigator.say(self.catalog.text("voice.keys.screen_off" if self.screen_blank
-                                                 else "voice.keys.screen_on"))
+            self.navigator.say(
+                self.catalog.text(
+                    "voice.keys.screen_off" if self.screen_blank else "voice.keys.screen_on"
+                )
+            )
         elif key.kind is KeyKind.CLEAR:
             self.navigator.say(self.catalog.text("voice.keys.help"))
         elif key.kind is KeyKind.ENTER:
@@ -102,8 +114,11 @@ class KeypadNavigator:
 
     def _answer(self, key: KeyPress) -> None:
         """A question is waiting (submit? stop? more time?): Enter says yes, Cancel says no."""
-        answers: dict[KeyKind, Command] = {KeyKind.ENTER: Yes(), KeyKind.CANCEL: No(),
-                                           KeyKind.CLEAR: Help()}
+        answers: dict[KeyKind, Command] = {
+            KeyKind.ENTER: Yes(),
+            KeyKind.CANCEL: No(),
+            KeyKind.CLEAR: Help(),
+        }
         self.navigator.handle(answers.get(key.kind, Repeat()))
 
     def _field_key(self, key: KeyPress) -> None:
@@ -127,15 +142,23 @@ class KeypadNavigator:
         if not items:
             self._repeat()
             return
-        self.focus = (self.focus + step) % len(items) if self.focus >= 0 else (
-            0 if step > 0 else len(items) - 1)
+        self.focus = (
+            (self.focus + step) % len(items)
+            if self.focus >= 0
+            else (0 if step > 0 else len(items) - 1)
+        )
         self._say_focus(items)
 
     def _say_focus(self, items: list[MenuItem]) -> None:
         item = items[self.focus]
-        self.navigator.say(natural(self.catalog.text(
-            "voice.keys.focus", number=self.focus + 1, total=len(items), label=item.label),
-            self.catalog))
+        self.navigator.say(
+            natural(
+                self.catalog.text(
+                    "voice.keys.focus", number=self.focus + 1, total=len(items), label=item.label
+                ),
+                self.catalog,
+            )
+        )
 
     def _repeat(self) -> None:
         items = self.items()

@@ -44,8 +44,9 @@ class Microphone(QObject):
             self.speech_in.accept(bytes(self._io.readAll().data()))
 
 
-def open_microphone(speech_in: SpeechIn, name: str = "",
-                    parent: QObject | None = None) -> Microphone | None:
+def open_microphone(
+    speech_in: SpeechIn, name: str = "", parent: QObject | None = None
+) -> Microphone | None:
     """The named (or default) microphone, or None when there is none (logged)."""
     inputs = QMediaDevices.audioInputs()
     device = next((d for d in inputs if name and name in d.description()), None)

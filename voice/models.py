@@ -98,15 +98,20 @@ class VoiceModels:
         self._loaded[language] = model
         return model
 
-    def check(self, language: str, model, flows: Mapping[str, Flow],
-              screens: Sequence[StepView] = ()) -> dict[str, list[str]]:
+    def check(
+        self, language: str, model, flows: Mapping[str, Flow], screens: Sequence[StepView] = ()
+    ) -> dict[str, list[str]]:
         """Every grammar word of every step (and of `screens` outside flows, the home screen)
         the model does not know, with where it is used."""
         unknown = unknown_grammar_words(model, Catalog(language), flows, screens)
         self.unknown_words[language] = unknown
         for word, where in sorted(unknown.items()):
-            log.warning("voice %s: the model does not know %r (used in %s)", language, word,
-                        ", ".join(where[:3]) + (" …" if len(where) > 3 else ""))
+            log.warning(
+                "voice %s: the model does not know %r (used in %s)",
+                language,
+                word,
+                ", ".join(where[:3]) + (" …" if len(where) > 3 else ""),
+            )
         return unknown
 
 
@@ -116,13 +121,24 @@ def static_views(flow: Flow) -> list[StepView]:
     for number, step in enumerate(flow.steps, 1):
         if callable(step.choices):
             continue  # choices fetched at run time are checked when the step is entered
-        views.append(StepView(flow, step, number, len(flow.steps), {}, tuple(step.choices), (),
-                              step.can_go_back and step.kind is not StepKind.RESULT))
+        views.append(
+            StepView(
+                flow,
+                step,
+                number,
+                len(flow.steps),
+                {},
+                tuple(step.choices),
+                (),
+                step.can_go_back and step.kind is not StepKind.RESULT,
+            )
+        )
     return views
 
 
-def unknown_grammar_words(model, catalog: Catalog, flows: Mapping[str, Flow],
-                          screens: Sequence[StepView] = ()) -> dict[str, list[str]]:
+def unknown_grammar_words(
+    model, catalog: Catalog, flows: Mapping[str, Flow], screens: Sequence[StepView] = ()
+) -> dict[str, list[str]]:
     where: dict[str, list[str]] = {}
     grammars = [("commands", build_grammar(None, catalog))]
     views = [v for flow in flows.values() for v in static_views(flow)] + list(screens)

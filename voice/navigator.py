@@ -57,10 +57,18 @@ class _Question:
 
 
 class VoiceNavigator:
-    def __init__(self, engine: FlowEngine, catalog: Catalog, speech_out: SpeechOut,
-                 speech_in: SpeechIn | None = None, *, enabled: bool = True,
-                 rate: int = 170, care_rate: int = 130,
-                 confirm_twice: Callable[[StepView], bool] = review_needs_yes):
+    def __init__(
+        self,
+        engine: FlowEngine,
+        catalog: Catalog,
+        speech_out: SpeechOut,
+        speech_in: SpeechIn | None = None,
+        *,
+        enabled: bool = True,
+        rate: int = 170,
+        care_rate: int = 130,
+        confirm_twice: Callable[[StepView], bool] = review_needs_yes,
+    ):
         self.engine = engine
         self.catalog = catalog
         self.speech_out = speech_out
@@ -156,8 +164,11 @@ class VoiceNavigator:
         if self._question is not None:
             self._answer(command)
         elif isinstance(command, DidYouMean):
-            self._ask(self.catalog.text("voice.say.did_you_mean", phrase=command.phrase),
-                      on_yes=lambda: self._act(command.guess), on_no=self._say_again)
+            self._ask(
+                self.catalog.text("voice.say.did_you_mean", phrase=command.phrase),
+                on_yes=lambda: self._act(command.guess),
+                on_no=self._say_again,
+            )
         elif isinstance(command, NotUnderstood):
             self._say_again()
         else:
@@ -176,14 +187,20 @@ class VoiceNavigator:
         message = self.catalog.text(error.message_key, **error.params)
         self.digits = ""
         if error.can_retry and self.view and self.view.step.kind is not StepKind.FIELD:
-            self._ask(f"{message} {self._hint('retry_question')}",
-                      on_yes=self.engine.retry, on_no=self.engine.cancel)
+            self._ask(
+                f"{message} {self._hint('retry_question')}",
+                on_yes=self.engine.retry,
+                on_no=self.engine.cancel,
+            )
         else:
             self._say(message)
 
     def _on_more_time(self, seconds: float) -> None:
-        self._ask(self._hint("more_time", seconds=int(seconds)),
-                  on_yes=self.engine.extend, on_no=self.engine.cancel)
+        self._ask(
+            self._hint("more_time", seconds=int(seconds)),
+            on_yes=self.engine.extend,
+            on_no=self.engine.cancel,
+        )
 
     def _on_ended(self, _flow_id: str, reason: str) -> None:
         self.view, self._question, self.digits = None, None, ""
@@ -215,8 +232,7 @@ class VoiceNavigator:
             engine.back()
         elif isinstance(command, Cancel):
             if engine.would_lose_data:
-                self._ask(self._hint("cancel_question"),
-                          on_yes=engine.cancel, on_no=self._listen)
+                self._ask(self._hint("cancel_question"), on_yes=engine.cancel, on_no=self._listen)
             else:
                 engine.cancel()
         elif isinstance(command, MoreTime):
@@ -227,8 +243,11 @@ class VoiceNavigator:
             joined = self.digits + command.digits
             self.digits = joined if len(joined) <= view.step.field.max_length else command.digits
             self.digits_changed.emit(self.digits)
-            self._say(self.catalog.text("voice.say.digits_heard",
-                                        digits=spoken_forms.digits(self.digits, self.catalog)))
+            self._say(
+                self.catalog.text(
+                    "voice.say.digits_heard", digits=spoken_forms.digits(self.digits, self.catalog)
+                )
+            )
         elif isinstance(command, Clear) and kind is StepKind.FIELD:
             self.digits = ""
             self.digits_changed.emit(self.digits)
@@ -250,8 +269,11 @@ class VoiceNavigator:
         kind = view.step.kind
         if kind is StepKind.REVIEW:
             if self.confirm_twice(view):
-                self._ask(self._hint("confirm_question"),
-                          on_yes=lambda: engine.submit(CONFIRM), on_no=self._speak_step)
+                self._ask(
+                    self._hint("confirm_question"),
+                    on_yes=lambda: engine.submit(CONFIRM),
+                    on_no=self._speak_step,
+                )
             else:
                 engine.submit(CONFIRM)
         elif kind is StepKind.FIELD and self.digits:
@@ -313,5 +335,6 @@ class VoiceNavigator:
         if self.view is None:
             self.speech_in.stop_listening()
             return
-        self.speech_in.listen_for(build_grammar(self.view, self.catalog,
-                                                question=self._question is not None))
+        self.speech_in.listen_for(
+            build_grammar(self.view, self.catalog, question=self._question is not None)
+        )

@@ -24,8 +24,12 @@ MAX_KEYS = 1_000_000  # digits are never "too many": every key is news
 
 
 class PinPadKeys:
-    def __init__(self, pin_pad: PinPad, on_key: Callable[[KeyPress], None],
-                 post: Callable[[Callable[[], None]], None]):
+    def __init__(
+        self,
+        pin_pad: PinPad,
+        on_key: Callable[[KeyPress], None],
+        post: Callable[[Callable[[], None]], None],
+    ):
         self.pin_pad = pin_pad
         self._on_key = on_key
         self._post = post
@@ -41,8 +45,9 @@ class PinPadKeys:
         if self._thread is not None and not self._stop.is_set():
             return
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._read, args=(self._stop,),
-                                        name="pin-pad-keys", daemon=True)
+        self._thread = threading.Thread(
+            target=self._read, args=(self._stop,), name="pin-pad-keys", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -62,8 +67,9 @@ class PinPadKeys:
             except DeviceError as exc:
                 if type(exc).__name__ != failing:
                     failing = type(exc).__name__
-                    log.warning("PIN pad keys: %s: navigation by keys is off until it works",
-                                failing)
+                    log.warning(
+                        "PIN pad keys: %s: navigation by keys is off until it works", failing
+                    )
                 stop.wait(RETRY_S)
                 continue
             failing = ""

@@ -15,8 +15,19 @@ from voice.models import static_views
 from voice.spoken_forms import natural
 
 # The hints that tell how to answer: said differently when the answer is a key.
-KEY_HINTS = frozenset({"choices", "field", "review", "not_understood", "confirm_question",
-                       "cancel_question", "retry_question", "more_time", "help"})
+KEY_HINTS = frozenset(
+    {
+        "choices",
+        "field",
+        "review",
+        "not_understood",
+        "confirm_question",
+        "cancel_question",
+        "retry_question",
+        "more_time",
+        "help",
+    }
+)
 
 
 def hint(name: str, by_keys: bool = False) -> str:
@@ -35,8 +46,10 @@ def step_speech(view: StepView, catalog: Catalog, *, by_keys: bool = False) -> s
     if step.prompt:
         parts.append(catalog.text(step.prompt, **params))
     if step.kind is StepKind.REVIEW:
-        parts += [catalog.text("voice.say.summary_line", label=catalog.text(label), value=value)
-                  for label, value in view.summary]
+        parts += [
+            catalog.text("voice.say.summary_line", label=catalog.text(label), value=value)
+            for label, value in view.summary
+        ]
         parts.append(catalog.text(hint("review", by_keys)))
     elif step.kind is StepKind.FIELD:
         parts.append(catalog.text(step.field.label, **params))
@@ -54,8 +67,10 @@ def step_speech(view: StepView, catalog: Catalog, *, by_keys: bool = False) -> s
 
 def receipt_speech(receipt: Receipt, catalog: Catalog) -> str:
     """A printed receipt read out (speech mode): its lines are already masked for paper."""
-    lines = [catalog.text("voice.say.summary_line", label=line.label, value=line.value)
-             for line in (*receipt.lines, *receipt.amounts)]
+    lines = [
+        catalog.text("voice.say.summary_line", label=line.label, value=line.value)
+        for line in (*receipt.lines, *receipt.amounts)
+    ]
     text = " ".join([receipt.title, *lines, *receipt.notes])
     return natural(catalog.text("voice.keys.receipt", receipt=text), catalog)
 
@@ -68,7 +83,10 @@ def fixed_prompts(flows: Mapping[str, Flow], catalog: Catalog) -> list[str]:
         for view in static_views(flow):
             if view.step.params is None and view.step.summary is None:
                 texts += [step_speech(view, catalog, by_keys=keys) for keys in (False, True)]
-    texts += [catalog.text(hint(key, keys)) for keys in (False, True) for key in (
-        "not_understood", "help", "confirm_question", "cancel_question")]
+    texts += [
+        catalog.text(hint(key, keys))
+        for keys in (False, True)
+        for key in ("not_understood", "help", "confirm_question", "cancel_question")
+    ]
     texts.append(catalog.text("voice.say.staff_called"))
     return texts

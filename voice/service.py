@@ -44,19 +44,36 @@ VOLUME_STEP, RATE_STEP, SLOWEST, FASTEST = 0.15, 20, 80, 260
 
 
 class KioskVoice:
-    def __init__(self, kiosk: Kiosk, runner: Runner, *, pin_pad: PinPad | None = None,
-                 printer: ReceiptPrinter | None = None):
+    def __init__(
+        self,
+        kiosk: Kiosk,
+        runner: Runner,
+        *,
+        pin_pad: PinPad | None = None,
+        printer: ReceiptPrinter | None = None,
+    ):
         self.kiosk = kiosk
         self.config = config = kiosk.config
         self.runner = runner
         self.engine = engine = kiosk.engine
         self.models = VoiceModels(config.voice.models)
-        self.speech_out = SpeechOut(config.data_dir / "voice-cache", language=kiosk.language,
-                                    voices=config.voice.voices, rate=config.voice.rate,
-                                    volume=config.voice.volume, post=runner.post)
-        self.navigator = VoiceNavigator(engine, kiosk.catalog, self.speech_out, None,
-                                        enabled=False, rate=config.voice.rate,
-                                        care_rate=config.voice.care_rate)
+        self.speech_out = SpeechOut(
+            config.data_dir / "voice-cache",
+            language=kiosk.language,
+            voices=config.voice.voices,
+            rate=config.voice.rate,
+            volume=config.voice.volume,
+            post=runner.post,
+        )
+        self.navigator = VoiceNavigator(
+            engine,
+            kiosk.catalog,
+            self.speech_out,
+            None,
+            enabled=False,
+            rate=config.voice.rate,
+            care_rate=config.voice.care_rate,
+        )
         self.keypad = KeypadNavigator(self.navigator, self.home_menu, self._choose_home)
         self.care_mode = False
         self.speech_mode = False
@@ -124,8 +141,9 @@ class KioskVoice:
                 self._play_voice_file()
             self.changed.emit()
 
-        self.runner.run(load, loaded, lambda exc: log.error("voice: loading %s failed: %s",
-                                                            language, exc))
+        self.runner.run(
+            load, loaded, lambda exc: log.error("voice: loading %s failed: %s", language, exc)
+        )
 
     def set_care_mode(self, on: bool) -> None:
         self.care_mode = on
@@ -166,21 +184,29 @@ class KioskVoice:
         """The home screen as care mode speaks and hears it: the services offered now, each
         also by the guide's words for it, and the guide."""
         flows = self.engine.flows
-        choices = tuple(Choice(s.flow_id, flows[s.flow_id].title, say=SPOKEN_NAMES[s.flow_id])
-                        for s in self.kiosk.services() if s.available)
+        choices = tuple(
+            Choice(s.flow_id, flows[s.flow_id].title, say=SPOKEN_NAMES[s.flow_id])
+            for s in self.kiosk.services()
+            if s.available
+        )
         choices += (Choice(GUIDE, flows[GUIDE].title),)
         step = Step("home", StepKind.CHOOSE, "ui.home.title", choices=choices)
-        return StepView(Flow("home", "ui.home.title", (step,)), step, 1, 1, {}, choices, (),
-                        False)
+        return StepView(Flow("home", "ui.home.title", (step,)), step, 1, 1, {}, choices, (), False)
 
     def home_menu(self) -> list[MenuItem]:
         """The home screen in speech mode: the services offered now, the guide, languages."""
         catalog = self.kiosk.catalog
-        items = [MenuItem(s.flow_id, catalog.text(self.engine.flows[s.flow_id].title))
-                 for s in self.kiosk.services() if s.available]
+        items = [
+            MenuItem(s.flow_id, catalog.text(self.engine.flows[s.flow_id].title))
+            for s in self.kiosk.services()
+            if s.available
+        ]
         items.append(MenuItem(GUIDE, catalog.text(self.engine.flows[GUIDE].title)))
-        items += [MenuItem(f"language:{language}", catalog.language_name(language))
-                  for language in self.kiosk.languages if language != self.kiosk.language]
+        items += [
+            MenuItem(f"language:{language}", catalog.language_name(language))
+            for language in self.kiosk.languages
+            if language != self.kiosk.language
+        ]
         return items
 
     def adjust(self, *, louder: int = 0, faster: int = 0) -> None:
@@ -247,10 +273,12 @@ class KioskVoice:
             return
         view = self.engine.view
         # A machine step may use the pad itself (a PIN): keys there only answer its question.
-        answering = view is not None and (view.step.kind is not StepKind.DEVICE
-                                          or self.navigator.question is not None)
+        answering = view is not None and (
+            view.step.kind is not StepKind.DEVICE or self.navigator.question is not None
+        )
         wanted = not self.engine.busy and (
-            (view is None and self._on_home) or (self.speech_mode and answering))
+            (view is None and self._on_home) or (self.speech_mode and answering)
+        )
         self._keys.start() if wanted else self._keys.stop()
 
     def _visit_ended(self, _reason: str) -> None:
@@ -261,13 +289,20 @@ class KioskVoice:
 
     def _play_voice_file(self) -> None:
         speech_in = self.navigator.speech_in
-        if (self._voice_file is None or speech_in is None or not self.navigator.enabled
-                or self.engine.view is None):
+        if (
+            self._voice_file is None
+            or speech_in is None
+            or not self.navigator.enabled
+            or self.engine.view is None
+        ):
             return
         path, self._voice_file = self._voice_file, None
         log.info("voice: hearing %s as the microphone", path)
-        self.runner.run(lambda: speech_in.feed_wav(path, realtime=True), lambda _: None,
-                        lambda exc: log.error("voice: could not play %s in: %s", path, exc))
+        self.runner.run(
+            lambda: speech_in.feed_wav(path, realtime=True),
+            lambda _: None,
+            lambda exc: log.error("voice: could not play %s in: %s", path, exc),
+        )
 
     def _hear_receipts(self, printer: ReceiptPrinter) -> None:
         """Speech mode reads the receipt out: the printer's call is wrapped to pass it on."""

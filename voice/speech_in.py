@@ -48,8 +48,9 @@ class Utterance:
         return min((conf for _, conf in self.words), default=0.0)
 
 
-def decide(utterance: Utterance, grammar: Grammar,
-           min_confidence: float = MIN_CONFIDENCE) -> Command:
+def decide(
+    utterance: Utterance, grammar: Grammar, min_confidence: float = MIN_CONFIDENCE
+) -> Command:
     """Act, ask, or say "again": the one place that turns what was heard into a command."""
     match = grammar.parse(utterance.text)
     if match is None:
@@ -66,9 +67,15 @@ class SpeechIn:
     thread still reaches the navigator on the UI thread.
     """
 
-    def __init__(self, model, language: str, *, sample_rate: int = SAMPLE_RATE,
-                 min_confidence: float = MIN_CONFIDENCE,
-                 post: Callable[[Callable[[], None]], None] = lambda call: call()):
+    def __init__(
+        self,
+        model,
+        language: str,
+        *,
+        sample_rate: int = SAMPLE_RATE,
+        min_confidence: float = MIN_CONFIDENCE,
+        post: Callable[[Callable[[], None]], None] = lambda call: call(),
+    ):
         self.model = model
         self.language = language
         self.sample_rate = sample_rate
@@ -94,8 +101,11 @@ class SpeechIn:
         words = grammar.words()
         unknown = self.unknown(words)
         if unknown - self.unknown_words:
-            log.warning("voice %s: the model does not know %s; phrases with them cannot be "
-                        "said", self.language, ", ".join(sorted(unknown - self.unknown_words)))
+            log.warning(
+                "voice %s: the model does not know %s; phrases with them cannot be said",
+                self.language,
+                ", ".join(sorted(unknown - self.unknown_words)),
+            )
             self.unknown_words |= unknown
         unk = self.model.vosk_model_find_word("[unk]") >= 0
         phrases = grammar.vosk_json(words - unknown, unk)
@@ -167,8 +177,10 @@ class SpeechIn:
             if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
                 raise AudioFormatError(f"{path}: need 16-bit mono PCM")
             if wav.getframerate() != self.sample_rate:
-                raise AudioFormatError(f"{path}: need {self.sample_rate} Hz, "
-                                       f"got {wav.getframerate()} (sox -r {self.sample_rate})")
+                raise AudioFormatError(
+                    f"{path}: need {self.sample_rate} Hz, "
+                    f"got {wav.getframerate()} (sox -r {self.sample_rate})"
+                )
             frames = self.sample_rate * chunk_ms // 1000
             while chunk := wav.readframes(frames):
                 self.accept(chunk)
@@ -181,11 +193,17 @@ class SpeechIn:
         text = result.get("text", "").strip()
         if not text or grammar is None:
             return
-        utterance = Utterance(text, tuple((w["word"], float(w.get("conf", 0.0)))
-                                          for w in result.get("result", [])))
+        utterance = Utterance(
+            text, tuple((w["word"], float(w.get("conf", 0.0))) for w in result.get("result", []))
+        )
         command = decide(utterance, grammar, self.min_confidence)
         # Spoken digits may be a phone or booking number: the log keeps only their count.
         said = f"<{sum(c.isdigit() for c in str(command))} digits>" if grammar.digit_words else text
-        log.info("voice %s heard %r (conf %.2f) -> %s", self.language, said,
-                 utterance.confidence, type(command).__name__)
+        log.info(
+            "voice %s heard %r (conf %.2f) -> %s",
+            self.language,
+            said,
+            utterance.confidence,
+            type(command).__name__,
+        )
         self._post(lambda: self.heard.emit(command, utterance))

@@ -33,8 +33,7 @@ log = logging.getLogger(__name__)
 
 # espeak-ng voices per catalog language. `sit/cmn` reads tone digits aloud (espeak-ng 1.51):
 # the pinyin variant does not. zh_TW branches (Hong Kong/Macau customers) get Cantonese.
-DEFAULT_VOICES = {"zh_CN": "sit/cmn-latn-pinyin", "zh_TW": "sit/yue", "en": "gmw/en-us",
-                  "ko": "ko"}
+DEFAULT_VOICES = {"zh_CN": "sit/cmn-latn-pinyin", "zh_TW": "sit/yue", "en": "gmw/en-us", "ko": "ko"}
 MAX_RESTARTS = 3  # in a row, without a prompt rendered in between
 
 
@@ -123,7 +122,10 @@ class Player:
                 return
             self._process = subprocess.Popen(
                 [*self.command, "-v", f"{self.volume:.2f}", str(path)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             threading.Thread(target=self._watch, args=(self._process,), daemon=True).start()
 
     def stop(self) -> None:
@@ -139,17 +141,27 @@ class Player:
         _, err = process.communicate()
         if process.returncode > 0 and self.working:
             self.working = False  # no sound card: say it once, then stay quiet
-            log.warning("speech out: no audio device (%s): the kiosk goes on without sound",
-                        err.decode(errors="replace").strip().splitlines()[-1:] or "?")
+            log.warning(
+                "speech out: no audio device (%s): the kiosk goes on without sound",
+                err.decode(errors="replace").strip().splitlines()[-1:] or "?",
+            )
 
 
 class SpeechOut:
     """Speaks prompts in the current language; every call returns at once."""
 
-    def __init__(self, cache_dir: str | Path, *, language: str = "zh_CN",
-                 voices: Mapping[str, str] | None = None, rate: int = 170, volume: float = 0.9,
-                 player: Player | None = None, stuck_after_s: float = 10.0,
-                 post: Callable[[Callable[[], None]], None] = lambda call: call()):
+    def __init__(
+        self,
+        cache_dir: str | Path,
+        *,
+        language: str = "zh_CN",
+        voices: Mapping[str, str] | None = None,
+        rate: int = 170,
+        volume: float = 0.9,
+        player: Player | None = None,
+        stuck_after_s: float = 10.0,
+        post: Callable[[Callable[[], None]], None] = lambda call: call(),
+    ):
         self.cache = WavCache(cache_dir)
         self.voices = {**DEFAULT_VOICES, **(voices or {})}
         self.language = language
@@ -210,8 +222,9 @@ class SpeechOut:
             self.player.stop()
             self._drop_unwanted_rendering()
 
-    def prerender(self, texts: Iterable[str], *, language: str | None = None,
-                  rate: int | None = None) -> list[Path]:
+    def prerender(
+        self, texts: Iterable[str], *, language: str | None = None, rate: int | None = None
+    ) -> list[Path]:
         """Renders prompts into the cache in the background; returns their cache paths."""
         voice = self.voices.get(language or self.language, self.voice)
         rate = rate or self.rate
@@ -256,12 +269,17 @@ class SpeechOut:
 
     def _start_worker(self) -> None:
         context = multiprocessing.get_context("spawn")
-        self._urgent, self._background, self._done = (context.Queue(), context.Queue(),
-                                                      context.Queue())
-        self._process = context.Process(target=_render_loop, name="tts",
-                                        args=(self._urgent, self._background, self._done,
-                                              str(self.cache.folder)),
-                                        daemon=True)
+        self._urgent, self._background, self._done = (
+            context.Queue(),
+            context.Queue(),
+            context.Queue(),
+        )
+        self._process = context.Process(
+            target=_render_loop,
+            name="tts",
+            args=(self._urgent, self._background, self._done, str(self.cache.folder)),
+            daemon=True,
+        )
         self._process.start()
         self._rendering = None
 
@@ -285,8 +303,9 @@ class SpeechOut:
         culprit = self._rendering[0] if self._rendering else None
         if self._wanted is not None and str(self._wanted[0]) == culprit:
             # espeak-ng crashes (SIGSEGV) or crawls on very long texts: never retry that one.
-            log.error("speech out: could not render a %d-character prompt: %s",
-                      len(self._wanted[1]), why)
+            log.error(
+                "speech out: could not render a %d-character prompt: %s", len(self._wanted[1]), why
+            )
             self._wanted = None
         self._failures += 1
         self._stop_worker()
@@ -304,8 +323,12 @@ class SpeechOut:
         rendering = self._rendering
         wanted = str(self._wanted[0]) if self._wanted else None
         # A short prompt is done in ~20 ms; only a long one is worth a restart (~0.5 s).
-        if (rendering and rendering[2] and rendering[0] != wanted
-                and time.monotonic() - rendering[1] > 0.3):
+        if (
+            rendering
+            and rendering[2]
+            and rendering[0] != wanted
+            and time.monotonic() - rendering[1] > 0.3
+        ):
             self._failures -= 1  # an interruption is not a failure
             self._restart_worker("interrupted a prompt being rendered")
 

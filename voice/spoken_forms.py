@@ -74,8 +74,11 @@ def _below_myriad(n: int, units: list[str], catalog: Catalog, leading: bool, omi
         if zero and omit == "leading":
             parts.append(digit_word(catalog, "0"))
         zero = False
-        one_dropped = d == 1 and power > 0 and (
-            omit == "always" or (omit == "leading" and leading and power == 1 and not parts))
+        one_dropped = (
+            d == 1
+            and power > 0
+            and (omit == "always" or (omit == "leading" and leading and power == 1 and not parts))
+        )
         word = "" if one_dropped else digit_word(catalog, str(d))
         parts.append(word + (units[power - 1] if power else ""))
     return "".join(parts)
@@ -115,14 +118,20 @@ def _english_chunk(n: int, catalog: Catalog) -> str:
 def amount(value: str | Decimal, catalog: Catalog) -> str:
     """86.50 -> 八十六元五角 / eighty-six yuan five jiao / 팔십육 위안 오 자오."""
     try:
-        cents_total = int((Decimal(str(value).replace(",", "")) * 100).quantize(
-            Decimal(1), rounding=ROUND_HALF_UP))
+        cents_total = int(
+            (Decimal(str(value).replace(",", "")) * 100).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP
+            )
+        )
     except InvalidOperation:
         raise ValueError(f"not an amount: {value!r}") from None
     yuan, cents = divmod(cents_total, 100)
     jiao, fen = divmod(cents, 10)
-    params = {"yuan": number(yuan, catalog), "jiao": number(jiao, catalog),
-              "fen": number(fen, catalog)}
+    params = {
+        "yuan": number(yuan, catalog),
+        "jiao": number(jiao, catalog),
+        "fen": number(fen, catalog),
+    }
     if cents == 0:
         key = "whole"
     elif fen == 0:
@@ -153,14 +162,14 @@ _TICKET = re.compile(r"\b([A-Z]\d{3})\b")
 
 
 def _amount_pattern(catalog: Catalog) -> re.Pattern[str]:
-    marks = "|".join(re.escape(m) for m in sorted(catalog.phrases("voice.money.marks"),
-                                                  key=len, reverse=True))
+    marks = "|".join(
+        re.escape(m) for m in sorted(catalog.phrases("voice.money.marks"), key=len, reverse=True)
+    )
     return re.compile(rf"(?:(?:{marks})\s?{_NUMBER})|(?:{_NUMBER}\s?(?:{marks}))")
 
 
 def natural(text: str, catalog: Catalog) -> str:
     """Rewrites the screen's amounts, masked numbers and tickets into their spoken forms."""
     text = _MASKED.sub(lambda m: card_tail(m.group(1), catalog), text)
-    text = _amount_pattern(catalog).sub(lambda m: amount(m.group(1) or m.group(2), catalog),
-                                        text)
+    text = _amount_pattern(catalog).sub(lambda m: amount(m.group(1) or m.group(2), catalog), text)
     return _TICKET.sub(lambda m: ticket(m.group(1), catalog), text)

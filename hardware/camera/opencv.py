@@ -81,8 +81,9 @@ class OpenCvCamera:
 
     def find_face(self, frame: np.ndarray) -> Face | None:
         gray = cv2.equalizeHist(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
-        found = self._faces.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=5,
-                                             minSize=(self._min_face, self._min_face))
+        found = self._faces.detectMultiScale(
+            gray, scaleFactor=1.1, minNeighbors=5, minSize=(self._min_face, self._min_face)
+        )
         if len(found) == 0:
             return None
         x, y, w, h = max(found, key=lambda r: r[2] * r[3])
@@ -91,8 +92,9 @@ class OpenCvCamera:
     def face_present(self) -> bool:
         return self.find_face(self.frame()) is not None
 
-    def _look(self, what: Callable[[np.ndarray], T | None], timeout: float,
-              cancel: threading.Event | None) -> T | None:
+    def _look(
+        self, what: Callable[[np.ndarray], T | None], timeout: float, cancel: threading.Event | None
+    ) -> T | None:
         """Examine frames until `what` finds something, the time is up (None) or cancel."""
         self._cancel.clear()
         deadline = time.monotonic() + timeout

@@ -22,8 +22,13 @@ _FACE = Face(x=240, y=120, width=160, height=160)
 
 
 class SimulatedCamera(SimulatedDevice):
-    def __init__(self, name: str = "camera", face: bool = False, code: str | None = None,
-                 faults: Iterable[FaultSpec] = ()):
+    def __init__(
+        self,
+        name: str = "camera",
+        face: bool = False,
+        code: str | None = None,
+        faults: Iterable[FaultSpec] = (),
+    ):
         super().__init__(name, faults)
         self._face = face
         self._code = code

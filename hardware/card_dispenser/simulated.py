@@ -36,12 +36,20 @@ def new_card_number(prefix: str, length: int = 19) -> str:
 class SimulatedCardDispenser(SimulatedDevice):
     FAULTS: ClassVar[FaultTable] = {
         **SimulatedDevice.FAULTS,
-        "empty": DispenserEmpty, "jam": CardJammed, "walk_away": MediaNotTaken,
+        "empty": DispenserEmpty,
+        "jam": CardJammed,
+        "walk_away": MediaNotTaken,
     }
 
-    def __init__(self, name: str = "card_dispenser", stock: int = 50,
-                 bin: str = "622848009", expiry: str = "3111", auto_take: bool = True,
-                 faults: Iterable[FaultSpec] = ()):
+    def __init__(
+        self,
+        name: str = "card_dispenser",
+        stock: int = 50,
+        bin: str = "622848009",
+        expiry: str = "3111",
+        auto_take: bool = True,
+        faults: Iterable[FaultSpec] = (),
+    ):
         super().__init__(name, faults)
         self._stock = stock
         self._prefix = bin

@@ -30,7 +30,7 @@ def _length(data: bytes, i: int) -> tuple[int, int]:
     if first < 0x80:
         return first, i + 1
     count = first & 0x7F
-    return int.from_bytes(data[i + 1:i + 1 + count], "big"), i + 1 + count
+    return int.from_bytes(data[i + 1 : i + 1 + count], "big"), i + 1 + count
 
 
 def iter_tlv(data: bytes) -> Iterator[tuple[int, bytes]]:
@@ -45,7 +45,7 @@ def iter_tlv(data: bytes) -> Iterator[tuple[int, bytes]]:
             length, i = _length(data, i)
             if i + length > len(data):
                 raise TlvError(f"tag {tag:X} runs past the end of the data")
-            yield tag, data[i:i + length]
+            yield tag, data[i : i + length]
             i += length
     except IndexError as exc:
         raise TlvError("truncated TLV") from exc

@@ -50,8 +50,9 @@ CHINA = b"\x01\x56"  # terminal country code 156, for a PDOL that asks for 9F1A
 class PcscCardReader:
     POLL_S = 0.2
 
-    def __init__(self, name: str = "card_reader", reader: str = "",
-                 aid: str = UNIONPAY_DEBIT_AID.hex()):
+    def __init__(
+        self, name: str = "card_reader", reader: str = "", aid: str = UNIONPAY_DEBIT_AID.hex()
+    ):
         self.name = name
         self._reader_name = reader
         self._aid = bytes.fromhex(aid)
@@ -116,8 +117,9 @@ class PcscCardReader:
 
     def _read_card(self, connection: CardConnection) -> CardData:
         atr = bytes(connection.getATR()).hex().upper()
-        fci, sw = self._transmit(connection, bytes([0x00, 0xA4, 0x04, 0x00, len(self._aid)])
-                                 + self._aid + b"\x00")
+        fci, sw = self._transmit(
+            connection, bytes([0x00, 0xA4, 0x04, 0x00, len(self._aid)]) + self._aid + b"\x00"
+        )
         if sw != SW_OK:
             raise CardUnreadable(self.name, f"payment application not on the card (SW {sw:04X})")
         records = self._records(connection, fci)
@@ -135,16 +137,21 @@ class PcscCardReader:
     def _records(self, connection: CardConnection, fci: bytes) -> list[tuple[int, int]]:
         """(SFI, record) pairs from the AFL; the first records of SFI 1-3 if GPO fails."""
         pdol = find_tag(fci, 0x9F38) or b""
-        pdol_data = b"".join(CHINA if tag == 0x9F1A else bytes(length)
-                             for tag, length in parse_dol(pdol))
+        pdol_data = b"".join(
+            CHINA if tag == 0x9F1A else bytes(length) for tag, length in parse_dol(pdol)
+        )
         gpo = bytes([0x83, len(pdol_data)]) + pdol_data
-        answer, sw = self._transmit(connection,
-                                    bytes([0x80, 0xA8, 0x00, 0x00, len(gpo)]) + gpo + b"\x00")
+        answer, sw = self._transmit(
+            connection, bytes([0x80, 0xA8, 0x00, 0x00, len(gpo)]) + gpo + b"\x00"
+        )
         if sw == SW_OK:
             tag, value = next(iter_tlv(answer))
             afl = value[2:] if tag == 0x80 else find_tag(answer, 0x94) or b""  # format 1 or 2
-            return [(afl[i] >> 3, number) for i in range(0, len(afl) - 3, 4)
-                    for number in range(afl[i + 1], afl[i + 2] + 1)]
+            return [
+                (afl[i] >> 3, number)
+                for i in range(0, len(afl) - 3, 4)
+                for number in range(afl[i + 1], afl[i + 2] + 1)
+            ]
         return [(sfi, number) for sfi in (1, 2, 3) for number in (1, 2, 3)]
 
     # --- the port ---

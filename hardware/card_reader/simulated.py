@@ -42,19 +42,29 @@ def card_of(key: str) -> CardData:
         pan, expiry = key, "2912"
     if not pan or not pan.isdigit():
         raise ValueError(f"{key!r} carries no bank card")
-    return CardData(pan=pan, expiry=expiry, atr=DEMO_ATR.hex().upper(),
-                    track2=track2(pan, expiry).hex().upper())
+    return CardData(
+        pan=pan, expiry=expiry, atr=DEMO_ATR.hex().upper(), track2=track2(pan, expiry).hex().upper()
+    )
 
 
 class SimulatedCardReader(SimulatedDevice):
     FAULTS: ClassVar[FaultTable] = {
         **SimulatedDevice.FAULTS,
-        "jam": CardJammed, "unreadable": CardUnreadable, "removed": CardRemoved,
-        "retained": MediaRetained, "walk_away": MediaNotTaken, "fraud": FraudAttempt,
+        "jam": CardJammed,
+        "unreadable": CardUnreadable,
+        "removed": CardRemoved,
+        "retained": MediaRetained,
+        "walk_away": MediaNotTaken,
+        "fraud": FraudAttempt,
     }
 
-    def __init__(self, name: str = "card_reader", card: str | None = None, auto_take: bool = True,
-                 faults: Iterable[FaultSpec] = ()):
+    def __init__(
+        self,
+        name: str = "card_reader",
+        card: str | None = None,
+        auto_take: bool = True,
+        faults: Iterable[FaultSpec] = (),
+    ):
         super().__init__(name, faults)
         self._auto_card = card_of(card) if card else None
         self._auto_take = auto_take

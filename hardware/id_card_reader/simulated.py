@@ -36,18 +36,28 @@ def placeholder_photo() -> bytes:
 
 def id_card_of(person: DemoPerson) -> IdCardData:
     return IdCardData(
-        name=person.name, sex=person.sex, ethnicity=person.ethnicity,
-        birth_date=person.birth_date, address=person.address, id_number=person.id_number,
-        issuing_authority=person.issuing_authority, valid_from=person.valid_from,
-        valid_to=person.valid_to, photo=placeholder_photo(),
+        name=person.name,
+        sex=person.sex,
+        ethnicity=person.ethnicity,
+        birth_date=person.birth_date,
+        address=person.address,
+        id_number=person.id_number,
+        issuing_authority=person.issuing_authority,
+        valid_from=person.valid_from,
+        valid_to=person.valid_to,
+        photo=placeholder_photo(),
     )
 
 
 class SimulatedIdCardReader(SimulatedDevice):
     FAULTS: ClassVar[FaultTable] = {**SimulatedDevice.FAULTS, "unreadable": IdCardUnreadable}
 
-    def __init__(self, name: str = "id_card_reader", person: str | None = None,
-                 faults: Iterable[FaultSpec] = ()):
+    def __init__(
+        self,
+        name: str = "id_card_reader",
+        person: str | None = None,
+        faults: Iterable[FaultSpec] = (),
+    ):
         super().__init__(name, faults)
         self._auto_person = find_person(person) if person else None
         self._on_reader: DemoPerson | None = None

@@ -55,7 +55,9 @@ class PcscDaemon:
         Path("/run/pcscd").mkdir(parents=True, exist_ok=True)
         self._process = subprocess.Popen(
             [binary, "--foreground", "--config", self._config_dir.name],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + self._ready_timeout
         while not _vpcd_listening():
             if self._process.poll() is not None or time.monotonic() > deadline:

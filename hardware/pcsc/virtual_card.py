@@ -43,9 +43,15 @@ _removed_at: dict[tuple[str, int], float] = {}  # per reader: when its last card
 
 
 class VirtualCard:
-    def __init__(self, pan: str = "6228480012345678010", expiry: str = "2912",
-                 holder: str = "WANG/XIAOMING", aid: bytes = UNIONPAY_DEBIT_AID,
-                 host: str = "127.0.0.1", port: int = VPCD_PORT):
+    def __init__(
+        self,
+        pan: str = "6228480012345678010",
+        expiry: str = "2912",
+        holder: str = "WANG/XIAOMING",
+        aid: bytes = UNIONPAY_DEBIT_AID,
+        host: str = "127.0.0.1",
+        port: int = VPCD_PORT,
+    ):
         self.pan, self.expiry, self.holder, self.aid = pan, expiry, holder, aid
         self._address = (host, port)
         self._sock: socket.socket | None = None
@@ -63,8 +69,9 @@ class VirtualCard:
         self._sock = socket.create_connection(self._address, timeout=5)
         self._sock.settimeout(None)
         self._selected = False
-        self._thread = threading.Thread(target=self._serve, args=(self._sock,),
-                                        name="virtual-card", daemon=True)
+        self._thread = threading.Thread(
+            target=self._serve, args=(self._sock,), name="virtual-card", daemon=True
+        )
         self._thread.start()
         log.info("virtual card ****%s inserted", self.pan[-4:])
 
@@ -122,7 +129,7 @@ class VirtualCard:
         ins, p1, p2 = apdu[1], apdu[2], apdu[3]
         if ins == INS_SELECT and p1 == 0x04:
             length = apdu[4]
-            if apdu[5:5 + length] != self.aid:
+            if apdu[5 : 5 + length] != self.aid:
                 return NOT_FOUND
             self._selected = True
             pdol = tlv(0x9F38, bytes.fromhex("9F1A02"))  # asks for the terminal country code
@@ -138,9 +145,11 @@ class VirtualCard:
                 return CONDITIONS_NOT_SATISFIED
             if p1 != 1 or p2 >> 3 != 1:
                 return RECORD_NOT_FOUND
-            record = (tlv(0x57, track2(self.pan, self.expiry))
-                      + tlv(0x5F20, self.holder.encode("ascii"))
-                      + tlv(0x5F24, bytes.fromhex(self.expiry + "31")))
+            record = (
+                tlv(0x57, track2(self.pan, self.expiry))
+                + tlv(0x5F20, self.holder.encode("ascii"))
+                + tlv(0x5F24, bytes.fromhex(self.expiry + "31"))
+            )
             return tlv(0x70, record) + OK
         return INS_NOT_SUPPORTED
 

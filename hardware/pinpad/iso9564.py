@@ -39,10 +39,17 @@ def encode_pin_block(pin: str, pan: str, key: bytes = DEMO_PIN_KEY) -> bytes:
 def decode_pin_block(block: bytes, pan: str, key: bytes = DEMO_PIN_KEY) -> str:
     """The inverse, for tests and the sandbox; raises ValueError on a wrong key or PAN."""
     intermediate = _aes(key, block, decrypt=True)
-    pin_field = _aes(key, bytes(a ^ b for a, b in zip(intermediate, _pan_field(pan))),
-                     decrypt=True).hex().upper()
+    pin_field = (
+        _aes(key, bytes(a ^ b for a, b in zip(intermediate, _pan_field(pan))), decrypt=True)
+        .hex()
+        .upper()
+    )
     length = int(pin_field[1], 16)
-    if pin_field[0] != "4" or not 4 <= length <= 12 or not pin_field[2:2 + length].isdigit() \
-            or set(pin_field[2 + length:16]) != {"A"}:
+    if (
+        pin_field[0] != "4"
+        or not 4 <= length <= 12
+        or not pin_field[2 : 2 + length].isdigit()
+        or set(pin_field[2 + length : 16]) != {"A"}
+    ):
         raise ValueError("not an ISO-4 PIN block for this account")
-    return pin_field[2:2 + length]
+    return pin_field[2 : 2 + length]

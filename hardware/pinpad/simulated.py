@@ -28,8 +28,12 @@ _CONTROL_KEYS = {kind.value: kind for kind in (KeyKind.CLEAR, KeyKind.ENTER, Key
 class SimulatedPinPad(SimulatedDevice):
     FAULTS: ClassVar[FaultTable] = {**SimulatedDevice.FAULTS, "tamper": FraudAttempt}
 
-    def __init__(self, name: str = "pin_pad", pin_key: str = DEMO_PIN_KEY.hex(),
-                 faults: Iterable[FaultSpec] = ()):
+    def __init__(
+        self,
+        name: str = "pin_pad",
+        pin_key: str = DEMO_PIN_KEY.hex(),
+        faults: Iterable[FaultSpec] = (),
+    ):
         super().__init__(name, faults)
         self._key = bytes.fromhex(pin_key)
         if len(self._key) != 16:
@@ -43,8 +47,15 @@ class SimulatedPinPad(SimulatedDevice):
             self._keys.append(key)
             self._notify()
 
-    def _entry(self, on_key: Callable[[KeyPress], None], max_len: int, min_len: int,
-               timeout: float, cancel: threading.Event | None, show_digits: bool) -> str:
+    def _entry(
+        self,
+        on_key: Callable[[KeyPress], None],
+        max_len: int,
+        min_len: int,
+        timeout: float,
+        cancel: threading.Event | None,
+        show_digits: bool,
+    ) -> str:
         """Collect digits until ENTER with at least min_len of them; CANCEL raises Cancelled."""
         self._begin("tamper")
         entered = ""
@@ -70,14 +81,25 @@ class SimulatedPinPad(SimulatedDevice):
             else:
                 return entered
 
-    def pin_entry(self, account_or_pan: str, min_len: int, max_len: int,
-                  on_key: Callable[[KeyPress], None], timeout: float,
-                  cancel: threading.Event | None = None) -> PinBlock:
+    def pin_entry(
+        self,
+        account_or_pan: str,
+        min_len: int,
+        max_len: int,
+        on_key: Callable[[KeyPress], None],
+        timeout: float,
+        cancel: threading.Event | None = None,
+    ) -> PinBlock:
         pin = self._entry(on_key, max_len, min_len, timeout, cancel, show_digits=False)
         block = encode_pin_block(pin, account_or_pan, self._key)
         log.info("%s: PIN entered for account ****%s", self.name, account_or_pan[-4:])
         return PinBlock("ISO-4", block.hex().upper())
 
-    def data_entry(self, on_key: Callable[[KeyPress], None], timeout: float,
-                   cancel: threading.Event | None = None, max_len: int = 32) -> str:
+    def data_entry(
+        self,
+        on_key: Callable[[KeyPress], None],
+        timeout: float,
+        cancel: threading.Event | None = None,
+        max_len: int = 32,
+    ) -> str:
         return self._entry(on_key, max_len, 0, timeout, cancel, show_digits=True)

@@ -35,17 +35,32 @@ _PAPER = {0: "out", 1: "low", 2: "ok"}
 
 
 class EscposPrinter:
-    def __init__(self, name: str = "printer", connection: str = "file",
-                 path: str = "/dev/usb/lp0", host: str = "", port: int = 9100,
-                 vendor_id: int | None = None, product_id: int | None = None,
-                 profile: str = "TM-T88V", encoding: str = "gb18030", columns: int = 48,
-                 qr_size: int = 6):
+    def __init__(
+        self,
+        name: str = "printer",
+        connection: str = "file",
+        path: str = "/dev/usb/lp0",
+        host: str = "",
+        port: int = 9100,
+        vendor_id: int | None = None,
+        product_id: int | None = None,
+        profile: str = "TM-T88V",
+        encoding: str = "gb18030",
+        columns: int = 48,
+        qr_size: int = 6,
+    ):
         if connection not in ("usb", "network", "file", "dummy"):
             raise ValueError(f"unknown printer connection {connection!r}")
         self.name = name
         self._connection = connection
-        self._options = {"path": path, "host": host, "port": port,
-                         "vendor_id": vendor_id, "product_id": product_id, "profile": profile}
+        self._options = {
+            "path": path,
+            "host": host,
+            "port": port,
+            "vendor_id": vendor_id,
+            "product_id": product_id,
+            "profile": profile,
+        }
         self._encoding = encoding
         self._columns = columns
         self._qr_size = qr_size
@@ -56,11 +71,13 @@ class EscposPrinter:
         if self._printer is None:
             o = self._options
             if self._connection == "usb":
-                self._printer = escpos_printer.Usb(o["vendor_id"], o["product_id"],
-                                                   profile=o["profile"])
+                self._printer = escpos_printer.Usb(
+                    o["vendor_id"], o["product_id"], profile=o["profile"]
+                )
             elif self._connection == "network":
-                self._printer = escpos_printer.Network(o["host"], o["port"], timeout=10,
-                                                       profile=o["profile"])
+                self._printer = escpos_printer.Network(
+                    o["host"], o["port"], timeout=10, profile=o["profile"]
+                )
             elif self._connection == "file":
                 self._printer = escpos_printer.File(o["path"], profile=o["profile"])
             else:
@@ -102,8 +119,12 @@ class EscposPrinter:
                 paper = self._paper(self._open())
             except (EscposError, OSError) as error:
                 self._drop()
-                return DeviceStatus(self.name, DeviceState.OFFLINE, {},
-                                    DeviceOffline(self.name, str(error)).message_key)
+                return DeviceStatus(
+                    self.name,
+                    DeviceState.OFFLINE,
+                    {},
+                    DeviceOffline(self.name, str(error)).message_key,
+                )
         key = PaperOut.message_key if paper == "out" else None
         return DeviceStatus(self.name, DeviceState.ONLINE, {"paper": paper}, key)
 

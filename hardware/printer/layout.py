@@ -64,8 +64,9 @@ def layout(receipt: Receipt, width: int) -> list[tuple[Style, str]]:
     if receipt.amounts:
         rows.append((Style.TEXT, "-" * width))
         for line in receipt.amounts:
-            rows += [(Style.AMOUNT, row)
-                     for row in _label_value(m(line.label), m(line.value), width)]
+            rows += [
+                (Style.AMOUNT, row) for row in _label_value(m(line.label), m(line.value), width)
+            ]
     if receipt.notes:
         rows.append((Style.TEXT, ""))
         rows += [(Style.TEXT, row) for note in receipt.notes for row in wrap(m(note), width)]

@@ -30,10 +30,20 @@ class PrintedReceipt:
 
 class SimulatedPrinter(SimulatedDevice):
     # no "timeout": printing waits for nobody
-    FAULTS: ClassVar[FaultTable] = {"offline": DeviceOffline, "paper_out": PaperOut, "jam": PaperJammed}
+    FAULTS: ClassVar[FaultTable] = {
+        "offline": DeviceOffline,
+        "paper_out": PaperOut,
+        "jam": PaperJammed,
+    }
 
-    def __init__(self, name: str = "printer", paper: int = 2000, low_at: int = 200,
-                 columns: int = 32, faults: Iterable[FaultSpec] = ()):
+    def __init__(
+        self,
+        name: str = "printer",
+        paper: int = 2000,
+        low_at: int = 200,
+        columns: int = 32,
+        faults: Iterable[FaultSpec] = (),
+    ):
         super().__init__(name, faults)
         self._paper = paper
         self._low_at = low_at

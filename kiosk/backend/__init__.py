@@ -12,6 +12,13 @@ from kiosk.backend.errors import (
 )
 
 __all__ = [
-    "BackendError", "BackendUnavailable", "CoreBankingClient", "Declined", "InvalidResponse",
-    "KioskNotAuthorised", "OutcomeUnknown", "RequestRefused", "new_idempotency_key",
+    "BackendError",
+    "BackendUnavailable",
+    "CoreBankingClient",
+    "Declined",
+    "InvalidResponse",
+    "KioskNotAuthorised",
+    "OutcomeUnknown",
+    "RequestRefused",
+    "new_idempotency_key",
 ]

@@ -79,9 +79,19 @@ def declined_message_key(reason_code: str) -> str:
 
 
 class CoreBankingClient:
-    def __init__(self, base_url: str, kiosk_id: str, token: str, *, timeout: float = 10.0,
-                 ca_bundle: str | None = None, client_cert: tuple[str, str] | None = None,
-                 verify_tls: bool = True, retries: int = 2, backoff_s: float = 0.2):
+    def __init__(
+        self,
+        base_url: str,
+        kiosk_id: str,
+        token: str,
+        *,
+        timeout: float = 10.0,
+        ca_bundle: str | None = None,
+        client_cert: tuple[str, str] | None = None,
+        verify_tls: bool = True,
+        retries: int = 2,
+        backoff_s: float = 0.2,
+    ):
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.timeout = timeout
@@ -94,19 +104,22 @@ class CoreBankingClient:
         # given per request: a session-wide setting would lose to REQUESTS_CA_BUNDLE
         self._verify: str | bool = ca_bundle if ca_bundle else verify_tls
         self._session.cert = client_cert
-        self._session.headers.update({
-            "Authorization": f"Bearer {token}",
-            "X-Kiosk-Id": kiosk_id,
-            "Accept": "application/json",
-        })
+        self._session.headers.update(
+            {
+                "Authorization": f"Bearer {token}",
+                "X-Kiosk-Id": kiosk_id,
+                "Accept": "application/json",
+            }
+        )
 
     def close(self) -> None:
         self._session.close()
 
     # --- the operations -------------------------------------------------------------------
 
-    def verify_identity(self, id_number: str, name: str, face_photo_b64: str, *,
-                        idempotency_key: str) -> IdentityVerification:
+    def verify_identity(
+        self, id_number: str, name: str, face_photo_b64: str, *, idempotency_key: str
+    ) -> IdentityVerification:
         body = {"id_number": id_number, "name": name, "face_photo": face_photo_b64}
         return build(IdentityVerification, self._call("verifyIdentity", body, idempotency_key))
 
@@ -118,14 +131,32 @@ class CoreBankingClient:
         body = {"otp_id": otp_id, "code": code}
         return build(OtpVerified, self._call("verifyOtp", body, idempotency_key))
 
-    def open_account(self, *, verification_id: str, otp_id: str, id_number: str, name: str,
-                     phone: str, address: str, account_class: str, product: str,
-                     idempotency_key: str, occupation: str | None = None,
-                     staff_authorisation_id: str | None = None,
-                     pin_check_id: str | None = None) -> AccountOpened:
-        body = {"verification_id": verification_id, "otp_id": otp_id, "id_number": id_number,
-                "name": name, "phone": phone, "address": address,
-                "account_class": account_class, "product": product}
+    def open_account(
+        self,
+        *,
+        verification_id: str,
+        otp_id: str,
+        id_number: str,
+        name: str,
+        phone: str,
+        address: str,
+        account_class: str,
+        product: str,
+        idempotency_key: str,
+        occupation: str | None = None,
+        staff_authorisation_id: str | None = None,
+        pin_check_id: str | None = None,
+    ) -> AccountOpened:
+        body = {
+            "verification_id": verification_id,
+            "otp_id": otp_id,
+            "id_number": id_number,
+            "name": name,
+            "phone": phone,
+            "address": address,
+            "account_class": account_class,
+            "product": product,
+        }
         if occupation:
             body["occupation"] = occupation
         if staff_authorisation_id:
@@ -134,32 +165,45 @@ class CoreBankingClient:
             body["pin_check_id"] = pin_check_id
         return build(AccountOpened, self._call("openAccount", body, idempotency_key))
 
-    def check_new_pin(self, verification_id: str, pan: str, pin_block: bytes,
-                      pin_block_repeat: bytes, *, idempotency_key: str) -> PinChecked:
+    def check_new_pin(
+        self,
+        verification_id: str,
+        pan: str,
+        pin_block: bytes,
+        pin_block_repeat: bytes,
+        *,
+        idempotency_key: str,
+    ) -> PinChecked:
         """Both entries of a new PIN; the bank refuses weak PINs and entries that differ."""
-        body = {"verification_id": verification_id, "pan": pan,
-                "pin_block": pin_block.hex().upper(),
-                "pin_block_repeat": pin_block_repeat.hex().upper()}
+        body = {
+            "verification_id": verification_id,
+            "pan": pan,
+            "pin_block": pin_block.hex().upper(),
+            "pin_block_repeat": pin_block_repeat.hex().upper(),
+        }
         return build(PinChecked, self._call("checkNewPin", body, idempotency_key))
 
     def find_accounts_awaiting_card(self, verification_id: str) -> list[AccountAwaitingCard]:
-        answer = self._call("findAccountsAwaitingCard",
-                            path={"verification_id": verification_id})
+        answer = self._call("findAccountsAwaitingCard", path={"verification_id": verification_id})
         return [build(AccountAwaitingCard, a) for a in answer["accounts"]]
 
-    def issue_card(self, account_number: str, card_serial: str, pin_block: bytes, *,
-                   idempotency_key: str) -> CardIssued:
-        body = {"account_number": account_number, "card_serial": card_serial,
-                "pin_block": pin_block.hex().upper()}
+    def issue_card(
+        self, account_number: str, card_serial: str, pin_block: bytes, *, idempotency_key: str
+    ) -> CardIssued:
+        body = {
+            "account_number": account_number,
+            "card_serial": card_serial,
+            "pin_block": pin_block.hex().upper(),
+        }
         return build(CardIssued, self._call("issueCard", body, idempotency_key))
 
-    def reverse_card_binding(self, original_idempotency_key: str, reason: str, *,
-                             idempotency_key: str) -> CardReversal:
+    def reverse_card_binding(
+        self, original_idempotency_key: str, reason: str, *, idempotency_key: str
+    ) -> CardReversal:
         body = {"original_idempotency_key": original_idempotency_key, "reason": reason}
         return build(CardReversal, self._call("reverseCardBinding", body, idempotency_key))
 
-    def verify_card_pin(self, pan: str, pin_block: bytes, *,
-                        idempotency_key: str) -> CardVerified:
+    def verify_card_pin(self, pan: str, pin_block: bytes, *, idempotency_key: str) -> CardVerified:
         body = {"pan": pan, "pin_block": pin_block.hex().upper()}
         return build(CardVerified, self._call("verifyCardPin", body, idempotency_key))
 
@@ -170,17 +214,37 @@ class CoreBankingClient:
         path = {"biller_id": biller_id, "bill_number": bill_number}
         return build(Bill, self._call("lookUpBill", path=path))
 
-    def pay_bill(self, biller_id: str, bill_number: str, amount_fen: int, card_token: str, *,
-                 idempotency_key: str) -> Payment:
-        body = {"biller_id": biller_id, "bill_number": bill_number, "amount_fen": amount_fen,
-                "card_token": card_token}
+    def pay_bill(
+        self,
+        biller_id: str,
+        bill_number: str,
+        amount_fen: int,
+        card_token: str,
+        *,
+        idempotency_key: str,
+    ) -> Payment:
+        body = {
+            "biller_id": biller_id,
+            "bill_number": bill_number,
+            "amount_fen": amount_fen,
+            "card_token": card_token,
+        }
         return build(Payment, self._call("payBill", body, idempotency_key))
 
-    def find_appointments(self, *, qr_token: str | None = None, phone: str | None = None,
-                          booking_code: str | None = None,
-                          id_number: str | None = None) -> list[Appointment]:
-        given = {"qr_token": qr_token, "phone": phone, "booking_code": booking_code,
-                 "id_number": id_number}
+    def find_appointments(
+        self,
+        *,
+        qr_token: str | None = None,
+        phone: str | None = None,
+        booking_code: str | None = None,
+        id_number: str | None = None,
+    ) -> list[Appointment]:
+        given = {
+            "qr_token": qr_token,
+            "phone": phone,
+            "booking_code": booking_code,
+            "id_number": id_number,
+        }
         body = {k: v for k, v in given.items() if v is not None}
         answer = self._call("findAppointments", body)
         return [build(Appointment, a) for a in answer["appointments"]]
@@ -189,8 +253,9 @@ class CoreBankingClient:
         path = {"appointment_id": appointment_id}
         return build(CheckIn, self._call("checkIn", None, idempotency_key, path=path))
 
-    def take_queue_ticket(self, service: str, customer_id: str | None = None, *,
-                          idempotency_key: str) -> QueueTicket:
+    def take_queue_ticket(
+        self, service: str, customer_id: str | None = None, *, idempotency_key: str
+    ) -> QueueTicket:
         body = {"service": service}
         if customer_id:
             body["customer_id"] = customer_id
@@ -201,20 +266,22 @@ class CoreBankingClient:
         offers = self._call("findOffer", path={"customer_id": customer_id})["offers"]
         return build(Offer, offers[0]) if offers else None
 
-    def authorise_by_staff(self, staff_id: str, password: str, operation: str, *,
-                           idempotency_key: str) -> StaffAuthorisation:
+    def authorise_by_staff(
+        self, staff_id: str, password: str, operation: str, *, idempotency_key: str
+    ) -> StaffAuthorisation:
         body = {"staff_id": staff_id, "password": password, "operation": operation}
         return build(StaffAuthorisation, self._call("authoriseByStaff", body, idempotency_key))
 
-    def send_heartbeat(self, state: str, devices: Sequence[DeviceStatus],
-                       figures: Mapping[str, int]) -> HeartbeatAck:
-        body = {"state": state, "devices": [asdict(d) for d in devices],
-                "figures": dict(figures)}
+    def send_heartbeat(
+        self, state: str, devices: Sequence[DeviceStatus], figures: Mapping[str, int]
+    ) -> HeartbeatAck:
+        body = {"state": state, "devices": [asdict(d) for d in devices], "figures": dict(figures)}
         answer = self._call("sendHeartbeat", body, path={"kiosk_id": self.kiosk_id})
         return build(HeartbeatAck, answer)
 
-    def call_staff(self, reason: str, language: str | None = None, *,
-                   idempotency_key: str) -> StaffCall:
+    def call_staff(
+        self, reason: str, language: str | None = None, *, idempotency_key: str
+    ) -> StaffCall:
         body = {"reason": reason}
         if language:
             body["language"] = language
@@ -230,11 +297,18 @@ class CoreBankingClient:
 
     # --- the plumbing ---------------------------------------------------------------------
 
-    def _call(self, operation: str, body: dict | None = None, key: str | None = None, *,
-              path: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def _call(
+        self,
+        operation: str,
+        body: dict | None = None,
+        key: str | None = None,
+        *,
+        path: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         method = contract.method_of(operation)
         url = self.base_url + contract.path_of(operation).format_map(
-            {k: requests.utils.quote(v, safe="") for k, v in (path or {}).items()})
+            {k: requests.utils.quote(v, safe="") for k, v in (path or {}).items()}
+        )
         changes_state = contract.takes_idempotency_key(operation)
         headers = {"Idempotency-Key": key} if changes_state else {}
         if changes_state and not key:
@@ -243,29 +317,43 @@ class CoreBankingClient:
         while True:
             started = time.monotonic()
             try:
-                response = self._session.request(method, url, json=body, headers=headers,
-                                                 timeout=self.timeout, verify=self._verify)
+                response = self._session.request(
+                    method,
+                    url,
+                    json=body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    verify=self._verify,
+                )
             except requests.exceptions.SSLError as exc:
                 # the handshake failed, so nothing was sent; retrying will not fix a certificate
                 log.error("%s: TLS handshake with the bank failed: %s", operation, exc)
                 raise BackendUnavailable(f"{operation}: TLS: {exc}") from exc
             except requests.ConnectionError as exc:
                 if changes_state and not _never_sent(exc):
-                    log.warning("%s key=%s: line dropped after sending (%s)", operation, key,
-                                type(exc).__name__)
+                    log.warning(
+                        "%s key=%s: line dropped after sending (%s)",
+                        operation,
+                        key,
+                        type(exc).__name__,
+                    )
                     raise OutcomeUnknown(key or "", f"{operation}: {exc}") from exc
                 failure: Exception = exc
             except requests.Timeout as exc:
                 if changes_state:
-                    log.warning("%s key=%s: no answer within %.1f s", operation, key,
-                                self.timeout)
+                    log.warning("%s key=%s: no answer within %.1f s", operation, key, self.timeout)
                     raise OutcomeUnknown(key or "", f"{operation}: timed out") from exc
                 failure = exc
             except requests.RequestException as exc:
                 raise BackendUnavailable(f"{operation}: {exc}") from exc
             else:
-                log.info("%s key=%s -> %s in %.0f ms", operation, key, response.status_code,
-                         (time.monotonic() - started) * 1000)
+                log.info(
+                    "%s key=%s -> %s in %.0f ms",
+                    operation,
+                    key,
+                    response.status_code,
+                    (time.monotonic() - started) * 1000,
+                )
                 if changes_state or response.status_code not in _RETRYABLE_STATUS:
                     return self._answer(operation, key, changes_state, response)
                 failure = BackendUnavailable(f"{operation}: HTTP {response.status_code}")
@@ -274,26 +362,39 @@ class CoreBankingClient:
                     raise failure
                 raise BackendUnavailable(f"{operation}: {failure}") from failure
             attempt += 1
-            log.info("%s: retrying (%d of %d) after %s", operation, attempt, self.retries,
-                     type(failure).__name__)
+            log.info(
+                "%s: retrying (%d of %d) after %s",
+                operation,
+                attempt,
+                self.retries,
+                type(failure).__name__,
+            )
             time.sleep(self.backoff_s * 2 ** (attempt - 1))
 
-    def _answer(self, operation: str, key: str | None, changes_state: bool,
-                response: requests.Response) -> dict[str, Any]:
+    def _answer(
+        self, operation: str, key: str | None, changes_state: bool, response: requests.Response
+    ) -> dict[str, Any]:
         status = response.status_code
         try:
             data = contract.whole_numbers(response.json())
         except ValueError:
             data = None
-        problems = (["not JSON"] if data is None
-                    else contract.response_problems(operation, status, data))
+        problems = (
+            ["not JSON"] if data is None else contract.response_problems(operation, status, data)
+        )
         if problems:
-            log.error("%s key=%s: HTTP %s answer breaks the contract: %s", operation, key,
-                      status, "; ".join(problems[:5]))
+            log.error(
+                "%s key=%s: HTTP %s answer breaks the contract: %s",
+                operation,
+                key,
+                status,
+                "; ".join(problems[:5]),
+            )
             if changes_state and status >= 500:
                 raise OutcomeUnknown(key or "", f"{operation}: HTTP {status}, unreadable")
-            raise InvalidResponse(f"{operation}: {'; '.join(problems[:5])}",
-                                  key if changes_state else None)
+            raise InvalidResponse(
+                f"{operation}: {'; '.join(problems[:5])}", key if changes_state else None
+            )
         if 200 <= status < 300:
             return data
         error = data["error"]
@@ -301,8 +402,12 @@ class CoreBankingClient:
         if code == "declined" and "reason_code" in error:
             reason = error["reason_code"]
             log.info("%s key=%s declined: %s", operation, key, reason)
-            raise Declined(reason, declined_message_key(reason), error.get("detail", ""),
-                           **error.get("params", {}))
+            raise Declined(
+                reason,
+                declined_message_key(reason),
+                error.get("detail", ""),
+                **error.get("params", {}),
+            )
         if status == 404 and operation == "lookUpTransaction":
             raise _NotFound()
         if status in (401, 403):

@@ -105,8 +105,11 @@ def _check_required(value, node, where):
 
 def _check_additional(value, node, where):
     # only when there is no "properties": a free map such as figures or supplies
-    if "properties" in node or not isinstance(value, dict) or not isinstance(
-            node["additionalProperties"], dict):
+    if (
+        "properties" in node
+        or not isinstance(value, dict)
+        or not isinstance(node["additionalProperties"], dict)
+    ):
         return []
     found = []
     for key, item in value.items():
@@ -134,12 +137,14 @@ def _bound(word, test, message):
         if test(value, limit) is False:
             return [f"{where}: {message} {limit}"]
         return []
+
     return check
 
 
 def _sized(kind, measure, op):
     def test(value, limit):
         return op(measure(value), limit) if isinstance(value, kind) else None
+
     return test
 
 
@@ -152,16 +157,23 @@ _CHECKS = {
     "items": _check_items,
     "oneOf": _check_one_of,
     "enum": _bound("enum", lambda v, allowed: v in allowed, "must be one of"),
-    "pattern": _bound("pattern", lambda v, p: bool(re.search(p, v)) if isinstance(v, str)
-                      else None, "must match"),
+    "pattern": _bound(
+        "pattern", lambda v, p: bool(re.search(p, v)) if isinstance(v, str) else None, "must match"
+    ),
     "minLength": _bound("minLength", _sized(str, len, int.__ge__), "shorter than"),
     "maxLength": _bound("maxLength", _sized(str, len, int.__le__), "longer than"),
     "minItems": _bound("minItems", _sized(list, len, int.__ge__), "fewer items than"),
     "maxItems": _bound("maxItems", _sized(list, len, int.__le__), "more items than"),
-    "minimum": _bound("minimum", lambda v, m: v >= m if isinstance(v, _NUMBER)
-                      and not isinstance(v, bool) else None, "below"),
-    "maximum": _bound("maximum", lambda v, m: v <= m if isinstance(v, _NUMBER)
-                      and not isinstance(v, bool) else None, "above"),
+    "minimum": _bound(
+        "minimum",
+        lambda v, m: v >= m if isinstance(v, _NUMBER) and not isinstance(v, bool) else None,
+        "below",
+    ),
+    "maximum": _bound(
+        "maximum",
+        lambda v, m: v <= m if isinstance(v, _NUMBER) and not isinstance(v, bool) else None,
+        "above",
+    ),
 }
 
 
@@ -235,5 +247,7 @@ def takes_body(operation_id: str) -> bool:
 
 
 def takes_idempotency_key(operation_id: str) -> bool:
-    return any(p.get("$ref", "").endswith("/IdempotencyKey")
-               for p in _operation(operation_id)[2].get("parameters", []))
+    return any(
+        p.get("$ref", "").endswith("/IdempotencyKey")
+        for p in _operation(operation_id)[2].get("parameters", [])
+    )

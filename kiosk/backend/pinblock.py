@@ -35,8 +35,9 @@ def _pan_field(pan: str) -> bytes:
     return bytes.fromhex((f"{len(digits) - 12:X}" + digits).ljust(32, "0"))
 
 
-def encode_pin_block(pin: str, pan: str, key: bytes = DEMO_PIN_KEY,
-                     random_bytes=os.urandom) -> bytes:
+def encode_pin_block(
+    pin: str, pan: str, key: bytes = DEMO_PIN_KEY, random_bytes=os.urandom
+) -> bytes:
     if not pin.isdigit() or not 4 <= len(pin) <= 12:
         raise PinBlockError("PIN must be 4 to 12 digits")
     pin_field = bytes.fromhex(f"4{len(pin):X}{pin}".ljust(16, "A")) + random_bytes(8)
@@ -47,11 +48,12 @@ def encode_pin_block(pin: str, pan: str, key: bytes = DEMO_PIN_KEY,
 def decode_pin_block(block: bytes, pan: str, key: bytes = DEMO_PIN_KEY) -> str:
     if len(block) != 16:
         raise PinBlockError("a format 4 block is 16 bytes")
-    inner = bytes(a ^ b for a, b in zip(_aes(key, block, decrypt=True), _pan_field(pan),
-                                        strict=True))
+    inner = bytes(
+        a ^ b for a, b in zip(_aes(key, block, decrypt=True), _pan_field(pan), strict=True)
+    )
     nibbles = _aes(key, inner, decrypt=True).hex().upper()
     length = int(nibbles[1], 16)
-    pin, fill = nibbles[2:2 + length], nibbles[2 + length:16]
+    pin, fill = nibbles[2 : 2 + length], nibbles[2 + length : 16]
     if nibbles[0] != "4" or not 4 <= length <= 12 or not pin.isdigit() or set(fill) - {"A"}:
         raise PinBlockError("not a format 4 PIN block under this key and PAN")
     return pin

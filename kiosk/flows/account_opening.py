@@ -60,23 +60,32 @@ clock = time.monotonic  # the cool-down's clock
 
 # --- product and class -------------------------------------------------------------------
 
+
 def _class_choices(session: CustomerSession) -> list[Choice]:
-    return [Choice(c, f"account_opening.class.{c.lower()}",
-                   hint=f"account_opening.class.{c.lower()}_hint",
-                   say=f"account_opening.say.{c.lower()}_class", primary=c == "II")
-            for c in CLASSES[session[PRODUCT]]]
+    return [
+        Choice(
+            c,
+            f"account_opening.class.{c.lower()}",
+            hint=f"account_opening.class.{c.lower()}_hint",
+            say=f"account_opening.say.{c.lower()}_class",
+            primary=c == "II",
+        )
+        for c in CLASSES[session[PRODUCT]]
+    ]
 
 
 def _agreed(on_yes: str):
     return lambda _session, value: on_yes if value == "agree" else "refused"
 
 
-_AGREE = (Choice("agree", "account_opening.agree", say="account_opening.say.agree",
-                 primary=True),
-          Choice("refuse", "account_opening.refuse", say="account_opening.say.refuse"))
+_AGREE = (
+    Choice("agree", "account_opening.agree", say="account_opening.say.agree", primary=True),
+    Choice("refuse", "account_opening.refuse", say="account_opening.say.refuse"),
+)
 
 
 # --- the SMS code --------------------------------------------------------------------------
+
 
 def _send_code(ctx: StepContext) -> None:
     session = ctx.session
@@ -88,20 +97,21 @@ def _send_code(ctx: StepContext) -> None:
     if session.get(OTP_CODES, 0) >= MAX_CODES:
         raise StepFailed("account_opening.otp.too_many", goto="stopped")
     # sending a code changes no money or identity: not journaled; a new key per code
-    otp: OtpSent = ctx.services.backend.send_otp(session[PHONE], FLOW_ID,
-                                                 idempotency_key=new_idempotency_key())
+    otp: OtpSent = ctx.services.backend.send_otp(
+        session[PHONE], FLOW_ID, idempotency_key=new_idempotency_key()
+    )
     session[OTP] = otp
     session[OTP_SENT_AT] = clock()
     session[OTP_CODES] = session.get(OTP_CODES, 0) + 1
-    log.info("session %s: SMS code %d sent to %s", session.id, session[OTP_CODES],
-             otp.phone_masked)
+    log.info("session %s: SMS code %d sent to %s", session.id, session[OTP_CODES], otp.phone_masked)
 
 
 def _check_code(ctx: StepContext) -> None:
     # a wrong code is shown with the tries left; after the last try the customer goes back
     # for a new code (the message says so)
-    ctx.services.backend.verify_otp(ctx.session[OTP].otp_id, ctx.value,
-                                    idempotency_key=new_idempotency_key())
+    ctx.services.backend.verify_otp(
+        ctx.session[OTP].otp_id, ctx.value, idempotency_key=new_idempotency_key()
+    )
 
 
 def _otp_params(session: CustomerSession) -> dict[str, object]:
@@ -110,12 +120,16 @@ def _otp_params(session: CustomerSession) -> dict[str, object]:
 
 # --- review, PIN, staff ------------------------------------------------------------------
 
+
 def _summary(session: CustomerSession) -> list[tuple[str, str]]:
     return identity_summary(session) + [
         ("account_opening.summary.phone", mask_phone(session[PHONE])),
         ("account_opening.summary.product", words(session, f"backend.product.{session[PRODUCT]}")),
-        ("account_opening.summary.class",
-         words(session, f"account_opening.class.{session[ACCOUNT_CLASS].lower()}"))]
+        (
+            "account_opening.summary.class",
+            words(session, f"account_opening.class.{session[ACCOUNT_CLASS].lower()}"),
+        ),
+    ]
 
 
 def _pin_number(session: CustomerSession) -> str:
@@ -131,22 +145,34 @@ def _after_pin(session: CustomerSession, _value) -> str:
 
 # --- opening the account -----------------------------------------------------------------
 
+
 def _open(ctx: StepContext) -> None:
     session, services = ctx.session, ctx.services
     card = session[ID_CARD]
     authorisation = session.get(AUTHORISATION)
-    masked = {"id": mask_id_number(card.id_number), "phone": mask_phone(session[PHONE]),
-              "product": session[PRODUCT], "class": session[ACCOUNT_CLASS],
-              "staff_id": authorisation.staff_id if authorisation else None}
+    masked = {
+        "id": mask_id_number(card.id_number),
+        "phone": mask_phone(session[PHONE]),
+        "product": session[PRODUCT],
+        "class": session[ACCOUNT_CLASS],
+        "staff_id": authorisation.staff_id if authorisation else None,
+    }
 
     def call(key: str) -> AccountOpened:
         return services.backend.open_account(
             verification_id=session[VERIFICATION].verification_id,
-            otp_id=session[OTP].otp_id, id_number=card.id_number, name=card.name,
-            phone=session[PHONE], address=card.address, account_class=session[ACCOUNT_CLASS],
-            product=session[PRODUCT], idempotency_key=key,
+            otp_id=session[OTP].otp_id,
+            id_number=card.id_number,
+            name=card.name,
+            phone=session[PHONE],
+            address=card.address,
+            account_class=session[ACCOUNT_CLASS],
+            product=session[PRODUCT],
+            idempotency_key=key,
             staff_authorisation_id=authorisation.authorisation_id if authorisation else None,
-            pin_check_id=session[PIN_CHECK].pin_check_id)
+            pin_check_id=session[PIN_CHECK].pin_check_id,
+        )
+
     try:
         opened = journaled(services.journal, FLOW_ID, "open", "open_account", masked, call)
     except (Declined, OutcomeUnknown, InvalidResponse) as exc:
@@ -156,10 +182,13 @@ def _open(ctx: StepContext) -> None:
         raise StepFailed(exc.message_key, goto="stopped") from exc
     session[ACCOUNT] = opened
     session[CUSTOMER_ID] = opened.customer_id
-    session[CARD_OFFER] = (session[PRODUCT] in CARD_PRODUCTS
-                           and _card_issue_available(services))
-    log.info("session %s: account %s opened (%s)", session.id, mask_pan(opened.account_number),
-             opened.reference)
+    session[CARD_OFFER] = session[PRODUCT] in CARD_PRODUCTS and _card_issue_available(services)
+    log.info(
+        "session %s: account %s opened (%s)",
+        session.id,
+        mask_pan(opened.account_number),
+        opened.reference,
+    )
 
 
 def _card_issue_available(services) -> bool:
@@ -174,36 +203,55 @@ def _receipt(session: CustomerSession):
     opened: AccountOpened = session[ACCOUNT]
     card = session[ID_CARD]
     authorisation = session.get(AUTHORISATION)
-    lines = [("identity.summary.name", mask_name(card.name)),
-             ("identity.summary.id_number", mask_id_number(card.id_number)),
-             ("account_opening.summary.account", mask_pan(opened.account_number)),
-             ("account_opening.summary.product",
-              words(session, f"backend.product.{opened.product}")),
-             ("account_opening.summary.class",
-              words(session, f"account_opening.class.{opened.account_class.lower()}")),
-             ("account_opening.summary.phone", mask_phone(session[PHONE])),
-             ("receipt.reference", opened.reference),
-             ("receipt.time", opened.opened_at)]
+    lines = [
+        ("identity.summary.name", mask_name(card.name)),
+        ("identity.summary.id_number", mask_id_number(card.id_number)),
+        ("account_opening.summary.account", mask_pan(opened.account_number)),
+        ("account_opening.summary.product", words(session, f"backend.product.{opened.product}")),
+        (
+            "account_opening.summary.class",
+            words(session, f"account_opening.class.{opened.account_class.lower()}"),
+        ),
+        ("account_opening.summary.phone", mask_phone(session[PHONE])),
+        ("receipt.reference", opened.reference),
+        ("receipt.time", opened.opened_at),
+    ]
     if authorisation:
         lines.append(("account_opening.summary.staff", authorisation.staff_id))
-    return build_receipt(session, "account_opening.receipt.title", qr=opened.reference,
-                         lines=lines, notes=[("receipt.keep", {})])
+    return build_receipt(
+        session,
+        "account_opening.receipt.title",
+        qr=opened.reference,
+        lines=lines,
+        notes=[("receipt.keep", {})],
+    )
 
 
 # --- the end -------------------------------------------------------------------------------
 
+
 def _opened_params(session: CustomerSession) -> dict[str, str]:
     opened: AccountOpened = session[ACCOUNT]
-    return {"account": mask_pan(opened.account_number), "reference": opened.reference,
-            "receipt": receipt_note(session, opened.reference)}
+    return {
+        "account": mask_pan(opened.account_number),
+        "reference": opened.reference,
+        "receipt": receipt_note(session, opened.reference),
+    }
 
 
 def _opened_choices(session: CustomerSession) -> list[Choice]:
     if not session.get(CARD_OFFER):
         return [DONE_CHOICE]
     done = Choice(DONE, "common.done", say="common.say.done")
-    return [Choice(CARD_ISSUE, "account_opening.opened.card_issue",
-                   say="account_opening.say.card_issue", primary=True), done]
+    return [
+        Choice(
+            CARD_ISSUE,
+            "account_opening.opened.card_issue",
+            say="account_opening.say.card_issue",
+            primary=True,
+        ),
+        done,
+    ]
 
 
 def _stopped_params(session: CustomerSession) -> dict[str, str]:
@@ -215,44 +263,114 @@ ACCOUNT_OPENING = Flow(
     title="account_opening.title",
     hint="account_opening.hint",
     icon="account_opening.svg",
-    available=lambda services: services.devices.id_card_reader.status().usable
-    and services.devices.camera.status().usable and services.devices.pin_pad.status().usable,
+    available=lambda services: (
+        services.devices.id_card_reader.status().usable
+        and services.devices.camera.status().usable
+        and services.devices.pin_pad.status().usable
+    ),
     steps=(
-        Step(PRODUCT, StepKind.CHOOSE, "account_opening.product.title",
-             "account_opening.product.prompt",
-             choices=tuple(Choice(p, f"backend.product.{p}", hint=f"account_opening.product.{p}",
-                                  say=f"account_opening.say.{p}") for p in CLASSES)),
-        Step(ACCOUNT_CLASS, StepKind.CHOOSE, "account_opening.class.title",
-             "account_opening.class.prompt", choices=_class_choices),
-        Step("agreement", StepKind.REVIEW, "account_opening.agreement.title",
-             "account_opening.agreement.prompt", body="account_opening.agreement.body",
-             choices=_AGREE, next=_agreed("consent")),
-        Step("consent", StepKind.REVIEW, "account_opening.consent.title",
-             "account_opening.consent.prompt", body="account_opening.consent.body",
-             choices=_AGREE, next=_agreed("insert_id")),
+        Step(
+            PRODUCT,
+            StepKind.CHOOSE,
+            "account_opening.product.title",
+            "account_opening.product.prompt",
+            choices=tuple(
+                Choice(
+                    p,
+                    f"backend.product.{p}",
+                    hint=f"account_opening.product.{p}",
+                    say=f"account_opening.say.{p}",
+                )
+                for p in CLASSES
+            ),
+        ),
+        Step(
+            ACCOUNT_CLASS,
+            StepKind.CHOOSE,
+            "account_opening.class.title",
+            "account_opening.class.prompt",
+            choices=_class_choices,
+        ),
+        Step(
+            "agreement",
+            StepKind.REVIEW,
+            "account_opening.agreement.title",
+            "account_opening.agreement.prompt",
+            body="account_opening.agreement.body",
+            choices=_AGREE,
+            next=_agreed("consent"),
+        ),
+        Step(
+            "consent",
+            StepKind.REVIEW,
+            "account_opening.consent.title",
+            "account_opening.consent.prompt",
+            body="account_opening.consent.body",
+            choices=_AGREE,
+            next=_agreed("insert_id"),
+        ),
         id_card_step(stop="stopped", next="face"),
         care_offer_step(next="face"),
         face_step(FLOW_ID, stop="stopped", next=PHONE),
-        Step(PHONE, StepKind.FIELD, "account_opening.phone.title", "account_opening.phone.prompt",
-             field=Field(PHONE, "account_opening.phone.label", min_length=11, max_length=11,
-                         validate=mobile_problem, display=mask_phone),
-             action=_send_code),
-        Step("otp", StepKind.FIELD, "account_opening.otp.title", "account_opening.otp.prompt",
-             params=_otp_params,
-             field=Field("otp_code", "account_opening.otp.label", min_length=6, max_length=6),
-             action=_check_code),
-        Step("review", StepKind.REVIEW, "account_opening.review.title",
-             "account_opening.review.prompt", summary=_summary),
+        Step(
+            PHONE,
+            StepKind.FIELD,
+            "account_opening.phone.title",
+            "account_opening.phone.prompt",
+            field=Field(
+                PHONE,
+                "account_opening.phone.label",
+                min_length=11,
+                max_length=11,
+                validate=mobile_problem,
+                display=mask_phone,
+            ),
+            action=_send_code,
+        ),
+        Step(
+            "otp",
+            StepKind.FIELD,
+            "account_opening.otp.title",
+            "account_opening.otp.prompt",
+            params=_otp_params,
+            field=Field("otp_code", "account_opening.otp.label", min_length=6, max_length=6),
+            action=_check_code,
+        ),
+        Step(
+            "review",
+            StepKind.REVIEW,
+            "account_opening.review.title",
+            "account_opening.review.prompt",
+            summary=_summary,
+        ),
         set_pin_step(FLOW_ID, pan=_pin_number, next=_after_pin),
         staff_step("staff", FLOW_ID, FLOW_ID, next="open"),
-        Step("open", StepKind.DEVICE, "account_opening.open.title", "account_opening.open.prompt",
-             action=_open, can_go_back=False),
+        Step(
+            "open",
+            StepKind.DEVICE,
+            "account_opening.open.title",
+            "account_opening.open.prompt",
+            action=_open,
+            can_go_back=False,
+        ),
         print_step("print_receipt", _receipt, next="opened"),
-        Step("opened", StepKind.RESULT, "account_opening.opened.title",
-             "account_opening.opened.prompt", params=_opened_params, choices=_opened_choices,
-             next=lambda _s, value: f"flow:{CARD_ISSUE}" if value == CARD_ISSUE else FEEDBACK),
-        Step("refused", StepKind.RESULT, "account_opening.refused.title",
-             "account_opening.refused.prompt", choices=(DONE_CHOICE,), next="end"),
+        Step(
+            "opened",
+            StepKind.RESULT,
+            "account_opening.opened.title",
+            "account_opening.opened.prompt",
+            params=_opened_params,
+            choices=_opened_choices,
+            next=lambda _s, value: f"flow:{CARD_ISSUE}" if value == CARD_ISSUE else FEEDBACK,
+        ),
+        Step(
+            "refused",
+            StepKind.RESULT,
+            "account_opening.refused.title",
+            "account_opening.refused.prompt",
+            choices=(DONE_CHOICE,),
+            next="end",
+        ),
         result_step(FLOW_ID, "stopped", _stopped_params),
         *feedback_steps(),
     ),

@@ -38,16 +38,23 @@ PROBLEM = "booking_problem"  # session: message key of why it cannot be checked 
 TICKET = "ticket"  # session: the QueueTicket printed
 OFFLINE = "offline_ticket"  # session: True when the ticket is a local fallback one
 FOUND_BY = "found_by"  # session: qr / phone / id_card, for the journal
-_PROBLEMS = {"early": "appointment.problem.early", "late": "appointment.problem.late",
-             "checked_in": "appointment.problem.checked_in"}
+_PROBLEMS = {
+    "early": "appointment.problem.early",
+    "late": "appointment.problem.late",
+    "checked_in": "appointment.problem.checked_in",
+}
 
 
 # --- finding the booking -------------------------------------------------------------------
 
+
 def _pick(found: list[Appointment]) -> Appointment | None:
     """The booking to check in: an on-time one first, then any still open, then any."""
-    for wanted in (lambda a: a.status == "booked" and a.timing == "on_time",
-                   lambda a: a.status == "booked", lambda _a: True):
+    for wanted in (
+        lambda a: a.status == "booked" and a.timing == "on_time",
+        lambda a: a.status == "booked",
+        lambda _a: True,
+    ):
         for appointment in found:
             if wanted(appointment):
                 return appointment
@@ -62,8 +69,7 @@ def _find(ctx: StepContext, found_by: str, **credentials: str) -> str:
     except Declined:
         found = []
     except BackendError as exc:
-        log.warning("session %s: bookings cannot be looked up (%s)", session.id,
-                    type(exc).__name__)
+        log.warning("session %s: bookings cannot be looked up (%s)", session.id, type(exc).__name__)
         return "fallback"
     _send_pending_tickets(services)
     appointment = _pick(found)
@@ -71,10 +77,17 @@ def _find(ctx: StepContext, found_by: str, **credentials: str) -> str:
         session[PROBLEM] = "appointment.problem.not_found"
         return "off_time"
     session[APPOINTMENT] = appointment
-    log.info("session %s: booking %s found by %s (%s, %s)", session.id,
-             appointment.appointment_id, found_by, appointment.status, appointment.timing)
-    problem = _PROBLEMS.get("checked_in" if appointment.status == "checked_in"
-                            else appointment.timing)
+    log.info(
+        "session %s: booking %s found by %s (%s, %s)",
+        session.id,
+        appointment.appointment_id,
+        found_by,
+        appointment.status,
+        appointment.timing,
+    )
+    problem = _PROBLEMS.get(
+        "checked_in" if appointment.status == "checked_in" else appointment.timing
+    )
     if problem:
         session[PROBLEM] = problem
         return "off_time"
@@ -108,18 +121,30 @@ def _by_id_card(ctx: StepContext) -> str:
 
 # --- tickets -------------------------------------------------------------------------------
 
+
 def _check_in(ctx: StepContext) -> str | None:
     session = ctx.session
     appointment: Appointment = session[APPOINTMENT]
-    masked = {"appointment": appointment.appointment_id, "service": appointment.service,
-              "found_by": session[FOUND_BY]}
+    masked = {
+        "appointment": appointment.appointment_id,
+        "service": appointment.service,
+        "found_by": session[FOUND_BY],
+    }
     try:
-        checked = journaled(ctx.services.journal, FLOW_ID, "check_in", "check_in", masked,
-                            lambda key: ctx.services.backend.check_in(
-                                appointment.appointment_id, idempotency_key=key))
+        checked = journaled(
+            ctx.services.journal,
+            FLOW_ID,
+            "check_in",
+            "check_in",
+            masked,
+            lambda key: ctx.services.backend.check_in(
+                appointment.appointment_id, idempotency_key=key
+            ),
+        )
     except Declined as exc:  # the booked time passed meanwhile, or checked in elsewhere
-        session[PROBLEM] = _PROBLEMS.get(exc.reason_code.removeprefix("appointment_"),
-                                         exc.message_key)
+        session[PROBLEM] = _PROBLEMS.get(
+            exc.reason_code.removeprefix("appointment_"), exc.message_key
+        )
         return "off_time"
     except BackendError:  # an unknown check-in stays open in the journal for reconciliation
         return "fallback"
@@ -132,9 +157,13 @@ def _walk_in_ticket(ctx: StepContext) -> str | None:
     service = appointment.service if appointment else WALK_IN_SERVICE
     try:
         ctx.session[TICKET] = journaled(
-            ctx.services.journal, FLOW_ID, "walk_in_ticket", "take_queue_ticket",
+            ctx.services.journal,
+            FLOW_ID,
+            "walk_in_ticket",
+            "take_queue_ticket",
             {"service": service, "found_by": ctx.session.get(FOUND_BY, "")},
-            lambda key: ctx.services.backend.take_queue_ticket(service, idempotency_key=key))
+            lambda key: ctx.services.backend.take_queue_ticket(service, idempotency_key=key),
+        )
     except BackendError:
         return "fallback"
     return None
@@ -143,46 +172,70 @@ def _walk_in_ticket(ctx: StepContext) -> str | None:
 def _fallback(ctx: StepContext) -> None:
     appointment: Appointment | None = ctx.session.get(APPOINTMENT)
     ctx.session[TICKET] = issue_fallback_ticket(
-        ctx.services.journal, FLOW_ID, "fallback", ctx.services.config.kiosk.branch,
+        ctx.services.journal,
+        FLOW_ID,
+        "fallback",
+        ctx.services.config.kiosk.branch,
         appointment.service if appointment else WALK_IN_SERVICE,
-        ctx.session.get(FOUND_BY, ""))
+        ctx.session.get(FOUND_BY, ""),
+    )
     ctx.session[OFFLINE] = True
 
 
 def _receipt(session: CustomerSession):
     ticket: QueueTicket = session[TICKET]
-    lines = [("appointment.ticket.number", ticket.ticket_number),
-             ("appointment.ticket.service", words(session, f"backend.service.{ticket.service}")),
-             ("receipt.time", ticket.issued_at.replace("T", " ")[:16])]
+    lines = [
+        ("appointment.ticket.number", ticket.ticket_number),
+        ("appointment.ticket.service", words(session, f"backend.service.{ticket.service}")),
+        ("receipt.time", ticket.issued_at.replace("T", " ")[:16]),
+    ]
     if session.get(OFFLINE):
         notes = [("appointment.ticket.offline_note", {})]
     else:
-        lines += [("appointment.ticket.ahead", str(ticket.people_ahead)),
-                  ("appointment.ticket.wait", words(session, "appointment.ticket.minutes",
-                                                     minutes=ticket.estimated_wait_min))]
-        notes = [] if ticket.priority == "normal" else [
-            (f"appointment.priority.{ticket.priority}", {})]
-    return build_receipt(session, "appointment.ticket.receipt_title", qr=ticket.reference,
-                         lines=lines, notes=[*notes, ("appointment.ticket.listen", {})])
+        lines += [
+            ("appointment.ticket.ahead", str(ticket.people_ahead)),
+            (
+                "appointment.ticket.wait",
+                words(session, "appointment.ticket.minutes", minutes=ticket.estimated_wait_min),
+            ),
+        ]
+        notes = (
+            [] if ticket.priority == "normal" else [(f"appointment.priority.{ticket.priority}", {})]
+        )
+    return build_receipt(
+        session,
+        "appointment.ticket.receipt_title",
+        qr=ticket.reference,
+        lines=lines,
+        notes=[*notes, ("appointment.ticket.listen", {})],
+    )
 
 
 def _ticket_params(session: CustomerSession) -> dict[str, object]:
     ticket: QueueTicket | None = session.get(TICKET)
     if ticket is None:  # drawn before a ticket was taken (a layout check)
         return {}
-    return {"number": ticket.ticket_number, "people_ahead": ticket.people_ahead,
-            "minutes": ticket.estimated_wait_min,
-            "service": words(session, f"backend.service.{ticket.service}"),
-            "priority": words(session, f"appointment.priority.{ticket.priority}"),
-            "receipt": receipt_note(session, ticket.ticket_number)}
+    return {
+        "number": ticket.ticket_number,
+        "people_ahead": ticket.people_ahead,
+        "minutes": ticket.estimated_wait_min,
+        "service": words(session, f"backend.service.{ticket.service}"),
+        "priority": words(session, f"appointment.priority.{ticket.priority}"),
+        "receipt": receipt_note(session, ticket.ticket_number),
+    }
 
 
 def _problem_params(session: CustomerSession) -> dict[str, str]:
     appointment: Appointment | None = session.get(APPOINTMENT)
     when = datetime.fromisoformat(appointment.scheduled_at) if appointment else None
-    return {"problem": words(session, session.get(PROBLEM, "appointment.problem.not_found"),
-                             time=when.strftime("%H:%M") if when else "",
-                             date=when.strftime("%m-%d") if when else "")}
+    return {
+        "problem": words(
+            session,
+            session.get(PROBLEM, "appointment.problem.not_found"),
+            time=when.strftime("%H:%M") if when else "",
+            date=when.strftime("%m-%d") if when else "",
+        )
+    }
 
 
 APPOINTMENT_CHECKIN = Flow(
@@ -191,43 +244,121 @@ APPOINTMENT_CHECKIN = Flow(
     hint="appointment.hint",
     icon="appointment_checkin.svg",
     steps=(
-        Step("method", StepKind.CHOOSE, "appointment.method.title", "appointment.method.prompt",
-             choices=(Choice("qr", "appointment.method.qr", "appointment.method.qr_hint",
-                             say="appointment.say.qr", primary=True),
-                      Choice("phone", "appointment.method.phone",
-                             "appointment.method.phone_hint", say="appointment.say.phone"),
-                      Choice("id_card", "appointment.method.id_card",
-                             "appointment.method.id_card_hint", say="appointment.say.id_card")),
-             next=lambda _s, value: {"qr": "scan_qr", "phone": "phone"}.get(value, "read_id")),
-        Step("scan_qr", StepKind.DEVICE, "appointment.scan.title", "appointment.scan.prompt",
-             action=_scanned, illustration="scan_phone.png"),
-        Step("phone", StepKind.FIELD, "appointment.phone.title", "appointment.phone.prompt",
-             field=Field("phone", "appointment.phone.label", min_length=11, max_length=11,
-                         validate=mobile_problem, display=mask_phone)),
-        Step("booking_code", StepKind.FIELD, "appointment.code.title",
-             "appointment.code.prompt",
-             field=Field("booking_code", "appointment.code.label", min_length=4, max_length=8),
-             action=_by_phone),
-        Step("read_id", StepKind.DEVICE, "appointment.id_card.title",
-             "appointment.id_card.prompt", action=_by_id_card, illustration="id_card.png"),
-        Step("check_in", StepKind.DEVICE, "appointment.check_in.title",
-             "appointment.check_in.prompt", action=_check_in, next="print_ticket",
-             can_go_back=False),
-        Step("off_time", StepKind.CHOOSE, "appointment.off_time.title",
-             "appointment.off_time.prompt", params=_problem_params,
-             choices=(Choice("ticket", "appointment.off_time.ticket",
-                             say="appointment.say.ticket", primary=True),
-                      Choice("counter", "appointment.off_time.counter",
-                             say="appointment.say.counter")),
-             next=lambda _s, value: "walk_in_ticket" if value == "ticket" else "to_counter"),
-        Step("walk_in_ticket", StepKind.DEVICE, "appointment.walk_in.title",
-             "appointment.walk_in.prompt", action=_walk_in_ticket, next="print_ticket",
-             can_go_back=False),
-        Step("fallback", StepKind.DEVICE, "appointment.fallback.title",
-             "appointment.fallback.prompt", action=_fallback, next="print_ticket",
-             can_go_back=False),
-        print_step("print_ticket", _receipt,
-                   next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket"),
+        Step(
+            "method",
+            StepKind.CHOOSE,
+            "appointment.method.title",
+            "appointment.method.prompt",
+            choices=(
+                Choice(
+                    "qr",
+                    "appointment.method.qr",
+                    "appointment.method.qr_hint",
+                    say="appointment.say.qr",
+                    primary=True,
+                ),
+                Choice(
+                    "phone",
+                    "appointment.method.phone",
+                    "appointment.method.phone_hint",
+                    say="appointment.say.phone",
+                ),
+                Choice(
+                    "id_card",
+                    "appointment.method.id_card",
+                    "appointment.method.id_card_hint",
+                    say="appointment.say.id_card",
+                ),
+            ),
+            next=lambda _s, value: {"qr": "scan_qr", "phone": "phone"}.get(value, "read_id"),
+        ),
+        Step(
+            "scan_qr",
+            StepKind.DEVICE,
+            "appointment.scan.title",
+            "appointment.scan.prompt",
+            action=_scanned,
+            illustration="scan_phone.png",
+        ),
+        Step(
+            "phone",
+            StepKind.FIELD,
+            "appointment.phone.title",
+            "appointment.phone.prompt",
+            field=Field(
+                "phone",
+                "appointment.phone.label",
+                min_length=11,
+                max_length=11,
+                validate=mobile_problem,
+                display=mask_phone,
+            ),
+        ),
+        Step(
+            "booking_code",
+            StepKind.FIELD,
+            "appointment.code.title",
+            "appointment.code.prompt",
+            field=Field("booking_code", "appointment.code.label", min_length=4, max_length=8),
+            action=_by_phone,
+        ),
+        Step(
+            "read_id",
+            StepKind.DEVICE,
+            "appointment.id_card.title",
+            "appointment.id_card.prompt",
+            action=_by_id_card,
+            illustration="id_card.png",
+        ),
+        Step(
+            "check_in",
+            StepKind.DEVICE,
+            "appointment.check_in.title",
+            "appointment.check_in.prompt",
+            action=_check_in,
+            next="print_ticket",
+            can_go_back=False,
+        ),
+        Step(
+            "off_time",
+            StepKind.CHOOSE,
+            "appointment.off_time.title",
+            "appointment.off_time.prompt",
+            params=_problem_params,
+            choices=(
+                Choice(
+                    "ticket",
+                    "appointment.off_time.ticket",
+                    say="appointment.say.ticket",
+                    primary=True,
+                ),
+                Choice("counter", "appointment.off_time.counter", say="appointment.say.counter"),
+            ),
+            next=lambda _s, value: "walk_in_ticket" if value == "ticket" else "to_counter",
+        ),
+        Step(
+            "walk_in_ticket",
+            StepKind.DEVICE,
+            "appointment.walk_in.title",
+            "appointment.walk_in.prompt",
+            action=_walk_in_ticket,
+            next="print_ticket",
+            can_go_back=False,
+        ),
+        Step(
+            "fallback",
+            StepKind.DEVICE,
+            "appointment.fallback.title",
+            "appointment.fallback.prompt",
+            action=_fallback,
+            next="print_ticket",
+            can_go_back=False,
+        ),
+        print_step(
+            "print_ticket",
+            _receipt,
+            next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket",
+        ),
         result_step("appointment", "ticket", _ticket_params),
         result_step("appointment", "ticket_offline", _ticket_params),
         result_step("appointment", "to_counter"),

@@ -47,15 +47,22 @@ def insert_card_step(*, next: Next = None) -> Step:
         ctx.session[CARD] = card
         log.info("session %s: card %s inserted", ctx.session.id, mask_pan(card.pan))
 
-    return Step("insert_card", StepKind.DEVICE, "bank_card.insert.title",
-                "bank_card.insert.prompt", action=accept, next=next,
-                illustration="insert_card.png")
+    return Step(
+        "insert_card",
+        StepKind.DEVICE,
+        "bank_card.insert.title",
+        "bank_card.insert.prompt",
+        action=accept,
+        next=next,
+        illustration="insert_card.png",
+    )
 
 
 def pin_step(*, refused: str = TAKE_CARD, next: Next = None) -> Step:
     """PIN on the PIN pad, checked by the bank. A wrong PIN is shown with the tries left and
     may be keyed again; a frozen, locked or unknown card, or CANCEL on the pad, goes to
     `refused` (hand the card back)."""
+
     def enter_pin(ctx: StepContext) -> None:
         card: CardData = ctx.session[CARD]
         keyed = 0
@@ -67,7 +74,8 @@ def pin_step(*, refused: str = TAKE_CARD, next: Next = None) -> Step:
 
         try:
             block = ctx.services.devices.pin_pad.pin_entry(
-                card.pan, PIN_LENGTH, PIN_LENGTH, on_key, PIN_TIMEOUT_S, ctx.cancelled)
+                card.pan, PIN_LENGTH, PIN_LENGTH, on_key, PIN_TIMEOUT_S, ctx.cancelled
+            )
         except Cancelled as exc:
             if ctx.cancelled.is_set():
                 raise
@@ -77,7 +85,8 @@ def pin_step(*, refused: str = TAKE_CARD, next: Next = None) -> Step:
             # a PIN check moves no money and changes no identity, so it is not journaled;
             # the bank counts wrong tries itself
             verified = ctx.services.backend.verify_card_pin(
-                card.pan, bytes.fromhex(block.data), idempotency_key=new_idempotency_key())
+                card.pan, bytes.fromhex(block.data), idempotency_key=new_idempotency_key()
+            )
         except Declined as exc:
             if exc.reason_code in REFUSING:
                 raise StepFailed(exc.message_key, goto=refused) from exc
@@ -85,9 +94,17 @@ def pin_step(*, refused: str = TAKE_CARD, next: Next = None) -> Step:
         ctx.session[VERIFIED] = verified
         log.info("session %s: PIN accepted for card %s", ctx.session.id, verified.pan_masked)
 
-    return Step("pin", StepKind.DEVICE, "bank_card.pin.title", "bank_card.pin.prompt",
-                params=lambda _s: {"dots": ""}, action=enter_pin, next=next,
-                can_go_back=False, illustration="pin_pad.png")
+    return Step(
+        "pin",
+        StepKind.DEVICE,
+        "bank_card.pin.title",
+        "bank_card.pin.prompt",
+        params=lambda _s: {"dots": ""},
+        action=enter_pin,
+        next=next,
+        can_go_back=False,
+        illustration="pin_pad.png",
+    )
 
 
 def _eject(ctx: StepContext, card: CardData) -> str | None:
@@ -97,8 +114,12 @@ def _eject(ctx: StepContext, card: CardData) -> str | None:
     except MediaRetained:
         return "bank_card.returned.retained"
     except DeviceError as exc:  # jammed, or the reader broke: staff must hand it back
-        log.error("session %s: card %s not ejected: %s", ctx.session.id, mask_pan(card.pan),
-                  type(exc).__name__)
+        log.error(
+            "session %s: card %s not ejected: %s",
+            ctx.session.id,
+            mask_pan(card.pan),
+            type(exc).__name__,
+        )
         return "bank_card.returned.jammed"
     return None
 
@@ -115,13 +136,21 @@ def _wait_taken(ctx: StepContext, card: CardData, seconds: float, *, keep: bool)
         try:
             reader.retain()
         except DeviceError as exc:  # a dip reader cannot keep a card
-            log.error("session %s: card %s left in the slot and not retained (%s)",
-                      ctx.session.id, mask_pan(card.pan), type(exc).__name__)
+            log.error(
+                "session %s: card %s left in the slot and not retained (%s)",
+                ctx.session.id,
+                mask_pan(card.pan),
+                type(exc).__name__,
+            )
             return "bank_card.returned.left_in_slot"
         return "bank_card.returned.retained"
     except DeviceError as exc:
-        log.error("session %s: card %s not handed back: %s", ctx.session.id,
-                  mask_pan(card.pan), type(exc).__name__)
+        log.error(
+            "session %s: card %s not handed back: %s",
+            ctx.session.id,
+            mask_pan(card.pan),
+            type(exc).__name__,
+        )
         return "bank_card.returned.jammed"
     return None
 
@@ -138,8 +167,13 @@ def _settle(ctx: StepContext, card: CardData, note: str | None, flow: str, step:
     if note in STAFF_NOTES:
         ctx.call_staff("device_fault")
     # staff look the card up in the journal when they empty the capture bin
-    record_event(ctx.services.journal, flow, step, "card_not_returned",
-                 {"card": mask_pan(card.pan), "reason": note.rsplit(".", 1)[-1]})
+    record_event(
+        ctx.services.journal,
+        flow,
+        step,
+        "card_not_returned",
+        {"card": mask_pan(card.pan), "reason": note.rsplit(".", 1)[-1]},
+    )
 
 
 def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
@@ -148,6 +182,7 @@ def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
 
     Go to TAKE_CARD from anywhere; with no card in the reader it passes straight on.
     """
+
     def present(ctx: StepContext) -> str | None:
         card: CardData | None = ctx.session.get(CARD)
         if card is None:
@@ -168,16 +203,34 @@ def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
             note = _wait_taken(ctx, card, TAKE_TIMEOUT_S - REMIND_AFTER_S, keep=True)
             _settle(ctx, card, note, flow, REMIND_CARD)
 
-    return (Step(TAKE_CARD, StepKind.DEVICE, "bank_card.take.title", "bank_card.take.prompt",
-                 action=present, next=next, can_go_back=False, illustration="take_card.png"),
-            Step(REMIND_CARD, StepKind.DEVICE, "bank_card.remind.title",
-                 "bank_card.remind.prompt", action=remind, next=next, can_go_back=False,
-                 illustration="take_card.png"))
+    return (
+        Step(
+            TAKE_CARD,
+            StepKind.DEVICE,
+            "bank_card.take.title",
+            "bank_card.take.prompt",
+            action=present,
+            next=next,
+            can_go_back=False,
+            illustration="take_card.png",
+        ),
+        Step(
+            REMIND_CARD,
+            StepKind.DEVICE,
+            "bank_card.remind.title",
+            "bank_card.remind.prompt",
+            action=remind,
+            next=next,
+            can_go_back=False,
+            illustration="take_card.png",
+        ),
+    )
 
 
 def card_cleanup(flow: str) -> Callable[[StepContext], None]:
     """A flow's cleanup: a card still inside when the flow ends (cancel, time-out) is handed
     back, or retained when nobody takes it."""
+
     def return_card(ctx: StepContext) -> None:
         card: CardData | None = ctx.session.get(CARD)
         if card is not None:

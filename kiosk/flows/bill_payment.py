@@ -48,6 +48,7 @@ FAILURE_PARAMS = "failure_params"  # session: parameters of the decline shown at
 
 # --- card and biller ---------------------------------------------------------------------
 
+
 def _billers_after_pin(ctx: StepContext) -> None:
     verified: CardVerified = ctx.session[VERIFIED]
     ctx.session[CUSTOMER_ID] = verified.customer_id
@@ -59,19 +60,23 @@ def _billers_after_pin(ctx: StepContext) -> None:
 
 
 def _biller_choices(session: CustomerSession) -> list[Choice]:
-    return [Choice(b, f"backend.biller.{b}", say=f"bill_payment.say.{b}")
-            for b in session.get(BILLERS, ())]
+    return [
+        Choice(b, f"backend.biller.{b}", say=f"bill_payment.say.{b}")
+        for b in session.get(BILLERS, ())
+    ]
 
 
 # --- the bill ----------------------------------------------------------------------------
+
 
 def _look_up(ctx: StepContext, biller: str, number: str) -> None:
     bill: Bill = ctx.services.backend.look_up_bill(biller, number)
     if bill.status == "paid" or bill.amount_due_fen <= 0:
         raise StepFailed("bill_payment.error.nothing_due")
     ctx.session[BILL] = bill
-    log.info("session %s: bill %s/%s, %d fen due", ctx.session.id, biller, number,
-             bill.amount_due_fen)
+    log.info(
+        "session %s: bill %s/%s, %d fen due", ctx.session.id, biller, number, bill.amount_due_fen
+    )
 
 
 def _typed(ctx: StepContext) -> None:
@@ -92,10 +97,12 @@ def _scanned(ctx: StepContext) -> None:
 
 def _bill_lines(session: CustomerSession) -> list[tuple[str, str]]:
     bill: Bill = session[BILL]
-    return [("bill_payment.summary.biller", words(session, f"backend.biller.{bill.biller_id}")),
-            ("bill_payment.summary.bill_number", bill.bill_number),
-            ("bill_payment.summary.holder", bill.holder_masked),
-            ("bill_payment.summary.card", session[VERIFIED].pan_masked)]
+    return [
+        ("bill_payment.summary.biller", words(session, f"backend.biller.{bill.biller_id}")),
+        ("bill_payment.summary.bill_number", bill.bill_number),
+        ("bill_payment.summary.holder", bill.holder_masked),
+        ("bill_payment.summary.card", session[VERIFIED].pan_masked),
+    ]
 
 
 def _summary(session: CustomerSession) -> list[tuple[str, str]]:
@@ -107,22 +114,33 @@ def _summary(session: CustomerSession) -> list[tuple[str, str]]:
 
 # --- paying ------------------------------------------------------------------------------
 
+
 def _pay(ctx: StepContext) -> None:
     session = ctx.session
     bill: Bill = session[BILL]
     verified: CardVerified = session[VERIFIED]
-    masked = {"biller": bill.biller_id, "bill_number": bill.bill_number,
-              "amount_fen": bill.amount_due_fen, "card": verified.pan_masked}
+    masked = {
+        "biller": bill.biller_id,
+        "bill_number": bill.bill_number,
+        "amount_fen": bill.amount_due_fen,
+        "card": verified.pan_masked,
+    }
     keys: list[str] = []
 
     def pay(key: str) -> Payment:
         keys.append(key)
-        return ctx.services.backend.pay_bill(bill.biller_id, bill.bill_number,
-                                             bill.amount_due_fen, verified.card_token,
-                                             idempotency_key=key)
+        return ctx.services.backend.pay_bill(
+            bill.biller_id,
+            bill.bill_number,
+            bill.amount_due_fen,
+            verified.card_token,
+            idempotency_key=key,
+        )
+
     try:
-        session[PAYMENT] = journaled(ctx.services.journal, FLOW_ID, "review", "pay_bill",
-                                     masked, pay)
+        session[PAYMENT] = journaled(
+            ctx.services.journal, FLOW_ID, "review", "pay_bill", masked, pay
+        )
     except (OutcomeUnknown, InvalidResponse) as exc:
         # never sent again from here: reconciliation asks the bank what became of this key
         session[UNKNOWN_KEY] = keys[0]
@@ -140,6 +158,7 @@ def _short(key: str) -> str:
 
 # --- receipt and result ------------------------------------------------------------------
 
+
 def _card_notes(session: CustomerSession) -> list[Text]:
     note = card_note(session)
     return [(note, {})] if note else []
@@ -151,23 +170,39 @@ def _receipt(session: CustomerSession):
     if PAYMENT in session:
         payment: Payment = session[PAYMENT]
         return build_receipt(
-            session, "bill_payment.receipt.title", qr=payment.reference,
-            lines=[*_bill_lines(session), ("receipt.reference", payment.reference),
-                   ("receipt.time", payment.paid_at)],
-            amounts=[("bill_payment.summary.amount",
-                      words(session, "receipt.yuan", amount=yuan(payment.amount_fen)))],
-            notes=[*_card_notes(session), ("receipt.keep", {})])
+            session,
+            "bill_payment.receipt.title",
+            qr=payment.reference,
+            lines=[
+                *_bill_lines(session),
+                ("receipt.reference", payment.reference),
+                ("receipt.time", payment.paid_at),
+            ],
+            amounts=[
+                (
+                    "bill_payment.summary.amount",
+                    words(session, "receipt.yuan", amount=yuan(payment.amount_fen)),
+                )
+            ],
+            notes=[*_card_notes(session), ("receipt.keep", {})],
+        )
     if UNKNOWN_KEY in session:
         reference = _short(session[UNKNOWN_KEY])
         return build_receipt(
-            session, "bill_payment.receipt.unknown_title", qr=session[UNKNOWN_KEY],
+            session,
+            "bill_payment.receipt.unknown_title",
+            qr=session[UNKNOWN_KEY],
             lines=[*_bill_lines(session), ("receipt.reference", reference)],
-            notes=[("bill_payment.unknown.slip", {}), *_card_notes(session)])
+            notes=[("bill_payment.unknown.slip", {}), *_card_notes(session)],
+        )
     if card_note(session) and VERIFIED in session:
         return build_receipt(
-            session, "bank_card.slip.title", qr=session.id,
+            session,
+            "bank_card.slip.title",
+            qr=session.id,
             lines=[("bill_payment.summary.card", session[VERIFIED].pan_masked)],
-            notes=_card_notes(session))
+            notes=_card_notes(session),
+        )
     return None
 
 
@@ -180,16 +215,23 @@ def _paid_params(session: CustomerSession) -> dict[str, str]:
     payment: Payment | None = session.get(PAYMENT)
     if payment is None:  # drawn before paying (a layout check)
         return {}
-    return {"amount": yuan(payment.amount_fen), "reference": payment.reference,
-            "receipt": receipt_note(session, payment.reference), "card": _card_text(session)}
+    return {
+        "amount": yuan(payment.amount_fen),
+        "reference": payment.reference,
+        "receipt": receipt_note(session, payment.reference),
+        "card": _card_text(session),
+    }
 
 
 def _not_done_params(session: CustomerSession) -> dict[str, str]:
     key = session.get(UNKNOWN_KEY)
     reason = session.get("failure") or "bill_payment.not_done.default"
-    return {"reason": words(session, reason, reference=_short(key) if key else "",
-                            **session.get(FAILURE_PARAMS, {})),
-            "card": _card_text(session)}
+    return {
+        "reason": words(
+            session, reason, reference=_short(key) if key else "", **session.get(FAILURE_PARAMS, {})
+        ),
+        "card": _card_text(session),
+    }
 
 
 def _after_receipt(session: CustomerSession, _value) -> str:
@@ -212,25 +254,65 @@ BILL_PAYMENT = Flow(
     steps=(
         insert_card_step(),
         pin_step(),
-        Step("load_billers", StepKind.DEVICE, "bill_payment.load.title",
-             "bill_payment.load.prompt", action=_billers_after_pin, can_go_back=False),
-        Step(BILLER, StepKind.CHOOSE, "bill_payment.biller.title", "bill_payment.biller.prompt",
-             choices=_biller_choices, can_go_back=False),
-        Step("bill_source", StepKind.CHOOSE, "bill_payment.source.title",
-             "bill_payment.source.prompt",
-             choices=(Choice("keypad", "bill_payment.source.keypad",
-                             say="bill_payment.say.keypad", primary=True),
-                      Choice("scan", "bill_payment.source.scan", say="bill_payment.say.scan")),
-             next=lambda _s, value: "bill_number" if value == "keypad" else "scan_bill"),
-        Step("bill_number", StepKind.FIELD, "bill_payment.number.title",
-             "bill_payment.number.prompt",
-             field=Field("bill_number", "bill_payment.number.label", min_length=4,
-                         max_length=20),
-             action=_typed, next="review"),
-        Step("scan_bill", StepKind.DEVICE, "bill_payment.scan.title", "bill_payment.scan.prompt",
-             action=_scanned, next="review", illustration="scan_bill.png"),
-        Step("review", StepKind.REVIEW, "bill_payment.review.title",
-             "bill_payment.review.prompt", summary=_summary, action=_pay, next=TAKE_CARD),
+        Step(
+            "load_billers",
+            StepKind.DEVICE,
+            "bill_payment.load.title",
+            "bill_payment.load.prompt",
+            action=_billers_after_pin,
+            can_go_back=False,
+        ),
+        Step(
+            BILLER,
+            StepKind.CHOOSE,
+            "bill_payment.biller.title",
+            "bill_payment.biller.prompt",
+            choices=_biller_choices,
+            can_go_back=False,
+        ),
+        Step(
+            "bill_source",
+            StepKind.CHOOSE,
+            "bill_payment.source.title",
+            "bill_payment.source.prompt",
+            choices=(
+                Choice(
+                    "keypad",
+                    "bill_payment.source.keypad",
+                    say="bill_payment.say.keypad",
+                    primary=True,
+                ),
+                Choice("scan", "bill_payment.source.scan", say="bill_payment.say.scan"),
+            ),
+            next=lambda _s, value: "bill_number" if value == "keypad" else "scan_bill",
+        ),
+        Step(
+            "bill_number",
+            StepKind.FIELD,
+            "bill_payment.number.title",
+            "bill_payment.number.prompt",
+            field=Field("bill_number", "bill_payment.number.label", min_length=4, max_length=20),
+            action=_typed,
+            next="review",
+        ),
+        Step(
+            "scan_bill",
+            StepKind.DEVICE,
+            "bill_payment.scan.title",
+            "bill_payment.scan.prompt",
+            action=_scanned,
+            next="review",
+            illustration="scan_bill.png",
+        ),
+        Step(
+            "review",
+            StepKind.REVIEW,
+            "bill_payment.review.title",
+            "bill_payment.review.prompt",
+            summary=_summary,
+            action=_pay,
+            next=TAKE_CARD,
+        ),
         *take_card_steps(FLOW_ID, next="print_receipt"),
         print_step("print_receipt", _receipt, next=_after_receipt),
         result_step(FLOW_ID, "paid", _paid_params),

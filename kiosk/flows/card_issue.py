@@ -45,18 +45,23 @@ STAFF_CALLED = "staff_called"  # session: True when staff were called to the dis
 def available(services) -> bool:
     """Only with blank cards in a working dispenser and a working PIN pad."""
     dispenser = services.devices.card_dispenser
-    return (dispenser.status().usable and dispenser.stock() > 0
-            and services.devices.pin_pad.status().usable)
+    return (
+        dispenser.status().usable
+        and dispenser.stock() > 0
+        and services.devices.pin_pad.status().usable
+    )
 
 
 # --- who, and for which account ------------------------------------------------------------
+
 
 def _find_accounts(ctx: StepContext) -> str | None:
     session = ctx.session
     if VERIFICATION not in session:
         return "insert_id"  # not identified in this visit yet
     accounts = ctx.services.backend.find_accounts_awaiting_card(
-        session[VERIFICATION].verification_id)
+        session[VERIFICATION].verification_id
+    )
     if not accounts:
         raise StepFailed("card_issue.no_account.reason", goto="no_account")
     session[AWAITING] = accounts
@@ -65,8 +70,10 @@ def _find_accounts(ctx: StepContext) -> str | None:
 
 def _type_choices(session: CustomerSession) -> list[Choice]:
     products = dict.fromkeys(a.product for a in session.get(AWAITING, ()))
-    return [Choice(p, f"backend.product.{p}", hint=f"card_issue.type.{p}",
-                   say=f"card_issue.say.{p}") for p in products]
+    return [
+        Choice(p, f"backend.product.{p}", hint=f"card_issue.type.{p}", say=f"card_issue.say.{p}")
+        for p in products
+    ]
 
 
 def _choose_type(ctx: StepContext) -> None:
@@ -75,12 +82,16 @@ def _choose_type(ctx: StepContext) -> None:
 
 # --- dispensing ----------------------------------------------------------------------------
 
+
 def _capture(dispenser, serial: str) -> None:
     try:
         dispenser.capture()
     except DeviceError as exc:
-        log.error("card %s could not be captured (%s): staff must clear the dispenser", serial,
-                  type(exc).__name__)
+        log.error(
+            "card %s could not be captured (%s): staff must clear the dispenser",
+            serial,
+            type(exc).__name__,
+        )
 
 
 def _call_staff(ctx: StepContext) -> None:
@@ -91,19 +102,33 @@ def _call_staff(ctx: StepContext) -> None:
 def _reverse(ctx: StepContext, original_key: str, card: IssuedCard, reason: str) -> None:
     """Undoes a binding (journaled before the customer is told); staff are called if the bank
     cannot be reached, since only it can undo the binding."""
+
     def call(key: str) -> CardReversal:
-        return ctx.services.backend.reverse_card_binding(original_key, reason,
-                                                         idempotency_key=key)
+        return ctx.services.backend.reverse_card_binding(original_key, reason, idempotency_key=key)
+
     try:
-        journaled(ctx.services.journal, FLOW_ID, "dispense", "reverse_card_binding",
-                  {"card_serial": card.serial, "original": original_key, "reason": reason},
-                  call)
+        journaled(
+            ctx.services.journal,
+            FLOW_ID,
+            "dispense",
+            "reverse_card_binding",
+            {"card_serial": card.serial, "original": original_key, "reason": reason},
+            call,
+        )
     except Declined as exc:  # original_not_found: the binding never happened
-        log.info("session %s: nothing to reverse for card %s (%s)", ctx.session.id,
-                 card.serial, exc.reason_code)
+        log.info(
+            "session %s: nothing to reverse for card %s (%s)",
+            ctx.session.id,
+            card.serial,
+            exc.reason_code,
+        )
     except BackendError as exc:
-        log.error("session %s: binding of card %s NOT reversed (%s)", ctx.session.id,
-                  card.serial, type(exc).__name__)
+        log.error(
+            "session %s: binding of card %s NOT reversed (%s)",
+            ctx.session.id,
+            card.serial,
+            type(exc).__name__,
+        )
         _call_staff(ctx)
 
 
@@ -122,8 +147,10 @@ def _dispense(ctx: StepContext) -> None:
 
     def bind(key: str) -> CardIssued:
         keys.append(key)
-        return ctx.services.backend.issue_card(account.account_number, card.serial,
-                                               bytes(session[PIN_BLOCK]), idempotency_key=key)
+        return ctx.services.backend.issue_card(
+            account.account_number, card.serial, bytes(session[PIN_BLOCK]), idempotency_key=key
+        )
+
     masked = {"account": mask_pan(account.account_number), "card_serial": card.serial}
     try:
         issued = journaled(ctx.services.journal, FLOW_ID, "dispense", "issue_card", masked, bind)
@@ -137,31 +164,42 @@ def _dispense(ctx: StepContext) -> None:
     try:
         dispenser.wait_taken(TAKE_TIMEOUT_S)
     except DeviceError as exc:  # walked away, or stuck on its way out
-        log.warning("session %s: card %s not taken (%s)", session.id, issued.pan_masked,
-                    type(exc).__name__)
+        log.warning(
+            "session %s: card %s not taken (%s)", session.id, issued.pan_masked, type(exc).__name__
+        )
         _capture(dispenser, card.serial)
         _reverse(ctx, keys[0], card, "card_retained")
         if isinstance(exc, CardJammed):
             _call_staff(ctx)
         raise StepFailed("card_issue.error.not_taken", goto="not_issued") from exc
     session[ISSUED] = issued
-    log.info("session %s: card %s issued for account %s", session.id, issued.pan_masked,
-             issued.account_number_masked)
+    log.info(
+        "session %s: card %s issued for account %s",
+        session.id,
+        issued.pan_masked,
+        issued.account_number_masked,
+    )
 
 
 def _receipt(session: CustomerSession):
     issued: CardIssued = session[ISSUED]
     return build_receipt(
-        session, "card_issue.receipt.title", qr=issued.reference,
-        lines=[("card_issue.summary.card", issued.pan_masked),
-               ("card_issue.summary.account", issued.account_number_masked),
-               ("card_issue.summary.type", words(session, f"backend.product.{session[CARD_TYPE]}")),
-               ("receipt.reference", issued.reference),
-               ("receipt.time", datetime.now().astimezone().isoformat(timespec="seconds"))],
-        notes=[("card_issue.receipt.sign", {}), ("receipt.keep", {})])
+        session,
+        "card_issue.receipt.title",
+        qr=issued.reference,
+        lines=[
+            ("card_issue.summary.card", issued.pan_masked),
+            ("card_issue.summary.account", issued.account_number_masked),
+            ("card_issue.summary.type", words(session, f"backend.product.{session[CARD_TYPE]}")),
+            ("receipt.reference", issued.reference),
+            ("receipt.time", datetime.now().astimezone().isoformat(timespec="seconds")),
+        ],
+        notes=[("card_issue.receipt.sign", {}), ("receipt.keep", {})],
+    )
 
 
 # --- the end -------------------------------------------------------------------------------
+
 
 def _issued_params(session: CustomerSession) -> dict[str, str]:
     issued: CardIssued = session[ISSUED]
@@ -181,27 +219,56 @@ CARD_ISSUE = Flow(
     icon="card_issue.svg",
     available=available,
     steps=(
-        Step("find_accounts", StepKind.DEVICE, "card_issue.find.title", "card_issue.find.prompt",
-             action=_find_accounts, next="card_type", can_go_back=False),
+        Step(
+            "find_accounts",
+            StepKind.DEVICE,
+            "card_issue.find.title",
+            "card_issue.find.prompt",
+            action=_find_accounts,
+            next="card_type",
+            can_go_back=False,
+        ),
         id_card_step(stop="not_issued", next="face"),
         care_offer_step(next="face"),
         face_step(FLOW_ID, stop="not_issued", next="find_accounts"),
-        Step(CARD_TYPE, StepKind.CHOOSE, "card_issue.type.title", "card_issue.type.prompt",
-             choices=_type_choices, action=_choose_type, can_go_back=False),
+        Step(
+            CARD_TYPE,
+            StepKind.CHOOSE,
+            "card_issue.type.title",
+            "card_issue.type.prompt",
+            choices=_type_choices,
+            action=_choose_type,
+            can_go_back=False,
+        ),
         set_pin_step(FLOW_ID, pan=lambda s: s[CARD_ACCOUNT].account_number, next="dispense"),
-        Step("dispense", StepKind.DEVICE, "card_issue.dispense.title",
-             "card_issue.dispense.prompt", action=_dispense, can_go_back=False,
-             illustration="card_dispenser.png"),
+        Step(
+            "dispense",
+            StepKind.DEVICE,
+            "card_issue.dispense.title",
+            "card_issue.dispense.prompt",
+            action=_dispense,
+            can_go_back=False,
+            illustration="card_dispenser.png",
+        ),
         print_step("print_receipt", _receipt, next="issued"),
         result_step(FLOW_ID, "issued", _issued_params),
         result_step(FLOW_ID, "not_issued", _not_issued_params),
-        Step("no_account", StepKind.RESULT, "card_issue.no_account.title",
-             "card_issue.no_account.prompt",
-             choices=(Choice("open_account", "card_issue.no_account.open_account",
-                             say="card_issue.say.open_account", primary=True),
-                      Choice(DONE, "common.done", say="common.say.done")),
-             next=lambda _s, value: "flow:account_opening" if value == "open_account"
-             else FEEDBACK),
+        Step(
+            "no_account",
+            StepKind.RESULT,
+            "card_issue.no_account.title",
+            "card_issue.no_account.prompt",
+            choices=(
+                Choice(
+                    "open_account",
+                    "card_issue.no_account.open_account",
+                    say="card_issue.say.open_account",
+                    primary=True,
+                ),
+                Choice(DONE, "common.done", say="common.say.done"),
+            ),
+            next=lambda _s, value: "flow:account_opening" if value == "open_account" else FEEDBACK,
+        ),
         *feedback_steps(),
     ),
 )

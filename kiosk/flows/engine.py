@@ -46,9 +46,15 @@ class Timeouts:
 
 
 class FlowEngine:
-    def __init__(self, flows: Mapping[str, Flow], services: Any, runner: Runner,
-                 scheduler: Scheduler, timeouts: Timeouts = Timeouts(),
-                 figures: Figures | None = None):
+    def __init__(
+        self,
+        flows: Mapping[str, Flow],
+        services: Any,
+        runner: Runner,
+        scheduler: Scheduler,
+        timeouts: Timeouts = Timeouts(),
+        figures: Figures | None = None,
+    ):
         self.flows = dict(flows)
         self.services = services
         self.timeouts = timeouts
@@ -89,8 +95,12 @@ class FlowEngine:
     @property
     def would_lose_data(self) -> bool:
         """Whether cancelling now throws away something the customer entered or showed."""
-        return bool(self.session and not self.session.is_empty and self.view
-                    and self.view.step.kind is not StepKind.RESULT)
+        return bool(
+            self.session
+            and not self.session.is_empty
+            and self.view
+            and self.view.step.kind is not StepKind.RESULT
+        )
 
     def available(self, flow_id: str) -> bool:
         flow = self.flows[flow_id]
@@ -214,8 +224,12 @@ class FlowEngine:
         merged.update(params or {})
         ids = [s.id for s in self.flow.steps]
         return StepView(
-            flow=self.flow, step=step, number=ids.index(step.id) + 1, total=len(ids),
-            params=merged, choices=tuple(choices),
+            flow=self.flow,
+            step=step,
+            number=ids.index(step.id) + 1,
+            total=len(ids),
+            params=merged,
+            choices=tuple(choices),
             summary=tuple(step.summary(session)) if step.summary else (),
             can_go_back=step.can_go_back and step.kind is not StepKind.RESULT,
         )
@@ -233,10 +247,14 @@ class FlowEngine:
             self._advance(step, None, value)
             return
         generation = self._generation
-        ctx = StepContext(self.session, self.services, value, self._cancel,
-                          progress=lambda params: self._report(generation, step, params),
-                          call_staff=lambda reason: self._runner.post(
-                              lambda: self.staff_needed.emit(reason)))
+        ctx = StepContext(
+            self.session,
+            self.services,
+            value,
+            self._cancel,
+            progress=lambda params: self._report(generation, step, params),
+            call_staff=lambda reason: self._runner.post(lambda: self.staff_needed.emit(reason)),
+        )
         self._set_busy(True)
 
         def done(goto: str | None) -> None:
@@ -256,6 +274,7 @@ class FlowEngine:
         def show() -> None:
             if generation == self._generation and self.view and self.view.step is step:
                 self.progress.emit(self._make_view(step, params))
+
         self._runner.post(show)
 
     def _advance(self, step: Step, goto: str | None, value: Any) -> None:
@@ -291,13 +310,20 @@ class FlowEngine:
             self.staff_needed.emit("device_fault")
         message_key = getattr(exc, "message_key", None)
         if message_key:
-            log.warning("session %s: %s/%s failed: %s (%s)", self.session.id, self.flow.id,
-                        step.id, type(exc).__name__, message_key)
+            log.warning(
+                "session %s: %s/%s failed: %s (%s)",
+                self.session.id,
+                self.flow.id,
+                step.id,
+                type(exc).__name__,
+                message_key,
+            )
             params = getattr(exc, "params", None) or {}
             can_retry = bool(getattr(exc, "retry", True))
         else:
-            log.error("session %s: %s/%s broke", self.session.id, self.flow.id, step.id,
-                      exc_info=exc)
+            log.error(
+                "session %s: %s/%s broke", self.session.id, self.flow.id, step.id, exc_info=exc
+            )
             message_key, params, can_retry = "flow.error.system", {}, False
         self._arm_idle()
         self.step_failed.emit(StepError(message_key, params, can_retry))
@@ -306,6 +332,7 @@ class FlowEngine:
         def failed(exc: BaseException) -> None:
             log.error("cleanup of %s failed: staff must check the devices", flow.id, exc_info=exc)
             forget()
+
         return failed
 
     # --- the idle clock -----------------------------------------------------------------------
@@ -318,8 +345,9 @@ class FlowEngine:
         self._cancel_timer()
         step = self.view.step
         if step.kind is StepKind.RESULT:
-            self._timer = self._scheduler.call_later(self._scaled(self.timeouts.result_s),
-                                                     lambda: self.end("completed"))
+            self._timer = self._scheduler.call_later(
+                self._scaled(self.timeouts.result_s), lambda: self.end("completed")
+            )
             return
         idle = step.timeout_s if step.timeout_s is not None else self.timeouts.idle_s
         self._timer = self._scheduler.call_later(self._scaled(idle), self._ask_more_time)

@@ -10,8 +10,14 @@ from typing import Any
 from kiosk.backend.client import new_idempotency_key
 
 
-def record_event(journal, flow: str, step: str, operation: str, masked: Mapping[str, Any],
-                 reference: str | None = None) -> str:
+def record_event(
+    journal,
+    flow: str,
+    step: str,
+    operation: str,
+    masked: Mapping[str, Any],
+    reference: str | None = None,
+) -> str:
     """Journals what happened (masked data only); returns the entry's key."""
     key = new_idempotency_key()
     journal.record_intent(flow, step, operation, key, masked)

@@ -28,20 +28,37 @@ PREFIX = "L"  # never used by the bank's own tickets (A, B, C, V)
 _SYNC_NAMESPACE = uuid.UUID("6f7c1f4e-5d0b-4b8e-9a51-3f0c2a7d9e10")
 
 
-def issue_fallback_ticket(journal: Journal, flow: str, step: str, branch: str,
-                          service: str, found_by: str) -> QueueTicket:
+def issue_fallback_ticket(
+    journal: Journal, flow: str, step: str, branch: str, service: str, found_by: str
+) -> QueueTicket:
     """A local ticket, journaled before it is printed."""
     now = datetime.now().astimezone()
     today = now.date().isoformat()
-    issued_today = [e for e in journal.entries()
-                    if e.kind == "intent" and e.operation == EVENT and e.at.startswith(today)]
+    issued_today = [
+        e
+        for e in journal.entries()
+        if e.kind == "intent" and e.operation == EVENT and e.at.startswith(today)
+    ]
     number = f"{PREFIX}{len(issued_today) + 1:03d}"
-    key = record_event(journal, flow, step, EVENT,
-                       {"ticket": number, "service": service, "found_by": found_by}, number)
+    key = record_event(
+        journal,
+        flow,
+        step,
+        EVENT,
+        {"ticket": number, "service": service, "found_by": found_by},
+        number,
+    )
     log.warning("bank unreachable: fallback ticket %s (%s) issued", number, service)
-    return QueueTicket(ticket_number=number, reference=key, branch_id=branch, service=service,
-                       priority="normal", people_ahead=0, estimated_wait_min=0,
-                       issued_at=now.isoformat(timespec="seconds"))
+    return QueueTicket(
+        ticket_number=number,
+        reference=key,
+        branch_id=branch,
+        service=service,
+        priority="normal",
+        people_ahead=0,
+        estimated_wait_min=0,
+        issued_at=now.isoformat(timespec="seconds"),
+    )
 
 
 def sync_key(fallback_key: str) -> str:
@@ -53,8 +70,13 @@ def pending_fallback_tickets(journal: Journal) -> list:
     Yesterday's queue is gone: its customers were served at the counter or left."""
     entries = journal.entries(since=date.today().isoformat())
     latest = {e.idempotency_key: e.outcome for e in entries if e.kind == "outcome"}
-    return [e for e in entries if e.kind == "intent" and e.operation == EVENT
-            and latest.get(sync_key(e.idempotency_key)) not in ("done", "declined")]
+    return [
+        e
+        for e in entries
+        if e.kind == "intent"
+        and e.operation == EVENT
+        and latest.get(sync_key(e.idempotency_key)) not in ("done", "declined")
+    ]
 
 
 def sync_fallback_tickets(journal: Journal, backend) -> int:
@@ -65,8 +87,13 @@ def sync_fallback_tickets(journal: Journal, backend) -> int:
         key = sync_key(event.idempotency_key)
         number, service = event.data["ticket"], event.data["service"]
         if journal.intent(key) is None:
-            journal.record_intent(event.flow or "", "sync", SYNC_OPERATION, key,
-                                  {"fallback_ticket": number, "service": service})
+            journal.record_intent(
+                event.flow or "",
+                "sync",
+                SYNC_OPERATION,
+                key,
+                {"fallback_ticket": number, "service": service},
+            )
         try:
             ticket = backend.take_queue_ticket(service, idempotency_key=key)
         except Declined as exc:
@@ -78,9 +105,12 @@ def sync_fallback_tickets(journal: Journal, backend) -> int:
         except BackendError as exc:
             journal.record_outcome(key, "failed", masked={"error": type(exc).__name__})
             break
-        journal.record_outcome(key, "done", ticket.reference,
-                               {"fallback_ticket": number, "bank_ticket": ticket.ticket_number})
-        log.info("fallback ticket %s registered with the bank as %s", number,
-                 ticket.ticket_number)
+        journal.record_outcome(
+            key,
+            "done",
+            ticket.reference,
+            {"fallback_ticket": number, "bank_ticket": ticket.ticket_number},
+        )
+        log.info("fallback ticket %s registered with the bank as %s", number, ticket.ticket_number)
         synced += 1
     return synced

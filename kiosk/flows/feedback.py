@@ -37,9 +37,15 @@ DONE_CHOICE = Choice(DONE, "common.done", say="common.say.done", primary=True)
 def result_step(domain: str, step_id: str, params=None) -> Step:
     """A flow's result screen (`<domain>.<step_id>.title/prompt`) whose "done" leads on to
     the rating."""
-    return Step(step_id, StepKind.RESULT, f"{domain}.{step_id}.title",
-                f"{domain}.{step_id}.prompt", params=params, choices=(DONE_CHOICE,),
-                next=FIRST_STEP)
+    return Step(
+        step_id,
+        StepKind.RESULT,
+        f"{domain}.{step_id}.title",
+        f"{domain}.{step_id}.prompt",
+        params=params,
+        choices=(DONE_CHOICE,),
+        next=FIRST_STEP,
+    )
 
 
 def _offer_for(ctx: StepContext) -> str | None:
@@ -81,14 +87,30 @@ def _offer_params(session: CustomerSession) -> dict[str, str]:
 def feedback_steps() -> tuple[Step, ...]:
     """Append to a flow; go to FIRST_STEP from its result screen."""
     rating = Step(
-        FIRST_STEP, StepKind.CHOOSE, "feedback.rating.title", "feedback.rating.prompt",
+        FIRST_STEP,
+        StepKind.CHOOSE,
+        "feedback.rating.title",
+        "feedback.rating.prompt",
         choices=RATING_CHOICES,
-        action=_rate, can_go_back=False)
+        action=_rate,
+        can_go_back=False,
+    )
     offer = Step(
-        "offer", StepKind.RESULT, "feedback.offer.title", "feedback.offer.prompt",
+        "offer",
+        StepKind.RESULT,
+        "feedback.offer.title",
+        "feedback.offer.prompt",
         params=_offer_params,
-        choices=(Choice("interested", "feedback.offer.interested",
-                        say="feedback.say.interested", primary=True),
-                 Choice("no_thanks", "feedback.offer.no_thanks", say="feedback.say.no_thanks")),
-        action=_offer_chosen, next="end")
+        choices=(
+            Choice(
+                "interested",
+                "feedback.offer.interested",
+                say="feedback.say.interested",
+                primary=True,
+            ),
+            Choice("no_thanks", "feedback.offer.no_thanks", say="feedback.say.no_thanks"),
+        ),
+        action=_offer_chosen,
+        next="end",
+    )
     return rating, offer

@@ -53,13 +53,18 @@ def id_card_problem(card: IdCardData, today: date) -> tuple[str, bool] | None:
 
 def id_card_step(*, stop: str, next: Next = None) -> Step:
     """Reads the ID card; a card this kiosk cannot accept ends at `stop` or may be read again."""
+
     def read(ctx: StepContext) -> None:
         card = ctx.services.devices.id_card_reader.read(READ_TIMEOUT_S, ctx.cancelled)
         problem = id_card_problem(card, date.today())
         if problem:
             key, final = problem
-            log.info("session %s: ID card %s refused: %s", ctx.session.id,
-                     mask_id_number(card.id_number), key)
+            log.info(
+                "session %s: ID card %s refused: %s",
+                ctx.session.id,
+                mask_id_number(card.id_number),
+                key,
+            )
             raise StepFailed(key, goto=stop if final else None)
         ctx.session[ID_CARD] = card
         ctx.session[AGE] = age_on(card.birth_date, date.today())
@@ -70,24 +75,42 @@ def id_card_step(*, stop: str, next: Next = None) -> Step:
             return "care_offer"
         return next(session, _value) if callable(next) else next
 
-    return Step("insert_id", StepKind.DEVICE, "identity.insert_id.title",
-                "identity.insert_id.prompt", action=read, next=after, can_go_back=False,
-                illustration="id_card.png")
+    return Step(
+        "insert_id",
+        StepKind.DEVICE,
+        "identity.insert_id.title",
+        "identity.insert_id.prompt",
+        action=read,
+        next=after,
+        can_go_back=False,
+        illustration="id_card.png",
+    )
 
 
 def care_offer_step(*, next: Next = None) -> Step:
-    """"Would you like large text and spoken help?" The kiosk follows the session's care mode."""
+    """ "Would you like large text and spoken help?" The kiosk follows the session's care mode."""
+
     def choose(ctx: StepContext) -> None:
         ctx.session.care_mode = ctx.value == "yes"
-        log.info("session %s: care mode %s after the offer", ctx.session.id,
-                 "accepted" if ctx.session.care_mode else "declined")
+        log.info(
+            "session %s: care mode %s after the offer",
+            ctx.session.id,
+            "accepted" if ctx.session.care_mode else "declined",
+        )
 
-    return Step("care_offer", StepKind.CHOOSE, "identity.care_offer.title",
-                "identity.care_offer.prompt",
-                choices=(Choice("yes", "identity.care_offer.yes", say="identity.say.care_yes",
-                                primary=True),
-                         Choice("no", "identity.care_offer.no", say="identity.say.care_no")),
-                action=choose, next=next, can_go_back=False)
+    return Step(
+        "care_offer",
+        StepKind.CHOOSE,
+        "identity.care_offer.title",
+        "identity.care_offer.prompt",
+        choices=(
+            Choice("yes", "identity.care_offer.yes", say="identity.say.care_yes", primary=True),
+            Choice("no", "identity.care_offer.no", say="identity.say.care_no"),
+        ),
+        action=choose,
+        next=next,
+        can_go_back=False,
+    )
 
 
 def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
@@ -96,6 +119,7 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
     A photo that could not be taken or used may be taken again; that a retry was needed is
     remembered (staff authorise the account then). A person the registry refuses ends at `stop`.
     """
+
     def photograph_and_verify(ctx: StepContext) -> None:
         session = ctx.session
         card: IdCardData = session[ID_CARD]
@@ -108,11 +132,16 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
 
         def verify(key: str) -> IdentityVerification:
             return ctx.services.backend.verify_identity(
-                card.id_number, card.name, base64.b64encode(photo).decode("ascii"),
-                idempotency_key=key)
+                card.id_number,
+                card.name,
+                base64.b64encode(photo).decode("ascii"),
+                idempotency_key=key,
+            )
+
         try:
-            verification = journaled(ctx.services.journal, flow_id, "face", "verify_identity",
-                                     masked, verify)
+            verification = journaled(
+                ctx.services.journal, flow_id, "face", "verify_identity", masked, verify
+            )
         except Declined as exc:
             if exc.reason_code in _FINAL_DECLINES:
                 raise StepFailed(exc.message_key, goto=stop) from exc
@@ -121,19 +150,35 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
         session[VERIFICATION] = verification
         if verification.customer_id:
             session[CUSTOMER_ID] = verification.customer_id
-        log.info("session %s: identity %s verified (%s)", session.id, masked["id"],
-                 verification.reference)
+        log.info(
+            "session %s: identity %s verified (%s)",
+            session.id,
+            masked["id"],
+            verification.reference,
+        )
 
-    return Step("face", StepKind.DEVICE, "identity.face.title", "identity.face.prompt",
-                action=photograph_and_verify, next=next, can_go_back=False,
-                illustration="face.png")
+    return Step(
+        "face",
+        StepKind.DEVICE,
+        "identity.face.title",
+        "identity.face.prompt",
+        action=photograph_and_verify,
+        next=next,
+        can_go_back=False,
+        illustration="face.png",
+    )
 
 
 def identity_summary(session: CustomerSession) -> list[tuple[str, str]]:
     """The review lines about the person, masked."""
     card: IdCardData = session[ID_CARD]
-    valid_to = (card.valid_to.isoformat() if card.valid_to
-                else words(session, "identity.summary.valid_for_life"))
-    return [("identity.summary.name", card.name),
-            ("identity.summary.id_number", mask_id_number(card.id_number)),
-            ("identity.summary.valid_to", valid_to)]
+    valid_to = (
+        card.valid_to.isoformat()
+        if card.valid_to
+        else words(session, "identity.summary.valid_for_life")
+    )
+    return [
+        ("identity.summary.name", card.name),
+        ("identity.summary.id_number", mask_id_number(card.id_number)),
+        ("identity.summary.valid_to", valid_to),
+    ]

@@ -59,8 +59,9 @@ class StepFailed(Exception):
     `goto` sends the flow to another step (e.g. a polite end) instead of offering a retry.
     """
 
-    def __init__(self, message_key: str, *, retry: bool = True, goto: str | None = None,
-                 **params: Any):
+    def __init__(
+        self, message_key: str, *, retry: bool = True, goto: str | None = None, **params: Any
+    ):
         super().__init__(message_key)
         self.message_key = message_key
         self.retry = retry

@@ -43,8 +43,9 @@ def _key_in(ctx: StepContext, pan: str, stage: str) -> bytes:
 
     ctx.progress({"stage": stage_text, "dots": ""})
     try:
-        block = ctx.services.devices.pin_pad.pin_entry(pan, PIN_LENGTH, PIN_LENGTH, on_key,
-                                                       ENTRY_TIMEOUT_S, ctx.cancelled)
+        block = ctx.services.devices.pin_pad.pin_entry(
+            pan, PIN_LENGTH, PIN_LENGTH, on_key, ENTRY_TIMEOUT_S, ctx.cancelled
+        )
     except Cancelled as exc:
         if ctx.cancelled.is_set():
             raise
@@ -52,11 +53,11 @@ def _key_in(ctx: StepContext, pan: str, stage: str) -> bytes:
     return bytes.fromhex(block.data)
 
 
-def set_pin_step(flow_id: str, *, pan: Callable[[CustomerSession], str],
-                 next: Next = None) -> Step:
+def set_pin_step(flow_id: str, *, pan: Callable[[CustomerSession], str], next: Next = None) -> Step:
     """`pan`: the number the PIN blocks are made with (the account number, or before the
     account exists a number chosen for this entry). A refusal is shown with "try again",
     which starts both entries afresh."""
+
     def set_pin(ctx: StepContext) -> None:
         session = ctx.session
         number = pan(session)
@@ -65,16 +66,30 @@ def set_pin_step(flow_id: str, *, pan: Callable[[CustomerSession], str],
         verification = session[VERIFICATION]
 
         def check(key: str) -> PinChecked:
-            return ctx.services.backend.check_new_pin(verification.verification_id, number,
-                                                      first, again, idempotency_key=key)
+            return ctx.services.backend.check_new_pin(
+                verification.verification_id, number, first, again, idempotency_key=key
+            )
+
         # a refused PIN (weak, entries differ) raises Declined: shown here with "try again"
-        session[PIN_CHECK] = journaled(ctx.services.journal, flow_id, "set_pin",
-                                       "check_new_pin",
-                                       {"for": f"****{last4(number)}",
-                                        "verification": verification.reference}, check)
+        session[PIN_CHECK] = journaled(
+            ctx.services.journal,
+            flow_id,
+            "set_pin",
+            "check_new_pin",
+            {"for": f"****{last4(number)}", "verification": verification.reference},
+            check,
+        )
         session[PIN_BLOCK] = bytearray(first)
         log.info("session %s: new PIN accepted (%s)", session.id, session[PIN_CHECK].reference)
 
-    return Step("set_pin", StepKind.DEVICE, "identity.pin.title", "identity.pin.prompt",
-                params=lambda s: {"stage": words(s, "identity.pin.first"), "dots": ""},
-                action=set_pin, next=next, can_go_back=False, illustration="pin_pad.png")
+    return Step(
+        "set_pin",
+        StepKind.DEVICE,
+        "identity.pin.title",
+        "identity.pin.prompt",
+        params=lambda s: {"stage": words(s, "identity.pin.first"), "dots": ""},
+        action=set_pin,
+        next=next,
+        can_go_back=False,
+        illustration="pin_pad.png",
+    )

@@ -43,19 +43,27 @@ def yuan(fen: int) -> str:
     return f"{fen / 100:,.2f}"
 
 
-def build_receipt(session: CustomerSession, title: str, qr: str,
-                  lines: Iterable[tuple[str, str]] = (),
-                  amounts: Iterable[tuple[str, str]] = (),
-                  notes: Iterable[Text] = ()) -> Receipt:
+def build_receipt(
+    session: CustomerSession,
+    title: str,
+    qr: str,
+    lines: Iterable[tuple[str, str]] = (),
+    amounts: Iterable[tuple[str, str]] = (),
+    notes: Iterable[Text] = (),
+) -> Receipt:
     """A printer-ready receipt. `lines` and `amounts` are (label key, value already masked);
     values pass `redact` once more, so a full card or ID number can never reach the paper."""
+
     def line(label: str, value: str) -> ReceiptLine:
         return ReceiptLine(words(session, label), redact(value))
 
-    return Receipt(title=words(session, title), qr=qr,
-                   lines=tuple(line(k, v) for k, v in lines),
-                   amounts=tuple(line(k, v) for k, v in amounts),
-                   notes=tuple(redact(words(session, k, **p)) for k, p in notes))
+    return Receipt(
+        title=words(session, title),
+        qr=qr,
+        lines=tuple(line(k, v) for k, v in lines),
+        amounts=tuple(line(k, v) for k, v in amounts),
+        notes=tuple(redact(words(session, k, **p)) for k, p in notes),
+    )
 
 
 def print_receipt(ctx: StepContext, receipt: Receipt) -> bool:
@@ -64,24 +72,38 @@ def print_receipt(ctx: StepContext, receipt: Receipt) -> bool:
     try:
         ctx.services.devices.printer.print_receipt(receipt)
     except DeviceError as exc:
-        log.warning("session %s: receipt not printed: %s (%s)", ctx.session.id,
-                    type(exc).__name__, exc.action)
+        log.warning(
+            "session %s: receipt not printed: %s (%s)",
+            ctx.session.id,
+            type(exc).__name__,
+            exc.action,
+        )
         ctx.session[PRINT_FAILED] = exc.message_key
         return False
     return True
 
 
-def print_step(step_id: str, make: Callable[[CustomerSession], Receipt | None], *,
-               next: Next = None) -> Step:
+def print_step(
+    step_id: str, make: Callable[[CustomerSession], Receipt | None], *, next: Next = None
+) -> Step:
     """A DEVICE step printing `make(session)` (None: nothing to print); it never fails the
     flow."""
+
     def action(ctx: StepContext) -> None:
         receipt = make(ctx.session)
         if receipt is not None:
             print_receipt(ctx, receipt)
 
-    return Step(step_id, StepKind.DEVICE, "receipt.printing.title", "receipt.printing.prompt",
-                action=action, next=next, can_go_back=False, illustration="receipt.png")
+    return Step(
+        step_id,
+        StepKind.DEVICE,
+        "receipt.printing.title",
+        "receipt.printing.prompt",
+        action=action,
+        next=next,
+        can_go_back=False,
+        illustration="receipt.png",
+    )
 
 
 def receipt_note(session: CustomerSession, reference: str) -> str:

@@ -38,22 +38,37 @@ def staff_reasons(session: CustomerSession) -> list[str]:
 def staff_step(step_id: str, flow_id: str, operation: str, *, next: Next = None) -> Step:
     """An AUTHORISE step; a wrong password or a colleague who may not authorise is shown there
     and may be keyed again."""
+
     def authorise(ctx: StepContext) -> None:
         answer = ctx.value if isinstance(ctx.value, dict) else {}
         staff_id = str(answer.get("staff_id", ""))
-        masked = {"staff_id": staff_id, "operation": operation,
-                  "reasons": [r.rsplit(".", 1)[-1] for r in staff_reasons(ctx.session)]}
+        masked = {
+            "staff_id": staff_id,
+            "operation": operation,
+            "reasons": [r.rsplit(".", 1)[-1] for r in staff_reasons(ctx.session)],
+        }
 
         def call(key: str) -> StaffAuthorisation:
             return ctx.services.backend.authorise_by_staff(
-                staff_id, str(answer.get("password", "")), operation, idempotency_key=key)
-        authorisation = journaled(ctx.services.journal, flow_id, step_id, "authorise_by_staff",
-                                  masked, call)
+                staff_id, str(answer.get("password", "")), operation, idempotency_key=key
+            )
+
+        authorisation = journaled(
+            ctx.services.journal, flow_id, step_id, "authorise_by_staff", masked, call
+        )
         ctx.session[AUTHORISATION] = authorisation
         log.info("session %s: staff %s authorised %s", ctx.session.id, staff_id, operation)
 
     def params(session: CustomerSession) -> dict[str, str]:
         return {"reasons": "; ".join(words(session, r) for r in staff_reasons(session))}
 
-    return Step(step_id, StepKind.AUTHORISE, "identity.staff.title", "identity.staff.prompt",
-                params=params, action=authorise, next=next, can_go_back=False)
+    return Step(
+        step_id,
+        StepKind.AUTHORISE,
+        "identity.staff.title",
+        "identity.staff.prompt",
+        params=params,
+        action=authorise,
+        next=next,
+        can_go_back=False,
+    )

@@ -37,8 +37,10 @@ def main(argv: list[str]) -> int:
         entries = journal.open_intents() if args.open else journal.entries()
         for e in entries:
             what = e.operation if e.kind == "intent" else f"-> {e.outcome} {e.reference or ''}"
-            print(f"{e.seq:6d} {e.at} {e.kind:7s} {e.idempotency_key} {e.flow or ''}"
-                  f" {e.step or ''} {what} {json.dumps(e.data, ensure_ascii=False)}")
+            print(
+                f"{e.seq:6d} {e.at} {e.kind:7s} {e.idempotency_key} {e.flow or ''}"
+                f" {e.step or ''} {what} {json.dumps(e.data, ensure_ascii=False)}"
+            )
     return 0
 
 

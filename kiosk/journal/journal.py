@@ -39,8 +39,19 @@ CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
 CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
     BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 """
-_FIELDS = ("seq", "at", "kind", "idempotency_key", "flow", "step", "operation", "outcome",
-           "reference", "data", "prev_hash")
+_FIELDS = (
+    "seq",
+    "at",
+    "kind",
+    "idempotency_key",
+    "flow",
+    "step",
+    "operation",
+    "outcome",
+    "reference",
+    "data",
+    "prev_hash",
+)
 
 
 @dataclass(frozen=True)
@@ -104,54 +115,92 @@ class Journal:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 last = self._db.execute(
-                    "SELECT hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
-                seq = self._db.execute(
-                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM entries").fetchone()[0]
-                row = {f: None for f in _FIELDS} | values | {
-                    "seq": seq, "at": datetime.now().astimezone().isoformat(),
-                    "prev_hash": last["hash"] if last else _GENESIS}
+                    "SELECT hash FROM entries ORDER BY seq DESC LIMIT 1"
+                ).fetchone()
+                seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM entries").fetchone()[
+                    0
+                ]
+                row = (
+                    {f: None for f in _FIELDS}
+                    | values
+                    | {
+                        "seq": seq,
+                        "at": datetime.now().astimezone().isoformat(),
+                        "prev_hash": last["hash"] if last else _GENESIS,
+                    }
+                )
                 self._db.execute(
                     f"INSERT INTO entries ({', '.join(_FIELDS)}, hash) VALUES"
                     f" ({', '.join('?' * len(_FIELDS))}, ?)",
-                    [row[f] for f in _FIELDS] + [_hash(row)])
+                    [row[f] for f in _FIELDS] + [_hash(row)],
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
         return self._entry(row)
 
-    def record_intent(self, flow: str, step: str, operation: str, idempotency_key: str,
-                      masked: Mapping[str, Any]) -> Entry:
+    def record_intent(
+        self, flow: str, step: str, operation: str, idempotency_key: str, masked: Mapping[str, Any]
+    ) -> Entry:
         """Written before the backend call: what is about to be asked, and under which key."""
-        return self._append(kind="intent", idempotency_key=idempotency_key, flow=flow,
-                            step=step, operation=operation, data=_masked_json(masked))
+        return self._append(
+            kind="intent",
+            idempotency_key=idempotency_key,
+            flow=flow,
+            step=step,
+            operation=operation,
+            data=_masked_json(masked),
+        )
 
-    def record_outcome(self, idempotency_key: str, outcome: str, reference: str | None = None,
-                       masked: Mapping[str, Any] | None = None) -> Entry:
+    def record_outcome(
+        self,
+        idempotency_key: str,
+        outcome: str,
+        reference: str | None = None,
+        masked: Mapping[str, Any] | None = None,
+    ) -> Entry:
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {OUTCOMES}")
         if self.intent(idempotency_key) is None:
             raise KeyError(f"no intent journaled for key {idempotency_key}")
-        return self._append(kind="outcome", idempotency_key=idempotency_key, outcome=outcome,
-                            reference=reference, data=_masked_json(masked or {}))
+        return self._append(
+            kind="outcome",
+            idempotency_key=idempotency_key,
+            outcome=outcome,
+            reference=reference,
+            data=_masked_json(masked or {}),
+        )
 
     @staticmethod
     def _entry(row: Mapping[str, Any]) -> Entry:
-        return Entry(row["seq"], row["at"], row["kind"], row["idempotency_key"], row["flow"],
-                     row["step"], row["operation"], row["outcome"], row["reference"],
-                     json.loads(row["data"]))
+        return Entry(
+            row["seq"],
+            row["at"],
+            row["kind"],
+            row["idempotency_key"],
+            row["flow"],
+            row["step"],
+            row["operation"],
+            row["outcome"],
+            row["reference"],
+            json.loads(row["data"]),
+        )
 
     def entries(self, since: str = "") -> list[Entry]:
         """All entries, or those written at or after `since` (local ISO time, e.g. a date)."""
         with self._lock:
-            rows = self._db.execute("SELECT * FROM entries WHERE at >= ? ORDER BY seq",
-                                    (since,)).fetchall()
+            rows = self._db.execute(
+                "SELECT * FROM entries WHERE at >= ? ORDER BY seq", (since,)
+            ).fetchall()
         return [self._entry(r) for r in rows]
 
     def intent(self, idempotency_key: str) -> Entry | None:
         with self._lock:
-            row = self._db.execute("SELECT * FROM entries WHERE kind = 'intent' AND"
-                                   " idempotency_key = ?", (idempotency_key,)).fetchone()
+            row = self._db.execute(
+                "SELECT * FROM entries WHERE kind = 'intent' AND idempotency_key = ?",
+                (idempotency_key,),
+            ).fetchone()
         return self._entry(row) if row else None
 
     def open_intents(self) -> list[Entry]:
@@ -164,8 +213,9 @@ class Journal:
                 latest.setdefault(entry.idempotency_key, None)
             else:
                 latest[entry.idempotency_key] = entry.outcome
-        return [intents[k] for k, outcome in latest.items()
-                if outcome not in FINAL and k in intents]
+        return [
+            intents[k] for k, outcome in latest.items() if outcome not in FINAL and k in intents
+        ]
 
     def verify(self) -> VerifyReport:
         """Recomputes the chain; reports edited, reordered and removed entries."""
@@ -173,7 +223,8 @@ class Journal:
         with self._lock:
             rows = self._db.execute("SELECT * FROM entries ORDER BY seq").fetchall()
             top = self._db.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'entries'").fetchone()
+                "SELECT seq FROM sqlite_sequence WHERE name = 'entries'"
+            ).fetchone()
         prev, expected_seq = _GENESIS, 1
         for row in rows:
             if row["seq"] != expected_seq:

@@ -25,12 +25,19 @@ T = TypeVar("T")
 # key, which makes a repeat harmless; everything else is only ever looked up.
 SENT_UNTIL_ANSWERED: dict[str, Callable[[CoreBankingClient, Mapping[str, Any], str], Any]] = {
     "reverse_card_binding": lambda client, data, key: client.reverse_card_binding(
-        data["original"], data["reason"], idempotency_key=key),
+        data["original"], data["reason"], idempotency_key=key
+    ),
 }
 
 
-def journaled(journal: Journal, flow: str, step: str, operation: str,
-              masked: Mapping[str, Any], call: Callable[[str], T]) -> T:
+def journaled(
+    journal: Journal,
+    flow: str,
+    step: str,
+    operation: str,
+    masked: Mapping[str, Any],
+    call: Callable[[str], T],
+) -> T:
     """Journals the intent under a new idempotency key, makes `call(key)`, journals the outcome.
 
     A declined or failed call is closed with its reason; an unknown outcome (dropped line,
@@ -84,8 +91,9 @@ def reconcile(journal: Journal, client: CoreBankingClient) -> list[Reconciliatio
                 settled.append(_send_again(journal, client, intent))
                 continue
         except BackendError as exc:
-            log.warning("journal entry %s (%s) still open: %s", key, intent.operation,
-                        type(exc).__name__)
+            log.warning(
+                "journal entry %s (%s) still open: %s", key, intent.operation, type(exc).__name__
+            )
             settled.append(Reconciliation(intent, "unknown", None))
             continue
         if record is None:
@@ -104,8 +112,9 @@ def _send_again(journal: Journal, client: CoreBankingClient, intent: Entry) -> R
     try:
         result = SENT_UNTIL_ANSWERED[intent.operation](client, intent.data, key)
     except Declined as exc:
-        journal.record_outcome(key, "declined", masked={"reason_code": exc.reason_code,
-                                                        "reconciled": "sent_again"})
+        journal.record_outcome(
+            key, "declined", masked={"reason_code": exc.reason_code, "reconciled": "sent_again"}
+        )
         return Reconciliation(intent, "declined", None)
     reference = getattr(result, "reference", None)
     journal.record_outcome(key, "done", reference, {"reconciled": "sent_again"})

@@ -34,14 +34,21 @@ PIN_CHECK_LIFETIME_S = 900  # from the PIN pad to opening the account
 SENIOR_AGE = 65
 STAFF_AUTHORISATION_AGE = 70  # opening an account from this age needs a member of staff
 EARLY_MIN, LATE_MIN = 30, 15  # check-in window around the booked time
-SERVICE_MINUTES = {"general": 4, "wealth_advice": 15, "pension_account": 10,
-                   "large_cash_withdrawal": 8, "card_replacement": 6, "loan_consultation": 20,
-                   "account_opening": 10}
-STAFF_MAY_AUTHORISE = {"lobby_manager": {"account_opening", "card_issue"},
-                       "supervisor": {"account_opening", "card_issue", "supervisor_mode"},
-                       "teller": set()}
-PRODUCT_CLASSES = {"standard_debit": {"I", "II"}, "senior_debit": {"I", "II"},
-                   "e_account": {"II"}}
+SERVICE_MINUTES = {
+    "general": 4,
+    "wealth_advice": 15,
+    "pension_account": 10,
+    "large_cash_withdrawal": 8,
+    "card_replacement": 6,
+    "loan_consultation": 20,
+    "account_opening": 10,
+}
+STAFF_MAY_AUTHORISE = {
+    "lobby_manager": {"account_opening", "card_issue"},
+    "supervisor": {"account_opening", "card_issue", "supervisor_mode"},
+    "teller": set(),
+}
+PRODUCT_CLASSES = {"standard_debit": {"I", "II"}, "senior_debit": {"I", "II"}, "e_account": {"II"}}
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -111,8 +118,14 @@ def _weak_pin(pin: str, id_number: str) -> bool:
     if steps in ({1}, {9}):
         return True
     yyyy, mm, dd = id_number[6:10], id_number[10:12], id_number[12:14]
-    return pin in {yyyy[2:] + mm + dd, mm + dd + yyyy[2:], dd + mm + yyyy[2:], yyyy + mm,
-                   id_number[-7:-1], id_number[-6:]}
+    return pin in {
+        yyyy[2:] + mm + dd,
+        mm + dd + yyyy[2:],
+        dd + mm + yyyy[2:],
+        yyyy + mm,
+        id_number[-7:-1],
+        id_number[-6:],
+    }
 
 
 def _rank(priority: str, booked: bool) -> int:
@@ -139,21 +152,34 @@ class Bank:
         customer = tx.one("SELECT customer_id FROM customers WHERE id_number = ?", id_number)
         verification_id = _new_id("V")
         age = _age(id_number, date.today())
-        tx.run("INSERT INTO verifications VALUES (?, ?, ?, ?)", verification_id, id_number, age,
-               _stamp())
+        tx.run(
+            "INSERT INTO verifications VALUES (?, ?, ?, ?)",
+            verification_id,
+            id_number,
+            age,
+            _stamp(),
+        )
         log.info("identity %s verified (%s)", mask_id_number(id_number), verification_id)
-        return {"verification_id": verification_id, "reference": verification_id,
-                "customer_id": customer["customer_id"] if customer else None, "age": age}
+        return {
+            "verification_id": verification_id,
+            "reference": verification_id,
+            "customer_id": customer["customer_id"] if customer else None,
+            "age": age,
+        }
 
     def send_otp(self, tx: Tx, req: Request) -> dict:
         phone = req.body["phone"]
         otp_id, code = _new_id("O"), f"{secrets.randbelow(10**6):06d}"
-        tx.run("INSERT INTO otps VALUES (?, ?, ?, ?, 0, 0)", otp_id, phone, code,
-               time.time() + OTP_LIFETIME_S)
+        tx.run(
+            "INSERT INTO otps VALUES (?, ?, ?, ?, 0, 0)",
+            otp_id,
+            phone,
+            code,
+            time.time() + OTP_LIFETIME_S,
+        )
         # the sandbox's "SMS gateway": the code goes to the log (246810 works as well)
         log.warning("SMS to %s: your code is %s (%s)", mask_phone(phone), code, otp_id)
-        return {"otp_id": otp_id, "phone_masked": mask_phone(phone),
-                "expires_in_s": OTP_LIFETIME_S}
+        return {"otp_id": otp_id, "phone_masked": mask_phone(phone), "expires_in_s": OTP_LIFETIME_S}
 
     def verify_otp(self, tx: Tx, req: Request) -> dict:
         otp = tx.one("SELECT * FROM otps WHERE otp_id = ?", req.body["otp_id"])
@@ -176,8 +202,9 @@ class Bank:
 
     def open_account(self, tx: Tx, req: Request) -> dict:
         b = req.body
-        verification = tx.one("SELECT * FROM verifications WHERE verification_id = ?",
-                              b["verification_id"])
+        verification = tx.one(
+            "SELECT * FROM verifications WHERE verification_id = ?", b["verification_id"]
+        )
         if verification is None or verification["id_number"] != b["id_number"]:
             raise Decline("verification_unknown")
         otp = tx.one("SELECT * FROM otps WHERE otp_id = ? AND verified = 1", b["otp_id"])
@@ -188,45 +215,80 @@ class Bank:
         if b["account_class"] not in PRODUCT_CLASSES[b["product"]]:
             raise Decline("product_unknown")
         customer = tx.one("SELECT * FROM customers WHERE id_number = ?", b["id_number"])
-        if customer and b["account_class"] == "I" and tx.one(
+        if (
+            customer
+            and b["account_class"] == "I"
+            and tx.one(
                 "SELECT 1 AS x FROM accounts WHERE customer_id = ? AND account_class = 'I'",
-                customer["customer_id"]):
+                customer["customer_id"],
+            )
+        ):
             raise Decline("class_i_account_exists")
         if verification["age"] >= STAFF_AUTHORISATION_AGE and not self._authorised(
-                tx, req, b.get("staff_authorisation_id"), "account_opening"):
+            tx, req, b.get("staff_authorisation_id"), "account_opening"
+        ):
             raise Decline("staff_authorisation_required")
         pin_check = None
         if "pin_check_id" in b:
-            pin_check = tx.one("SELECT * FROM pin_checks WHERE pin_check_id = ? AND"
-                               " verification_id = ? AND expires_at > ?", b["pin_check_id"],
-                               b["verification_id"], time.time())
+            pin_check = tx.one(
+                "SELECT * FROM pin_checks WHERE pin_check_id = ? AND"
+                " verification_id = ? AND expires_at > ?",
+                b["pin_check_id"],
+                b["verification_id"],
+                time.time(),
+            )
             if pin_check is None:
                 raise Decline("pin_check_unknown")
         now = _stamp()
         if customer is None:
             customer = {"customer_id": _new_id("C")}
-            tx.run("INSERT INTO customers VALUES (?, ?, ?, ?, ?, 0, ?)", customer["customer_id"],
-                   b["id_number"], b["name"], b["phone"], b["address"], now)
+            tx.run(
+                "INSERT INTO customers VALUES (?, ?, ?, ?, ?, 0, ?)",
+                customer["customer_id"],
+                b["id_number"],
+                b["name"],
+                b["phone"],
+                b["address"],
+                now,
+            )
         account = req.branch_id + f"{secrets.randbelow(10**12):012d}"
-        tx.run("INSERT INTO accounts VALUES (?, ?, ?, ?, 0, ?)", account,
-               customer["customer_id"], b["account_class"], b["product"], now)
+        tx.run(
+            "INSERT INTO accounts VALUES (?, ?, ?, ?, 0, ?)",
+            account,
+            customer["customer_id"],
+            b["account_class"],
+            b["product"],
+            now,
+        )
         if pin_check:
             tx.run("INSERT INTO account_pins VALUES (?, ?)", account, pin_check["pin_hash"])
-        log.info("account %s (class %s) opened for %s", mask_pan(account), b["account_class"],
-                 mask_id_number(b["id_number"]))
-        return {"customer_id": customer["customer_id"], "account_number": account,
-                "account_class": b["account_class"], "product": b["product"],
-                "reference": _new_id("A"), "opened_at": now}
+        log.info(
+            "account %s (class %s) opened for %s",
+            mask_pan(account),
+            b["account_class"],
+            mask_id_number(b["id_number"]),
+        )
+        return {
+            "customer_id": customer["customer_id"],
+            "account_number": account,
+            "account_class": b["account_class"],
+            "product": b["product"],
+            "reference": _new_id("A"),
+            "opened_at": now,
+        }
 
     def check_new_pin(self, tx: Tx, req: Request) -> dict:
         b = req.body
-        verification = tx.one("SELECT * FROM verifications WHERE verification_id = ?",
-                              b["verification_id"])
+        verification = tx.one(
+            "SELECT * FROM verifications WHERE verification_id = ?", b["verification_id"]
+        )
         if verification is None:
             raise Decline("verification_unknown")
         try:
-            pin, again = (decode_pin_block(bytes.fromhex(b[k]), b["pan"], self.pin_key)
-                          for k in ("pin_block", "pin_block_repeat"))
+            pin, again = (
+                decode_pin_block(bytes.fromhex(b[k]), b["pan"], self.pin_key)
+                for k in ("pin_block", "pin_block_repeat")
+            )
         except PinBlockError:
             raise Decline("pin_block_invalid") from None
         if pin != again:
@@ -234,13 +296,19 @@ class Bank:
         if _weak_pin(pin, verification["id_number"]):
             raise Decline("pin_weak")
         check_id = _new_id("N")
-        tx.run("INSERT INTO pin_checks VALUES (?, ?, ?, ?)", check_id, b["verification_id"],
-               secret_hash(pin), time.time() + PIN_CHECK_LIFETIME_S)
+        tx.run(
+            "INSERT INTO pin_checks VALUES (?, ?, ?, ?)",
+            check_id,
+            b["verification_id"],
+            secret_hash(pin),
+            time.time() + PIN_CHECK_LIFETIME_S,
+        )
         return {"pin_check_id": check_id, "reference": check_id}
 
     def find_accounts_awaiting_card(self, tx: Tx, req: Request) -> dict:
-        verification = tx.one("SELECT * FROM verifications WHERE verification_id = ?",
-                              req.path["verification_id"])
+        verification = tx.one(
+            "SELECT * FROM verifications WHERE verification_id = ?", req.path["verification_id"]
+        )
         if verification is None:
             raise Decline("verification_unknown")
         accounts = tx.all(
@@ -248,22 +316,33 @@ class Bank:
             " c ON c.customer_id = a.customer_id WHERE c.id_number = ? AND a.product <>"
             " 'e_account' AND NOT EXISTS (SELECT 1 FROM cards k WHERE k.account_number ="
             " a.account_number AND k.status <> 'reversed') ORDER BY a.opened_at",
-            verification["id_number"])
+            verification["id_number"],
+        )
         return {"accounts": accounts}
 
-    def _authorised(self, tx: Tx, req: Request, authorisation_id: str | None,
-                    operation: str) -> bool:
-        return authorisation_id is not None and tx.one(
-            "SELECT 1 AS x FROM authorisations WHERE authorisation_id = ? AND operation = ?"
-            " AND kiosk_id = ?", authorisation_id, operation, req.kiosk_id) is not None
+    def _authorised(
+        self, tx: Tx, req: Request, authorisation_id: str | None, operation: str
+    ) -> bool:
+        return (
+            authorisation_id is not None
+            and tx.one(
+                "SELECT 1 AS x FROM authorisations WHERE authorisation_id = ? AND operation = ?"
+                " AND kiosk_id = ?",
+                authorisation_id,
+                operation,
+                req.kiosk_id,
+            )
+            is not None
+        )
 
     def issue_card(self, tx: Tx, req: Request) -> dict:
         b = req.body
         account = b["account_number"]
         if tx.one("SELECT 1 AS x FROM accounts WHERE account_number = ?", account) is None:
             raise Decline("account_not_found")
-        if tx.one("SELECT 1 AS x FROM cards WHERE account_number = ? AND status <> 'reversed'",
-                  account):
+        if tx.one(
+            "SELECT 1 AS x FROM cards WHERE account_number = ? AND status <> 'reversed'", account
+        ):
             raise Decline("account_has_card")
         if tx.one("SELECT 1 AS x FROM cards WHERE card_serial = ?", b["card_serial"]):
             raise Decline("card_serial_in_use")
@@ -272,13 +351,28 @@ class Bank:
         except PinBlockError:
             raise Decline("pin_block_invalid") from None
         pan = self._new_pan(tx)
-        tx.run("INSERT INTO cards VALUES (?, ?, ?, 'active', ?, 0, ?)", pan, b["card_serial"],
-               account, secret_hash(pin), f"{req.kiosk_id}/{req.idempotency_key}")
-        log.info("card %s (serial %s) bound to account %s", mask_pan(pan), b["card_serial"],
-                 mask_pan(account))
-        return {"card_id": _new_id("K"), "card_serial": b["card_serial"],
-                "pan_masked": mask_pan(pan), "last4": pan[-4:],
-                "account_number_masked": mask_pan(account), "reference": _new_id("I")}
+        tx.run(
+            "INSERT INTO cards VALUES (?, ?, ?, 'active', ?, 0, ?)",
+            pan,
+            b["card_serial"],
+            account,
+            secret_hash(pin),
+            f"{req.kiosk_id}/{req.idempotency_key}",
+        )
+        log.info(
+            "card %s (serial %s) bound to account %s",
+            mask_pan(pan),
+            b["card_serial"],
+            mask_pan(account),
+        )
+        return {
+            "card_id": _new_id("K"),
+            "card_serial": b["card_serial"],
+            "pan_masked": mask_pan(pan),
+            "last4": pan[-4:],
+            "account_number_masked": mask_pan(account),
+            "reference": _new_id("I"),
+        }
 
     @staticmethod
     def _new_pan(tx: Tx) -> str:
@@ -298,17 +392,22 @@ class Bank:
         if card is None:
             raise Decline("original_not_found")
         tx.run("UPDATE cards SET status = 'reversed' WHERE pan = ?", card["pan"])
-        tx.run("UPDATE idempotency SET outcome = 'reversed' WHERE kiosk_id = ? AND idem_key = ?",
-               req.kiosk_id, original)
+        tx.run(
+            "UPDATE idempotency SET outcome = 'reversed' WHERE kiosk_id = ? AND idem_key = ?",
+            req.kiosk_id,
+            original,
+        )
         log.info("card binding %s reversed (%s)", mask_pan(card["pan"]), req.body["reason"])
-        return {"reference": _new_id("X"), "card_serial": card["card_serial"],
-                "status": "reversed"}
+        return {"reference": _new_id("X"), "card_serial": card["card_serial"], "status": "reversed"}
 
     def verify_card_pin(self, tx: Tx, req: Request) -> dict:
         pan = req.body["pan"]
-        card = tx.one("SELECT * FROM cards c JOIN accounts a ON a.account_number ="
-                      " c.account_number JOIN customers u ON u.customer_id = a.customer_id"
-                      " WHERE c.pan = ? AND c.status <> 'reversed'", pan)
+        card = tx.one(
+            "SELECT * FROM cards c JOIN accounts a ON a.account_number ="
+            " c.account_number JOIN customers u ON u.customer_id = a.customer_id"
+            " WHERE c.pan = ? AND c.status <> 'reversed'",
+            pan,
+        )
         if card is None:
             raise Decline("card_unknown")
         if card["status"] == "frozen":
@@ -322,52 +421,75 @@ class Bank:
         if not secret_matches(pin, card["pin_hash"]):
             tries = card["pin_tries"] + 1
             locked = tries >= PIN_TRIES
-            tx.run("UPDATE cards SET pin_tries = ?, status = ? WHERE pan = ?", tries,
-                   "locked" if locked else card["status"], pan)
+            tx.run(
+                "UPDATE cards SET pin_tries = ?, status = ? WHERE pan = ?",
+                tries,
+                "locked" if locked else card["status"],
+                pan,
+            )
             log.info("wrong PIN for card %s (%d of %d)", mask_pan(pan), tries, PIN_TRIES)
             if locked:
                 raise Decline("card_locked")
             raise Decline("pin_wrong", tries_left=PIN_TRIES - tries)
         tx.run("UPDATE cards SET pin_tries = 0 WHERE pan = ?", pan)
         token = secrets.token_urlsafe(24)
-        tx.run("INSERT INTO card_tokens VALUES (?, ?, ?)", token, pan,
-               time.time() + CARD_TOKEN_LIFETIME_S)
+        tx.run(
+            "INSERT INTO card_tokens VALUES (?, ?, ?)",
+            token,
+            pan,
+            time.time() + CARD_TOKEN_LIFETIME_S,
+        )
         age = _age(card["id_number"], date.today())
         priority = "vip" if card["vip"] else "senior" if age >= SENIOR_AGE else "normal"
-        return {"card_token": token, "reference": _new_id("P"),
-                "customer_id": card["customer_id"], "customer_name_masked": mask_name(
-                    card["name"]), "pan_masked": mask_pan(pan),
-                "account_number_masked": mask_pan(card["account_number"]),
-                "priority": priority, "expires_in_s": CARD_TOKEN_LIFETIME_S}
+        return {
+            "card_token": token,
+            "reference": _new_id("P"),
+            "customer_id": card["customer_id"],
+            "customer_name_masked": mask_name(card["name"]),
+            "pan_masked": mask_pan(pan),
+            "account_number_masked": mask_pan(card["account_number"]),
+            "priority": priority,
+            "expires_in_s": CARD_TOKEN_LIFETIME_S,
+        }
 
     # bills ----------------------------------------------------------------------------------
 
     def list_billers(self, tx: Tx, req: Request) -> dict:
-        return {"billers": tx.all("SELECT biller_id, name, category FROM billers"
-                                  " ORDER BY biller_id")}
+        return {
+            "billers": tx.all("SELECT biller_id, name, category FROM billers ORDER BY biller_id")
+        }
 
     def _bill(self, tx: Tx, biller_id: str, bill_number: str) -> dict:
         if tx.one("SELECT 1 AS x FROM billers WHERE biller_id = ?", biller_id) is None:
             raise Decline("biller_unknown")
-        bill = tx.one("SELECT * FROM bills WHERE biller_id = ? AND bill_number = ?", biller_id,
-                      bill_number)
+        bill = tx.one(
+            "SELECT * FROM bills WHERE biller_id = ? AND bill_number = ?", biller_id, bill_number
+        )
         if bill is None:
             raise Decline("bill_not_found")
         return bill
 
     def look_up_bill(self, tx: Tx, req: Request) -> dict:
         bill = self._bill(tx, req.path["biller_id"], req.path["bill_number"])
-        return {"biller_id": bill["biller_id"], "bill_number": bill["bill_number"],
-                "holder_masked": mask_name(bill["holder_name"]),
-                "amount_due_fen": bill["amount_due_fen"], "currency": "CNY",
-                "status": bill["status"]}
+        return {
+            "biller_id": bill["biller_id"],
+            "bill_number": bill["bill_number"],
+            "holder_masked": mask_name(bill["holder_name"]),
+            "amount_due_fen": bill["amount_due_fen"],
+            "currency": "CNY",
+            "status": bill["status"],
+        }
 
     def pay_bill(self, tx: Tx, req: Request) -> dict:
         b = req.body
-        card = tx.one("SELECT c.pan, c.status, a.account_number, a.balance_fen FROM card_tokens t"
-                      " JOIN cards c ON c.pan = t.pan JOIN accounts a ON"
-                      " a.account_number = c.account_number WHERE t.token = ? AND"
-                      " t.expires_at > ?", b["card_token"], time.time())
+        card = tx.one(
+            "SELECT c.pan, c.status, a.account_number, a.balance_fen FROM card_tokens t"
+            " JOIN cards c ON c.pan = t.pan JOIN accounts a ON"
+            " a.account_number = c.account_number WHERE t.token = ? AND"
+            " t.expires_at > ?",
+            b["card_token"],
+            time.time(),
+        )
         if card is None:
             raise Decline("card_token_expired")
         if card["status"] != "active":
@@ -380,17 +502,41 @@ class Bank:
         if card["balance_fen"] < b["amount_fen"]:
             raise Decline("insufficient_funds")
         reference, now = _new_id("B"), _stamp()
-        tx.run("UPDATE accounts SET balance_fen = balance_fen - ? WHERE account_number = ?",
-               b["amount_fen"], card["account_number"])
-        tx.run("UPDATE bills SET status = 'paid' WHERE biller_id = ? AND bill_number = ?",
-               b["biller_id"], b["bill_number"])
-        tx.run("INSERT INTO payments VALUES (?, ?, ?, ?, ?, ?)", reference, b["biller_id"],
-               b["bill_number"], b["amount_fen"], card["account_number"], now)
-        log.info("bill %s/%s paid from card %s: %d fen (%s)", b["biller_id"], b["bill_number"],
-                 mask_pan(card["pan"]), b["amount_fen"], reference)
-        return {"reference": reference, "biller_id": b["biller_id"],
-                "bill_number": b["bill_number"], "amount_fen": b["amount_fen"], "paid_at": now,
-                "status": "done"}
+        tx.run(
+            "UPDATE accounts SET balance_fen = balance_fen - ? WHERE account_number = ?",
+            b["amount_fen"],
+            card["account_number"],
+        )
+        tx.run(
+            "UPDATE bills SET status = 'paid' WHERE biller_id = ? AND bill_number = ?",
+            b["biller_id"],
+            b["bill_number"],
+        )
+        tx.run(
+            "INSERT INTO payments VALUES (?, ?, ?, ?, ?, ?)",
+            reference,
+            b["biller_id"],
+            b["bill_number"],
+            b["amount_fen"],
+            card["account_number"],
+            now,
+        )
+        log.info(
+            "bill %s/%s paid from card %s: %d fen (%s)",
+            b["biller_id"],
+            b["bill_number"],
+            mask_pan(card["pan"]),
+            b["amount_fen"],
+            reference,
+        )
+        return {
+            "reference": reference,
+            "biller_id": b["biller_id"],
+            "bill_number": b["bill_number"],
+            "amount_fen": b["amount_fen"],
+            "paid_at": now,
+            "status": "done",
+        }
 
     # appointments and the queue -------------------------------------------------------------
 
@@ -401,22 +547,32 @@ class Bank:
         elif "id_number" in b:
             rows = tx.all("SELECT * FROM appointments WHERE id_number = ?", b["id_number"])
         else:
-            rows = tx.all("SELECT * FROM appointments WHERE phone = ? AND booking_code = ?",
-                          b["phone"], b["booking_code"])
+            rows = tx.all(
+                "SELECT * FROM appointments WHERE phone = ? AND booking_code = ?",
+                b["phone"],
+                b["booking_code"],
+            )
         return {"appointments": [self._appointment(r) for r in rows]}
 
     @staticmethod
     def _appointment(row: dict) -> dict:
         minutes = (datetime.fromisoformat(row["scheduled_at"]) - _now()) / timedelta(minutes=1)
         timing = "early" if minutes > EARLY_MIN else "late" if minutes < -LATE_MIN else "on_time"
-        return {"appointment_id": row["appointment_id"], "branch_id": row["branch_id"],
-                "service": row["service"], "scheduled_at": row["scheduled_at"],
-                "status": row["status"], "timing": timing, "priority": row["priority"],
-                "customer_name_masked": mask_name(row["customer_name"])}
+        return {
+            "appointment_id": row["appointment_id"],
+            "branch_id": row["branch_id"],
+            "service": row["service"],
+            "scheduled_at": row["scheduled_at"],
+            "status": row["status"],
+            "timing": timing,
+            "priority": row["priority"],
+            "customer_name_masked": mask_name(row["customer_name"]),
+        }
 
     def check_in(self, tx: Tx, req: Request) -> dict:
-        row = tx.one("SELECT * FROM appointments WHERE appointment_id = ?",
-                     req.path["appointment_id"])
+        row = tx.one(
+            "SELECT * FROM appointments WHERE appointment_id = ?", req.path["appointment_id"]
+        )
         if row is None:
             raise Decline("appointment_not_found")
         appointment = self._appointment(row)
@@ -424,53 +580,89 @@ class Bank:
             raise Decline("appointment_already_checked_in")
         if appointment["timing"] != "on_time":
             raise Decline(f"appointment_{appointment['timing']}")
-        tx.run("UPDATE appointments SET status = 'checked_in' WHERE appointment_id = ?",
-               row["appointment_id"])
-        ticket = self._ticket(tx, req, row["branch_id"], row["service"], row["priority"],
-                              booked=True)
-        return {"reference": ticket["reference"], "ticket": ticket,
-                "appointment": {**appointment, "status": "checked_in"}}
+        tx.run(
+            "UPDATE appointments SET status = 'checked_in' WHERE appointment_id = ?",
+            row["appointment_id"],
+        )
+        ticket = self._ticket(
+            tx, req, row["branch_id"], row["service"], row["priority"], booked=True
+        )
+        return {
+            "reference": ticket["reference"],
+            "ticket": ticket,
+            "appointment": {**appointment, "status": "checked_in"},
+        }
 
     def take_queue_ticket(self, tx: Tx, req: Request) -> dict:
         priority = "normal"
         if "customer_id" in req.body:
-            customer = tx.one("SELECT id_number, vip FROM customers WHERE customer_id = ?",
-                              req.body["customer_id"])
+            customer = tx.one(
+                "SELECT id_number, vip FROM customers WHERE customer_id = ?",
+                req.body["customer_id"],
+            )
             if customer and customer["vip"]:
                 priority = "vip"
             elif customer and _age(customer["id_number"], date.today()) >= SENIOR_AGE:
                 priority = "senior"
         return self._ticket(tx, req, req.branch_id, req.body["service"], priority, booked=False)
 
-    def _ticket(self, tx: Tx, req: Request, branch: str, service: str, priority: str,
-                booked: bool) -> dict:
+    def _ticket(
+        self, tx: Tx, req: Request, branch: str, service: str, priority: str, booked: bool
+    ) -> dict:
         now = _now()
         day = now.date().isoformat()
         prefix = {"vip": "V", "senior": "C"}.get(priority, "B" if booked else "A")
         # the counter row is locked by the UPDATE until commit: numbers never repeat
-        tx.run("INSERT INTO queue_counters VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING",
-               branch, day, prefix)
-        number = tx.one("UPDATE queue_counters SET last_number = last_number + 1 WHERE"
-                        " branch_id = ? AND day = ? AND prefix = ? RETURNING last_number",
-                        branch, day, prefix)["last_number"]
+        tx.run(
+            "INSERT INTO queue_counters VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING",
+            branch,
+            day,
+            prefix,
+        )
+        number = tx.one(
+            "UPDATE queue_counters SET last_number = last_number + 1 WHERE"
+            " branch_id = ? AND day = ? AND prefix = ? RETURNING last_number",
+            branch,
+            day,
+            prefix,
+        )["last_number"]
         rank = _rank(priority, booked)
-        ahead = tx.all("SELECT service FROM tickets WHERE branch_id = ? AND day = ? AND"
-                       " rank >= ?", branch, day, rank)
-        ticket = {"ticket_number": f"{prefix}{number:03d}", "reference": _new_id("T"),
-                  "branch_id": branch, "service": service, "priority": priority,
-                  "people_ahead": len(ahead),
-                  "estimated_wait_min": sum(SERVICE_MINUTES[a["service"]] for a in ahead),
-                  "issued_at": _stamp(now)}
-        tx.run("INSERT INTO tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ticket["reference"],
-               branch, day, ticket["ticket_number"], service, priority, rank, req.kiosk_id,
-               ticket["issued_at"])
+        ahead = tx.all(
+            "SELECT service FROM tickets WHERE branch_id = ? AND day = ? AND rank >= ?",
+            branch,
+            day,
+            rank,
+        )
+        ticket = {
+            "ticket_number": f"{prefix}{number:03d}",
+            "reference": _new_id("T"),
+            "branch_id": branch,
+            "service": service,
+            "priority": priority,
+            "people_ahead": len(ahead),
+            "estimated_wait_min": sum(SERVICE_MINUTES[a["service"]] for a in ahead),
+            "issued_at": _stamp(now),
+        }
+        tx.run(
+            "INSERT INTO tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ticket["reference"],
+            branch,
+            day,
+            ticket["ticket_number"],
+            service,
+            priority,
+            rank,
+            req.kiosk_id,
+            ticket["issued_at"],
+        )
         return ticket
 
     # offers ---------------------------------------------------------------------------------
 
     def find_offer(self, tx: Tx, req: Request) -> dict:
-        offer = tx.one("SELECT offer_id, product FROM offers WHERE customer_id = ?",
-                       req.path["customer_id"])
+        offer = tx.one(
+            "SELECT offer_id, product FROM offers WHERE customer_id = ?", req.path["customer_id"]
+        )
         return {"offers": [offer] if offer else []}
 
     # staff and the kiosk itself -------------------------------------------------------------
@@ -478,42 +670,81 @@ class Bank:
     def authorise_by_staff(self, tx: Tx, req: Request) -> dict:
         b = req.body
         staff = tx.one("SELECT * FROM staff WHERE staff_id = ?", b["staff_id"])
-        if staff is None or not staff["active"] or not secret_matches(b["password"],
-                                                                      staff["password_hash"]):
-            log.warning("staff authorisation refused for staff %s at %s", b["staff_id"],
-                        req.kiosk_id)
+        if (
+            staff is None
+            or not staff["active"]
+            or not secret_matches(b["password"], staff["password_hash"])
+        ):
+            log.warning(
+                "staff authorisation refused for staff %s at %s", b["staff_id"], req.kiosk_id
+            )
             raise Decline("staff_refused")
         if b["operation"] not in STAFF_MAY_AUTHORISE[staff["role"]]:
             raise Decline("staff_not_permitted")
         authorisation_id, now = _new_id("S"), _stamp()
-        tx.run("INSERT INTO authorisations VALUES (?, ?, ?, ?, ?)", authorisation_id,
-               staff["staff_id"], b["operation"], req.kiosk_id, now)
+        tx.run(
+            "INSERT INTO authorisations VALUES (?, ?, ?, ?, ?)",
+            authorisation_id,
+            staff["staff_id"],
+            b["operation"],
+            req.kiosk_id,
+            now,
+        )
         log.info("staff %s authorised %s at %s", staff["staff_id"], b["operation"], req.kiosk_id)
-        return {"authorisation_id": authorisation_id, "reference": authorisation_id,
-                "staff_id": staff["staff_id"], "staff_name": staff["name"],
-                "role": staff["role"], "operation": b["operation"], "authorised_at": now}
+        return {
+            "authorisation_id": authorisation_id,
+            "reference": authorisation_id,
+            "staff_id": staff["staff_id"],
+            "staff_name": staff["name"],
+            "role": staff["role"],
+            "operation": b["operation"],
+            "authorised_at": now,
+        }
 
     def send_heartbeat(self, tx: Tx, req: Request) -> dict:
         now = _stamp()
-        tx.run("INSERT INTO heartbeats VALUES (?, ?, ?, ?) ON CONFLICT (kiosk_id) DO UPDATE SET"
-               " state = excluded.state, body = excluded.body,"
-               " received_at = excluded.received_at", req.kiosk_id, req.body["state"],
-               json.dumps(req.body), now)
+        tx.run(
+            "INSERT INTO heartbeats VALUES (?, ?, ?, ?) ON CONFLICT (kiosk_id) DO UPDATE SET"
+            " state = excluded.state, body = excluded.body,"
+            " received_at = excluded.received_at",
+            req.kiosk_id,
+            req.body["state"],
+            json.dumps(req.body),
+            now,
+        )
         return {"received_at": now}
 
     def call_staff(self, tx: Tx, req: Request) -> dict:
         call_id, now = _new_id("H"), _stamp()
-        tx.run("INSERT INTO staff_calls VALUES (?, ?, ?, ?, ?)", call_id, req.kiosk_id,
-               req.body["reason"], req.body.get("language"), now)
+        tx.run(
+            "INSERT INTO staff_calls VALUES (?, ?, ?, ?, ?)",
+            call_id,
+            req.kiosk_id,
+            req.body["reason"],
+            req.body.get("language"),
+            now,
+        )
         log.warning("staff called to %s: %s", req.kiosk_id, req.body["reason"])
-        return {"call_id": call_id, "reference": call_id, "reason": req.body["reason"],
-                "queued_at": now}
+        return {
+            "call_id": call_id,
+            "reference": call_id,
+            "reason": req.body["reason"],
+            "queued_at": now,
+        }
 
     def look_up_transaction(self, tx: Tx, req: Request) -> dict:
-        row = tx.one("SELECT * FROM idempotency WHERE kiosk_id = ? AND idem_key = ?",
-                     req.kiosk_id, req.path["idempotency_key"])
+        row = tx.one(
+            "SELECT * FROM idempotency WHERE kiosk_id = ? AND idem_key = ?",
+            req.kiosk_id,
+            req.path["idempotency_key"],
+        )
         if row is None:
             raise NotFound()
-        return {"idempotency_key": row["idem_key"], "operation": row["operation"],
-                "http_status": row["http_status"], "outcome": row["outcome"],
-                "reference": row["reference"], "response": json.loads(row["response"])}
+        return {
+            "idempotency_key": row["idem_key"],
+            "operation": row["operation"],
+            "http_status": row["http_status"],
+            "outcome": row["outcome"],
+            "reference": row["reference"],
+            "response": json.loads(row["response"]),
+        }

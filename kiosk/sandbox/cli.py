@@ -14,15 +14,24 @@ def main(argv: list[str], stop: threading.Event | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kiosk sandbox")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8700)
-    parser.add_argument("--database-url", default=None,
-                        help="sqlite:///file.db or postgresql://...; default a scratch SQLite")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="sqlite:///file.db or postgresql://...; default a scratch SQLite",
+    )
     parser.add_argument("--kiosk-token", default=SANDBOX_KIOSK_TOKEN)
     parser.add_argument("--pin-key", default=DEMO_PIN_KEY.hex(), help="AES-128 key, hex")
     parser.add_argument("--no-seed", action="store_true", help="do not load the demo data")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    server = start_sandbox(args.host, args.port, args.database_url, not args.no_seed,
-                           pin_key=bytes.fromhex(args.pin_key), kiosk_token=args.kiosk_token)
+    server = start_sandbox(
+        args.host,
+        args.port,
+        args.database_url,
+        not args.no_seed,
+        pin_key=bytes.fromhex(args.pin_key),
+        kiosk_token=args.kiosk_token,
+    )
     print(f"sandbox bank on {server.url} (Ctrl-C stops it)", flush=True)
     try:
         (stop or threading.Event()).wait()

@@ -19,14 +19,58 @@ PERSONS = [
 # customer id, id number, VIP, account number, class, product, balance (fen),
 # card PAN, card serial, card status, PIN
 CUSTOMERS = [
-    ("C1001", "110105198805120237", 0, "0101200000000011", "I", "standard_debit", 100_000,
-     "6228480012345678010", "CS-DEMO-0001", "active", "147258"),
-    ("C1002", "222401195003080469", 0, "0101200000000029", "I", "senior_debit", 300_000,
-     "6228480012345678028", "CS-DEMO-0002", "active", "258369"),
-    ("C1003", "310104197811200176", 1, "0101200000000037", "I", "standard_debit", 20_000_000,
-     "6228480012345678036", "CS-DEMO-0003", "active", "369147"),
-    ("C1004", "440305199207150382", 0, "0101200000000045", "I", "standard_debit", 80_000,
-     "6228480012345678044", "CS-DEMO-0004", "frozen", "741852"),
+    (
+        "C1001",
+        "110105198805120237",
+        0,
+        "0101200000000011",
+        "I",
+        "standard_debit",
+        100_000,
+        "6228480012345678010",
+        "CS-DEMO-0001",
+        "active",
+        "147258",
+    ),
+    (
+        "C1002",
+        "222401195003080469",
+        0,
+        "0101200000000029",
+        "I",
+        "senior_debit",
+        300_000,
+        "6228480012345678028",
+        "CS-DEMO-0002",
+        "active",
+        "258369",
+    ),
+    (
+        "C1003",
+        "310104197811200176",
+        1,
+        "0101200000000037",
+        "I",
+        "standard_debit",
+        20_000_000,
+        "6228480012345678036",
+        "CS-DEMO-0003",
+        "active",
+        "369147",
+    ),
+    (
+        "C1004",
+        "440305199207150382",
+        0,
+        "0101200000000045",
+        "I",
+        "standard_debit",
+        80_000,
+        "6228480012345678044",
+        "CS-DEMO-0004",
+        "frozen",
+        "741852",
+    ),
 ]
 BILLERS = [
     ("water", "自来水公司", "utility"),
@@ -48,12 +92,17 @@ BILLS = [
 APPOINTMENTS = [
     ("APT-7F3K9Q", "110105198805120237", "13800138000", "4321", "wealth_advice", 10, "normal"),
     ("APT-2M8X4R", "222401195003080469", "13900139000", "5678", "pension_account", 5, "senior"),
-    ("APT-9VIP01", "310104197811200176", "13700137000", "2468", "large_cash_withdrawal", 20,
-     "vip"),
-    ("APT-LATE77", "320102199403250527", "13500135000", "1357", "card_replacement", -120,
-     "normal"),
-    ("APT-EARLY1", "110105198805120237", "13800138000", "9999", "loan_consultation", 24 * 60,
-     "normal"),
+    ("APT-9VIP01", "310104197811200176", "13700137000", "2468", "large_cash_withdrawal", 20, "vip"),
+    ("APT-LATE77", "320102199403250527", "13500135000", "1357", "card_replacement", -120, "normal"),
+    (
+        "APT-EARLY1",
+        "110105198805120237",
+        "13800138000",
+        "9999",
+        "loan_consultation",
+        24 * 60,
+        "normal",
+    ),
 ]
 # staff id, name, role, password, active
 STAFF = [
@@ -90,15 +139,47 @@ def seed(tx: Tx, now: datetime) -> None:
     for person in PERSONS:
         tx.run("INSERT INTO persons VALUES (?, ?, ?, ?)", *person)
     names = {p[0]: (p[1], p[2]) for p in PERSONS}
-    for (cid, id_number, vip, account, klass, product, balance, pan, serial, status,
-         pin) in CUSTOMERS:
+    for (
+        cid,
+        id_number,
+        vip,
+        account,
+        klass,
+        product,
+        balance,
+        pan,
+        serial,
+        status,
+        pin,
+    ) in CUSTOMERS:
         name, phone = names[id_number]
-        tx.run("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?)",
-               cid, id_number, name, phone, "北京市东城区示范路1号", vip, stamp)
-        tx.run("INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
-               account, cid, klass, product, balance, stamp)
-        tx.run("INSERT INTO cards VALUES (?, ?, ?, ?, ?, 0, NULL)",
-               pan, serial, account, status, secret_hash(pin))
+        tx.run(
+            "INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?)",
+            cid,
+            id_number,
+            name,
+            phone,
+            "北京市东城区示范路1号",
+            vip,
+            stamp,
+        )
+        tx.run(
+            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+            account,
+            cid,
+            klass,
+            product,
+            balance,
+            stamp,
+        )
+        tx.run(
+            "INSERT INTO cards VALUES (?, ?, ?, ?, ?, 0, NULL)",
+            pan,
+            serial,
+            account,
+            status,
+            secret_hash(pin),
+        )
     for biller in BILLERS:
         tx.run("INSERT INTO billers VALUES (?, ?, ?)", *biller)
     for bill in BILLS:
@@ -107,8 +188,14 @@ def seed(tx: Tx, now: datetime) -> None:
     for offer in OFFERS:
         tx.run("INSERT INTO offers VALUES (?, ?, ?)", *offer)
     for staff_id, name, role, password, active in STAFF:
-        tx.run("INSERT INTO staff VALUES (?, ?, ?, ?, ?)",
-               staff_id, name, role, secret_hash(password), active)
+        tx.run(
+            "INSERT INTO staff VALUES (?, ?, ?, ?, ?)",
+            staff_id,
+            name,
+            role,
+            secret_hash(password),
+            active,
+        )
 
 
 def book_demo_appointments(tx: Tx, now: datetime) -> None:
@@ -119,8 +206,21 @@ def book_demo_appointments(tx: Tx, now: datetime) -> None:
         tx.run("DELETE FROM appointments WHERE appointment_id = ?", token)
     for token, id_number, phone, code, service, minutes, priority in APPOINTMENTS:
         at = (now + timedelta(minutes=minutes)).isoformat(timespec="seconds")
-        tx.run("INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked')",
-               token, token, phone, code, id_number, names[id_number], BRANCH, service, at,
-               priority)
-    tx.run("INSERT INTO meta VALUES ('demo_day', ?) ON CONFLICT (name) DO UPDATE SET value = ?",
-           now.date().isoformat(), now.date().isoformat())
+        tx.run(
+            "INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked')",
+            token,
+            token,
+            phone,
+            code,
+            id_number,
+            names[id_number],
+            BRANCH,
+            service,
+            at,
+            priority,
+        )
+    tx.run(
+        "INSERT INTO meta VALUES ('demo_day', ?) ON CONFLICT (name) DO UPDATE SET value = ?",
+        now.date().isoformat(),
+        now.date().isoformat(),
+    )

@@ -35,8 +35,15 @@ log = logging.getLogger(__name__)
 SANDBOX_KIOSK_TOKEN = "sandbox-kiosk-token"
 # a kiosk id names its branch: STM-<branch>-<number>
 KIOSK_ID = re.compile(r"^STM-(?P<branch>[0-9]{4})-[0-9]{2}$")
-FAULTS = ("500", "503", "garbage", "wrong_shape", "delay", "drop_before_commit",
-          "drop_after_commit")
+FAULTS = (
+    "500",
+    "503",
+    "garbage",
+    "wrong_shape",
+    "delay",
+    "drop_before_commit",
+    "drop_after_commit",
+)
 MAX_BODY = 5_000_000
 
 
@@ -53,8 +60,9 @@ class Answer:
     delay_s: float = 0.0
 
 
-def _error(status: int, code: str, detail: str = "", reason_code: str | None = None,
-           **params: Any) -> Answer:
+def _error(
+    status: int, code: str, detail: str = "", reason_code: str | None = None, **params: Any
+) -> Answer:
     error: dict[str, Any] = {"code": code, "detail": detail}
     if reason_code:
         error["reason_code"] = reason_code
@@ -103,10 +111,18 @@ def _demo_day(tx) -> str | None:
 
 
 class SandboxServer:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, database_url: str | None = None,
-                 seed: bool = True, *, pin_key: bytes = DEMO_PIN_KEY,
-                 kiosk_token: str = SANDBOX_KIOSK_TOKEN,
-                 tls_cert: tuple[str, str] | None = None, client_ca: str | None = None):
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        database_url: str | None = None,
+        seed: bool = True,
+        *,
+        pin_key: bytes = DEMO_PIN_KEY,
+        kiosk_token: str = SANDBOX_KIOSK_TOKEN,
+        tls_cert: tuple[str, str] | None = None,
+        client_ca: str | None = None,
+    ):
         self._scratch = None
         if database_url is None:
             self._scratch = tempfile.mkdtemp(prefix="kiosk-sandbox-")
@@ -115,16 +131,26 @@ class SandboxServer:
         self.bank = Bank(pin_key)
         self.faults = Faults()
         self._token = kiosk_token
-        self._routes = [(contract.method_of(op), contract.path_pattern(op), op)
-                        for op in contract.operation_ids()]
+        self._routes = [
+            (contract.method_of(op), contract.path_pattern(op), op)
+            for op in contract.operation_ids()
+        ]
         with self.database.transaction() as tx:
-            tx.run("INSERT INTO meta VALUES ('mac_secret', ?) ON CONFLICT DO NOTHING",
-                   secrets.token_hex(32))
+            tx.run(
+                "INSERT INTO meta VALUES ('mac_secret', ?) ON CONFLICT DO NOTHING",
+                secrets.token_hex(32),
+            )
             self._mac_secret = bytes.fromhex(
-                tx.one("SELECT value FROM meta WHERE name = 'mac_secret'")["value"])
+                tx.one("SELECT value FROM meta WHERE name = 'mac_secret'")["value"]
+            )
             now = datetime.now().astimezone()
-            if seed and tx.run("INSERT INTO meta VALUES ('seeded', ?) ON CONFLICT DO NOTHING",
-                               now.isoformat()) == 1:
+            if (
+                seed
+                and tx.run(
+                    "INSERT INTO meta VALUES ('seeded', ?) ON CONFLICT DO NOTHING", now.isoformat()
+                )
+                == 1
+            ):
                 seed_demo_data(tx, now)
             elif seed and _demo_day(tx) != now.date().isoformat():
                 book_demo_appointments(tx, now)  # a sandbox kept from an earlier day
@@ -132,10 +158,12 @@ class SandboxServer:
         self._http.daemon_threads = True
         if tls_cert:
             self._http.socket = _tls_context(tls_cert, client_ca).wrap_socket(
-                self._http.socket, server_side=True)
+                self._http.socket, server_side=True
+            )
         self._http.sandbox = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,),
-                                        name="sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, args=(0.05,), name="sandbox", daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -145,8 +173,11 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         self._thread.start()
-        log.info("sandbox bank listening on %s (%s)", self.url,
-                 "PostgreSQL" if self.database.postgres else "SQLite")
+        log.info(
+            "sandbox bank listening on %s (%s)",
+            self.url,
+            "PostgreSQL" if self.database.postgres else "SQLite",
+        )
         return self
 
     def stop(self) -> None:
@@ -177,8 +208,14 @@ class SandboxServer:
             return self._faults_admin(method, raw)
         if path == "/openapi.yaml" and method == "GET":
             return Answer(200, contract.CONTRACT_PATH.read_bytes())
-        route = next(((op, m) for verb, pattern, op in self._routes if verb == method
-                      and (m := pattern.match(path))), None)
+        route = next(
+            (
+                (op, m)
+                for verb, pattern, op in self._routes
+                if verb == method and (m := pattern.match(path))
+            ),
+            None,
+        )
         if route is None:
             return _error(404, "not_found", f"no {method} {path}")
         operation, match = route
@@ -187,8 +224,9 @@ class SandboxServer:
         if kiosk is None or not hmac.compare_digest(token.encode(), self._token.encode()):
             return _error(401, "unauthorised", "unknown kiosk or token")
         path_params = match.groupdict()
-        problems = (contract.parameter_problems(operation, "header", headers)
-                    + contract.parameter_problems(operation, "path", path_params))
+        problems = contract.parameter_problems(
+            operation, "header", headers
+        ) + contract.parameter_problems(operation, "path", path_params)
         body: Any = {}
         if contract.takes_body(operation):
             try:
@@ -201,14 +239,20 @@ class SandboxServer:
         if path_params.get("kiosk_id", kiosk.group(0)) != kiosk.group(0):
             return _error(403, "forbidden", "another kiosk's resource")
         name = _snake(operation)
-        request = Request(kiosk.group(0), kiosk.group("branch"),
-                          headers.get("Idempotency-Key")
-                          if contract.takes_idempotency_key(operation) else None,
-                          body, path_params)
+        request = Request(
+            kiosk.group(0),
+            kiosk.group("branch"),
+            headers.get("Idempotency-Key") if contract.takes_idempotency_key(operation) else None,
+            body,
+            path_params,
+        )
         fault = self.faults.take(name)
         if fault and fault.kind in ("500", "503"):
-            return _error(int(fault.kind), "internal" if fault.kind == "500" else "unavailable",
-                          "injected fault")
+            return _error(
+                int(fault.kind),
+                "internal" if fault.kind == "500" else "unavailable",
+                "injected fault",
+            )
         if fault and fault.kind == "drop_before_commit":
             return Answer(body=None)
         try:
@@ -219,10 +263,12 @@ class SandboxServer:
         if fault is None:
             return answer
         log.warning("injecting %s into %s", fault.kind, name)
-        return {"drop_after_commit": Answer(body=None),
-                "garbage": Answer(200, b"\x00<html>Gateway says hello</html>"),
-                "wrong_shape": Answer(200, {"unexpected": True}),
-                "delay": Answer(answer.status, answer.body, fault.delay_s)}[fault.kind]
+        return {
+            "drop_after_commit": Answer(body=None),
+            "garbage": Answer(200, b"\x00<html>Gateway says hello</html>"),
+            "wrong_shape": Answer(200, {"unexpected": True}),
+            "delay": Answer(answer.status, answer.body, fault.delay_s),
+        }[fault.kind]
 
     def _carry_out(self, operation: str, name: str, req: Request) -> Answer:
         handler = getattr(self.bank, name)
@@ -234,9 +280,11 @@ class SandboxServer:
                     return _error(422, "declined", d.reason_code, d.reason_code, **d.params)
                 except NotFound:
                     return _error(404, "not_found")
-        mac = hmac.new(self._mac_secret, json.dumps([operation, req.path, req.body],
-                                                    sort_keys=True).encode(),
-                       hashlib.sha256).hexdigest()
+        mac = hmac.new(
+            self._mac_secret,
+            json.dumps([operation, req.path, req.body], sort_keys=True).encode(),
+            hashlib.sha256,
+        ).hexdigest()
         for _ in range(5):
             try:
                 with self.database.transaction() as tx:
@@ -246,8 +294,11 @@ class SandboxServer:
         return _error(500, "internal", "could not store the answer")
 
     def _once(self, tx: Any, operation: str, handler: Any, req: Request, mac: str) -> Answer:
-        first = tx.one("SELECT * FROM idempotency WHERE kiosk_id = ? AND idem_key = ?",
-                       req.kiosk_id, req.idempotency_key)
+        first = tx.one(
+            "SELECT * FROM idempotency WHERE kiosk_id = ? AND idem_key = ?",
+            req.kiosk_id,
+            req.idempotency_key,
+        )
         if first is not None:
             if first["operation"] != operation or first["body_mac"] != mac:
                 return _error(422, "idempotency_key_reused", "key used with another request")
@@ -259,9 +310,18 @@ class SandboxServer:
             answer = _error(422, "declined", d.reason_code, d.reason_code, **d.params)
             outcome = "declined"
         reference = answer.body.get("reference") if outcome == "done" else None
-        tx.run("INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", req.kiosk_id,
-               req.idempotency_key, operation, mac, answer.status, json.dumps(answer.body),
-               outcome, reference, datetime.now().astimezone().isoformat())
+        tx.run(
+            "INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            req.kiosk_id,
+            req.idempotency_key,
+            operation,
+            mac,
+            answer.status,
+            json.dumps(answer.body),
+            outcome,
+            reference,
+            datetime.now().astimezone().isoformat(),
+        )
         return answer
 
     def _faults_admin(self, method: str, raw: bytes) -> Answer:
@@ -298,8 +358,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if answer.delay_s:
             time.sleep(answer.delay_s)
-        payload = answer.body if isinstance(answer.body, bytes) else json.dumps(
-            answer.body, ensure_ascii=False).encode("utf-8")
+        payload = (
+            answer.body
+            if isinstance(answer.body, bytes)
+            else json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
+        )
         try:
             self.send_response(answer.status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -317,15 +380,29 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
 
-def start_sandbox(host: str = "127.0.0.1", port: int = 0, database_url: str | None = None,
-                  seed: bool = True, *, pin_key: bytes = DEMO_PIN_KEY,
-                  kiosk_token: str = SANDBOX_KIOSK_TOKEN,
-                  tls_cert: tuple[str, str] | None = None,
-                  client_ca: str | None = None) -> SandboxServer:
+def start_sandbox(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    database_url: str | None = None,
+    seed: bool = True,
+    *,
+    pin_key: bytes = DEMO_PIN_KEY,
+    kiosk_token: str = SANDBOX_KIOSK_TOKEN,
+    tls_cert: tuple[str, str] | None = None,
+    client_ca: str | None = None,
+) -> SandboxServer:
     """Starts the sandbox bank in a background thread; `.url`, `.stop()`, or use `with`.
 
     `tls_cert` = (certificate file, key file) serves HTTPS; `client_ca` then also demands a
     client certificate signed by that CA (mutual TLS, as a bank may ask of its kiosks).
     """
-    return SandboxServer(host, port, database_url, seed, pin_key=pin_key,
-                         kiosk_token=kiosk_token, tls_cert=tls_cert, client_ca=client_ca).start()
+    return SandboxServer(
+        host,
+        port,
+        database_url,
+        seed,
+        pin_key=pin_key,
+        kiosk_token=kiosk_token,
+        tls_cert=tls_cert,
+        client_ca=client_ca,
+    ).start()

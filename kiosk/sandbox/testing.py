@@ -1,6 +1,6 @@
 """pytest fixtures for tests that need the sandbox bank (import them in a conftest.py):
 
-    from kiosk.sandbox.testing import client, sandbox  # noqa: F401
+from kiosk.sandbox.testing import client, sandbox  # noqa: F401
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def sandbox() -> Iterator[SandboxServer]:
 @pytest.fixture
 def client(sandbox: SandboxServer) -> Iterator[CoreBankingClient]:
     """A client for kiosk STM-0101-01 of branch 0101."""
-    bank = CoreBankingClient(sandbox.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN, timeout=5.0,
-                             backoff_s=0.05)
+    bank = CoreBankingClient(
+        sandbox.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN, timeout=5.0, backoff_s=0.05
+    )
     yield bank
     bank.close()

@@ -35,13 +35,16 @@ class KioskDriver:
 
     def tap(self, name: str, timeout_ms: int = 10_000) -> None:
         """Taps the visible, enabled button with this object name (waiting for it to show)."""
+
         def ready() -> bool:
             return any(b.isEnabled() for b in self.buttons(name))
+
         try:
             self.qtbot.waitUntil(ready, timeout=timeout_ms)
         except QtWaitTimeout:
-            raise AssertionError(f"no enabled button {name!r}; the screen says:\n"
-                                 f"{self.screen_text()}") from None
+            raise AssertionError(
+                f"no enabled button {name!r}; the screen says:\n{self.screen_text()}"
+            ) from None
         button = next(b for b in self.buttons(name) if b.isEnabled())
         self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         QApplication.processEvents()
@@ -60,15 +63,20 @@ class KioskDriver:
 
     def screen_text(self) -> str:
         QApplication.processEvents()
-        widgets = [w for w in self.window.findChildren(QLabel) + self.window.findChildren(QPushButton)
-                   if w.isVisible()]
+        widgets = [
+            w
+            for w in self.window.findChildren(QLabel) + self.window.findChildren(QPushButton)
+            if w.isVisible()
+        ]
         return "\n".join(w.text() for w in widgets)
 
     def sees(self, text: str, timeout_ms: int = 10_000) -> None:
         try:
             self.qtbot.waitUntil(lambda: text in self.screen_text(), timeout=timeout_ms)
         except QtWaitTimeout:
-            raise AssertionError(f"{text!r} is not on screen; it says:\n{self.screen_text()}") from None
+            raise AssertionError(
+                f"{text!r} is not on screen; it says:\n{self.screen_text()}"
+            ) from None
 
     def step(self) -> str | None:
         view = self.engine.view
@@ -76,11 +84,13 @@ class KioskDriver:
 
     def wait_for_step(self, step_id: str, timeout_ms: int = 15_000) -> None:
         try:
-            self.qtbot.waitUntil(lambda: self.step() == step_id and not self.engine.busy,
-                                 timeout=timeout_ms)
+            self.qtbot.waitUntil(
+                lambda: self.step() == step_id and not self.engine.busy, timeout=timeout_ms
+            )
         except QtWaitTimeout:
-            raise AssertionError(f"still on {self.step()!r}, not {step_id!r}; the screen says:\n"
-                                 f"{self.screen_text()}") from None
+            raise AssertionError(
+                f"still on {self.step()!r}, not {step_id!r}; the screen says:\n{self.screen_text()}"
+            ) from None
 
     def wait_for_screen(self, name: str, timeout_ms: int = 15_000) -> None:
         self.qtbot.waitUntil(lambda: self.window.current_screen() == name, timeout=timeout_ms)
@@ -94,8 +104,9 @@ class KioskDriver:
         """(operation, final outcome) of every call the journal holds, in order."""
         entries = self.journal.entries()
         outcome = {e.idempotency_key: e.outcome for e in entries if e.kind == "outcome"}
-        return [(e.operation, outcome.get(e.idempotency_key)) for e in entries
-                if e.kind == "intent"]
+        return [
+            (e.operation, outcome.get(e.idempotency_key)) for e in entries if e.kind == "intent"
+        ]
 
     def staff_calls(self) -> list[str]:
         """The reasons of the staff calls the branch's staff have been sent."""
@@ -107,10 +118,12 @@ class KioskDriver:
 def make_kiosk(qtbot, build_kiosk):
     """Builds the kiosk; keyword arguments replace device tables, e.g.
     make_kiosk(card_reader={"driver": "pcsc", "reader": "Virtual PCD"})."""
+
     def make(**devices) -> KioskDriver:
         window, runner = build_kiosk(**devices)
         window.engine.step_entered.connect(
-            lambda _view: QTimer.singleShot(0, lambda: measure(window)))
+            lambda _view: QTimer.singleShot(0, lambda: measure(window))
+        )
         return KioskDriver(qtbot, window, runner)
 
     def measure(window) -> None:
@@ -123,8 +136,10 @@ def make_kiosk(qtbot, build_kiosk):
         height = bar.sizeHint().height() + window.step_screen.minimumSizeHint().height()
         width = max(bar.minimumSizeHint().width(), window.step_screen.minimumSizeHint().width())
         if height > 1080 or width > 1920:
-            too_big.append(f"{view.flow.id}/{view.step.id}: {width}x{height}"
-                           f"{' (care mode)' if window.kiosk.care_mode else ''}")
+            too_big.append(
+                f"{view.flow.id}/{view.step.id}: {width}x{height}"
+                f"{' (care mode)' if window.kiosk.care_mode else ''}"
+            )
 
     too_big: list[str] = []
     yield make

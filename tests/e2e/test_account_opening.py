@@ -59,9 +59,12 @@ def set_pin(k, first: str = GOOD_PIN, again: str | None = None) -> None:
 
 def accounts_of(k, id_number: str) -> list[dict]:
     with k.sandbox.database.transaction() as tx:
-        return tx.all("SELECT a.*, p.pin_hash FROM accounts a JOIN customers c ON"
-                      " c.customer_id = a.customer_id LEFT JOIN account_pins p ON"
-                      " p.account_number = a.account_number WHERE c.id_number = ?", id_number)
+        return tx.all(
+            "SELECT a.*, p.pin_hash FROM accounts a JOIN customers c ON"
+            " c.customer_id = a.customer_id LEFT JOIN account_pins p ON"
+            " p.account_number = a.account_number WHERE c.id_number = ?",
+            id_number,
+        )
 
 
 def journal_text(k) -> str:
@@ -86,8 +89,11 @@ def test_a_new_customer_opens_an_account_and_takes_the_receipt(kiosk_app, caplog
     assert account["account_class"] == "II" and account["product"] == "standard_debit"
     assert account["pin_hash"]  # the password set on the PIN pad is the account's
     assert k.engine.session["customer_id"] == account["customer_id"]
-    assert k.journaled() == [("verify_identity", "done"), ("check_new_pin", "done"),
-                             ("open_account", "done")]
+    assert k.journaled() == [
+        ("verify_identity", "done"),
+        ("check_new_pin", "done"),
+        ("open_account", "done"),
+    ]
     receipt = k.devices.printer.printed[-1]
     printed = "\n".join(receipt.rows)
     assert "开户凭条" in printed and account["account_number"][-4:] in printed
@@ -125,9 +131,23 @@ def test_an_e_account_is_class_ii_only_and_offers_no_card(kiosk_app):
 
 def _with_card(monkeypatch, handle: str, id_number: str, born: date, valid_to: date) -> None:
     zhao = PEOPLE["zhao"]
-    monkeypatch.setitem(PEOPLE, handle, DemoPerson(
-        handle, "测试", "female", "汉", born, zhao.address, id_number,
-        zhao.issuing_authority, date(2000, 1, 1), valid_to, None))
+    monkeypatch.setitem(
+        PEOPLE,
+        handle,
+        DemoPerson(
+            handle,
+            "测试",
+            "female",
+            "汉",
+            born,
+            zhao.address,
+            id_number,
+            zhao.issuing_authority,
+            date(2000, 1, 1),
+            valid_to,
+            None,
+        ),
+    )
 
 
 def test_an_expired_id_card_is_refused(kiosk_app, monkeypatch):
@@ -149,8 +169,7 @@ def test_an_under_age_customer_is_sent_to_the_counter(kiosk_app, monkeypatch):
 
 
 def test_a_malformed_id_number_can_be_read_again(kiosk_app, monkeypatch):
-    _with_card(monkeypatch, "garbled", "320102199403250528", date(1994, 3, 25),
-               date(2040, 4, 1))
+    _with_card(monkeypatch, "garbled", "320102199403250528", date(1994, 3, 25), date(2040, 4, 1))
     k = kiosk_app
     begin(k, "garbled")
     k.sees("身份证信息读取有误")
@@ -220,11 +239,14 @@ def _codes_sent(k) -> int:
         return tx.one("SELECT COUNT(*) AS n FROM otps WHERE phone = ?", ZHAO_PHONE)["n"]
 
 
-@pytest.mark.parametrize(("first", "again", "message"), [
-    ("123456", None, "密码太简单"),
-    ("940325", None, "密码太简单"),  # 赵丽's birth date
-    (GOOD_PIN, "802414", "两次输入的密码不一致"),
-])
+@pytest.mark.parametrize(
+    ("first", "again", "message"),
+    [
+        ("123456", None, "密码太简单"),
+        ("940325", None, "密码太简单"),  # 赵丽's birth date
+        (GOOD_PIN, "802414", "两次输入的密码不一致"),
+    ],
+)
 def test_a_weak_or_mistyped_pin_is_refused_and_set_again(kiosk_app, first, again, message):
     k = kiosk_app
     begin(k)
@@ -237,7 +259,9 @@ def test_a_weak_or_mistyped_pin_is_refused_and_set_again(kiosk_app, first, again
     set_pin(k)
     k.wait_for_step("opened")
     assert [op for op in k.journaled() if op[0] == "check_new_pin"] == [
-        ("check_new_pin", "declined"), ("check_new_pin", "done")]
+        ("check_new_pin", "declined"),
+        ("check_new_pin", "done"),
+    ]
     assert first not in journal_text(k)
 
 

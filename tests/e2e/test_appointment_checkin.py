@@ -23,8 +23,9 @@ def tickets(k) -> int:
 
 def outcomes(k, operation: str) -> list[str | None]:
     keys = {e.idempotency_key for e in k.journal.entries() if e.operation == operation}
-    return [e.outcome for e in k.journal.entries()
-            if e.idempotency_key in keys and e.kind == "outcome"]
+    return [
+        e.outcome for e in k.journal.entries() if e.idempotency_key in keys and e.kind == "outcome"
+    ]
 
 
 def by_phone(k, phone: str, code: str) -> None:

@@ -23,6 +23,7 @@ PCSC_READER = {"driver": "pcsc", "reader": "Virtual PCD"}
 
 # --- what a customer does --------------------------------------------------------------------
 
+
 def key_pin(k, pin: str) -> None:
     k.wait_until(lambda: k.step() == "pin")
     for digit in pin:
@@ -51,19 +52,22 @@ def finish_with_rating(k, rating: str = "5") -> None:
 
 # --- what the bank and the journal hold ------------------------------------------------------
 
+
 def bank(k, sql: str, *args):
     with k.sandbox.database.transaction() as tx:
         return tx.one(sql, *args)
 
 
 def bill_status(k, biller: str, number: str) -> str:
-    return bank(k, "SELECT status FROM bills WHERE biller_id = ? AND bill_number = ?",
-                biller, number)["status"]
+    return bank(
+        k, "SELECT status FROM bills WHERE biller_id = ? AND bill_number = ?", biller, number
+    )["status"]
 
 
 def balance(k, account: str = "0101200000000011") -> int:
-    return bank(k, "SELECT balance_fen FROM accounts WHERE account_number = ?",
-                account)["balance_fen"]
+    return bank(k, "SELECT balance_fen FROM accounts WHERE account_number = ?", account)[
+        "balance_fen"
+    ]
 
 
 def payments(k) -> int:
@@ -83,6 +87,7 @@ def no_full_card_number_anywhere(k) -> None:
 
 
 # --- the happy path over PC/SC ---------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_water_bill_paid_with_a_chip_card_over_pcsc(make_kiosk, virtual_card):
@@ -134,6 +139,7 @@ def test_water_bill_paid_with_a_chip_card_over_pcsc(make_kiosk, virtual_card):
 
 # --- the PIN ---------------------------------------------------------------------------------
 
+
 def test_a_wrong_pin_can_be_keyed_again(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k, "111111")
@@ -161,6 +167,7 @@ def test_three_wrong_pins_lock_the_card_and_hand_it_back(kiosk_app):
 
 
 # --- the card --------------------------------------------------------------------------------
+
 
 def test_an_unreadable_card_can_be_inserted_again(kiosk_app):
     k = kiosk_app
@@ -211,6 +218,7 @@ def test_a_frozen_card_is_handed_back_with_the_reason(kiosk_app):
 
 # --- the bill --------------------------------------------------------------------------------
 
+
 def test_unknown_bill_and_nothing_due_are_explained_and_can_be_corrected(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k)
@@ -251,7 +259,7 @@ def bill_qr_video(tmp_path):
     code = np.array(qrcode.make("BILL:water:1001234567", box_size=8).convert("RGB"))
     page = np.full((480, 640, 3), 200, np.uint8)
     h, w = code.shape[:2]
-    page[(480 - h) // 2:(480 - h) // 2 + h, (640 - w) // 2:(640 - w) // 2 + w] = code
+    page[(480 - h) // 2 : (480 - h) // 2 + h, (640 - w) // 2 : (640 - w) // 2 + w] = code
     path = tmp_path / "bill_qr.avi"
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
     for i in range(8):
@@ -271,6 +279,7 @@ def test_the_real_opencv_camera_reads_the_bills_qr_code(make_kiosk, bill_qr_vide
 
 
 # --- paying ----------------------------------------------------------------------------------
+
 
 def test_a_declined_payment_takes_nothing_and_says_why(kiosk_app):
     k = kiosk_app
@@ -317,6 +326,7 @@ def test_line_dropped_after_the_bank_paid_is_reconciled_never_paid_twice(kiosk_a
 
 
 # --- the receipt and the card at the end -----------------------------------------------------
+
 
 def test_paper_running_out_mid_receipt_leaves_the_payment_and_returns_the_card(kiosk_app):
     k = kiosk_app
@@ -373,5 +383,8 @@ def test_cancelling_hands_the_card_back_and_keeps_it_if_left(kiosk_app):
     k.tap("cancel_yes")  # "you will lose what you entered": yes, cancel
     k.wait_for_screen("attract")
     k.wait_until(lambda: k.devices.card_reader.status().supplies["retained"] == 1)
-    k.wait_until(lambda: any(e.operation == "card_not_returned" and e.step == "cleanup"
-                             for e in k.journal.entries()))
+    k.wait_until(
+        lambda: any(
+            e.operation == "card_not_returned" and e.step == "cleanup" for e in k.journal.entries()
+        )
+    )

@@ -31,10 +31,17 @@ def open_account_at_the_bank(k) -> str:
     v = b.verify_identity(ZHAO_ID, "赵丽", photo, idempotency_key=new_idempotency_key())
     otp = b.send_otp(ZHAO_PHONE, "account_opening", idempotency_key=new_idempotency_key())
     b.verify_otp(otp.otp_id, "246810", idempotency_key=new_idempotency_key())
-    opened = b.open_account(verification_id=v.verification_id, otp_id=otp.otp_id,
-                            id_number=ZHAO_ID, name="赵丽", phone=ZHAO_PHONE, address="南京",
-                            account_class="II", product="standard_debit",
-                            idempotency_key=new_idempotency_key())
+    opened = b.open_account(
+        verification_id=v.verification_id,
+        otp_id=otp.otp_id,
+        id_number=ZHAO_ID,
+        name="赵丽",
+        phone=ZHAO_PHONE,
+        address="南京",
+        account_class="II",
+        product="standard_debit",
+        idempotency_key=new_idempotency_key(),
+    )
     return opened.account_number
 
 
@@ -84,8 +91,13 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     printed = "\n".join(k.devices.printer.printed[-1].rows)
     assert "借记卡领卡凭条" in printed and card["pan"][-4:] in printed
     assert card["pan"] not in printed and account not in printed
-    assert [op for op, _ in k.journaled()] == ["verify_identity", "check_new_pin",
-                                               "open_account", "check_new_pin", "issue_card"]
+    assert [op for op, _ in k.journaled()] == [
+        "verify_identity",
+        "check_new_pin",
+        "open_account",
+        "check_new_pin",
+        "issue_card",
+    ]
     everything = caplog.text + str([e.data for e in k.journal.entries()])
     for secret in (card["pan"], account, ZHAO_ID, GOOD_PIN, "590317"):
         assert secret not in everything
@@ -122,8 +134,11 @@ def test_a_card_not_taken_is_captured_and_its_binding_reversed_first(kiosk_app):
     k = kiosk_app
     account = open_account_at_the_bank(k)
     journal_when_told: list[list[tuple]] = []
-    k.engine.step_entered.connect(lambda view: journal_when_told.append(k.journaled())
-                                  if view.step.id == "not_issued" else None)
+    k.engine.step_entered.connect(
+        lambda view: (
+            journal_when_told.append(k.journaled()) if view.step.id == "not_issued" else None
+        )
+    )
     k.devices.card_dispenser.inject("walk_away")
     identify(k)
     k.wait_for_step("card_type")
@@ -132,14 +147,14 @@ def test_a_card_not_taken_is_captured_and_its_binding_reversed_first(kiosk_app):
     k.wait_for_step("not_issued")
     k.sees("新卡没有被取走，已由本机回收，发卡已撤销")
     # the reversal was journaled and done before the customer saw the failure screen
-    assert journal_when_told[0][-2:] == [("issue_card", "done"),
-                                         ("reverse_card_binding", "done")]
+    assert journal_when_told[0][-2:] == [("issue_card", "done"), ("reverse_card_binding", "done")]
     assert [c["status"] for c in cards_of(k, account)] == ["reversed"]
     with k.sandbox.database.transaction() as tx:
-        key = next(e.idempotency_key for e in k.journal.entries()
-                   if e.operation == "issue_card")
-        assert tx.one("SELECT outcome FROM idempotency WHERE idem_key = ?", key)["outcome"] == \
-            "reversed"
+        key = next(e.idempotency_key for e in k.journal.entries() if e.operation == "issue_card")
+        assert (
+            tx.one("SELECT outcome FROM idempotency WHERE idem_key = ?", key)["outcome"]
+            == "reversed"
+        )
     assert k.devices.card_dispenser.status().supplies["captured"] == 1
 
 
@@ -159,8 +174,7 @@ def test_a_reversal_the_bank_did_not_get_is_sent_again_until_it_does(kiosk_app, 
     k.wait_until(lambda: "device_fault" in k.staff_calls())
     assert ("reverse_card_binding", "unknown") in k.journaled()
     settled = reconcile(k.journal, k.backend)  # what the next start-up (or a restart) does
-    assert [(r.intent.operation, r.outcome) for r in settled] == [
-        ("reverse_card_binding", "done")]
+    assert [(r.intent.operation, r.outcome) for r in settled] == [("reverse_card_binding", "done")]
     assert [c["status"] for c in cards_of(k, account)] == ["reversed"]
     assert reconcile(k.journal, k.backend) == []  # settled once, never sent a third time
 

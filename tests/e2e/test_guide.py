@@ -23,7 +23,6 @@ def test_call_staff_reaches_the_bank(kiosk_app):
     k.wait_until(lambda: k.staff_calls() == ["customer_help"])
 
 
-
 def test_the_simulator_panel_drives_the_simulated_devices(kiosk_app):
     k = kiosk_app
     k.tap("simulator")

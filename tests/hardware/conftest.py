@@ -18,7 +18,7 @@ def qr_image(payload: str) -> np.ndarray:
     code = cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
     page = np.full((480, 640, 3), 200, np.uint8)
     h, w = code.shape[:2]
-    page[(480 - h) // 2:(480 - h) // 2 + h, (640 - w) // 2:(640 - w) // 2 + w] = code
+    page[(480 - h) // 2 : (480 - h) // 2 + h, (640 - w) // 2 : (640 - w) // 2 + w] = code
     return page
 
 

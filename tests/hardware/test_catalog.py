@@ -29,8 +29,7 @@ def _catalog(language: str) -> set[str]:
 
 
 def _error_classes() -> list[type[DeviceError]]:
-    return [c for c in vars(errors).values()
-            if isinstance(c, type) and issubclass(c, DeviceError)]
+    return [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, DeviceError)]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

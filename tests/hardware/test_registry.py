@@ -24,21 +24,33 @@ class VendorPinPadForTests:
 
 
 def test_everything_is_simulated_by_default_and_configurable():
-    devices = build_devices({"id_card_reader": {"person": "wang"},
-                             "card_dispenser": {"driver": "simulated", "stock": 7}})
+    devices = build_devices(
+        {
+            "id_card_reader": {"person": "wang"},
+            "card_dispenser": {"driver": "simulated", "stock": 7},
+        }
+    )
     assert all(isinstance(d, SimulatedDevice) for d in devices.all())
-    assert [d.name for d in devices.all()] == ["id_card_reader", "card_reader", "pin_pad",
-                                               "camera", "card_dispenser", "printer"]
+    assert [d.name for d in devices.all()] == [
+        "id_card_reader",
+        "card_reader",
+        "pin_pad",
+        "camera",
+        "card_dispenser",
+        "printer",
+    ]
     assert devices.id_card_reader.read(timeout=1).name == "王小明"
     assert devices.card_dispenser.stock() == 7
 
 
 def test_real_drivers_are_chosen_by_config(tmp_path):
-    devices = build_devices({
-        "card_reader": {"driver": "pcsc", "reader": "Virtual PCD"},
-        "camera": {"driver": "opencv", "source": str(tmp_path / "cam.avi")},
-        "printer": {"driver": "escpos", "connection": "file", "path": str(tmp_path / "lp0")},
-    })
+    devices = build_devices(
+        {
+            "card_reader": {"driver": "pcsc", "reader": "Virtual PCD"},
+            "camera": {"driver": "opencv", "source": str(tmp_path / "cam.avi")},
+            "printer": {"driver": "escpos", "connection": "file", "path": str(tmp_path / "lp0")},
+        }
+    )
     assert isinstance(devices.card_reader, PcscCardReader)
     assert isinstance(devices.camera, OpenCvCamera)
     assert isinstance(devices.printer, EscposPrinter)
@@ -53,12 +65,15 @@ def test_vendor_adapter_plugs_in_by_module_and_class_name():
     assert devices.pin_pad.port == "/dev/ttyS1"
 
 
-@pytest.mark.parametrize("config, message", [
-    ({"card_reader": {"driver": "magstripe"}}, "unknown driver 'magstripe'"),
-    ({"printer": {"papr": 10}}, "bad configuration"),
-    ({"cash_dispenser": {}}, "unknown device classes"),
-    ({"pin_pad": {"driver": "no.such.module:Pad"}}, "cannot load"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({"card_reader": {"driver": "magstripe"}}, "unknown driver 'magstripe'"),
+        ({"printer": {"papr": 10}}, "bad configuration"),
+        ({"cash_dispenser": {}}, "unknown device classes"),
+        ({"pin_pad": {"driver": "no.such.module:Pad"}}, "cannot load"),
+    ],
+)
 def test_configuration_mistakes_are_clear(config, message):
     with pytest.raises(ValueError, match=message):
         build_devices(config)

@@ -51,56 +51,193 @@ def _hand_over_new_card(dispenser: SimulatedCardDispenser) -> None:
 
 # (simulator, fault, what the kiosk does, error, action, state after, supplies after)
 CASES = [
-    (SimulatedIdCardReader, "offline", lambda d: d.read(1), DeviceOffline, Action.RESET,
-     DeviceState.OFFLINE),
-    (SimulatedIdCardReader, "timeout", lambda d: d.read(1), DeviceTimeout, Action.RETRY,
-     DeviceState.ONLINE),
-    (SimulatedIdCardReader, "unreadable", lambda d: (d.insert("jin"), d.read(1)),
-     IdCardUnreadable, Action.RETRY, DeviceState.ONLINE),
-    (SimulatedCardReader, "offline", lambda d: d.accept(1), DeviceOffline, Action.RESET,
-     DeviceState.OFFLINE),
-    (SimulatedCardReader, "timeout", lambda d: d.accept(1), DeviceTimeout, Action.RETRY,
-     DeviceState.ONLINE),
-    (SimulatedCardReader, "jam", lambda d: (d.insert("wang"), d.accept(1)), CardJammed,
-     Action.CLEAR, DeviceState.HARDWARE_ERROR),
-    (SimulatedCardReader, "unreadable", lambda d: (d.insert("wang"), d.accept(1)),
-     CardUnreadable, Action.RETRY, DeviceState.ONLINE),
-    (SimulatedCardReader, "removed", lambda d: (d.insert("wang"), d.accept(1)), CardRemoved,
-     Action.RETRY, DeviceState.ONLINE),
-    (SimulatedCardReader, "retained", _eject_card, MediaRetained, Action.CLEAR,
-     DeviceState.ONLINE),
-    (SimulatedCardReader, "walk_away", _hand_over_card, MediaNotTaken, Action.NONE,
-     DeviceState.USER_ERROR),
-    (SimulatedCardReader, "fraud", lambda d: d.accept(1), FraudAttempt, Action.MAINTENANCE,
-     DeviceState.FRAUD_ATTEMPT),
-    (SimulatedPinPad, "offline", lambda d: d.data_entry(lambda k: None, 1), DeviceOffline,
-     Action.RESET, DeviceState.OFFLINE),
-    (SimulatedPinPad, "timeout", lambda d: d.pin_entry("6228480012345678010", 6, 6,
-                                                       lambda k: None, 1),
-     DeviceTimeout, Action.RETRY, DeviceState.ONLINE),
-    (SimulatedPinPad, "tamper", lambda d: d.data_entry(lambda k: None, 1), FraudAttempt,
-     Action.MAINTENANCE, DeviceState.FRAUD_ATTEMPT),
-    (SimulatedCamera, "offline", lambda d: d.face_present(), DeviceOffline, Action.RESET,
-     DeviceState.OFFLINE),
-    (SimulatedCamera, "timeout", lambda d: d.scan_code(1), DeviceTimeout, Action.RETRY,
-     DeviceState.ONLINE),
-    (SimulatedCardDispenser, "offline", lambda d: d.dispense(1), DeviceOffline, Action.RESET,
-     DeviceState.OFFLINE),
-    (SimulatedCardDispenser, "timeout", _hand_over_new_card, MediaNotTaken, Action.NONE,
-     DeviceState.USER_ERROR),
-    (SimulatedCardDispenser, "empty", lambda d: d.dispense(1), DispenserEmpty, Action.CLEAR,
-     DeviceState.ONLINE),
-    (SimulatedCardDispenser, "jam", lambda d: d.dispense(1), CardJammed, Action.CLEAR,
-     DeviceState.HARDWARE_ERROR),
-    (SimulatedCardDispenser, "walk_away", _hand_over_new_card, MediaNotTaken, Action.NONE,
-     DeviceState.USER_ERROR),
-    (SimulatedPrinter, "offline", lambda d: d.print_receipt(RECEIPT), DeviceOffline,
-     Action.RESET, DeviceState.OFFLINE),
-    (SimulatedPrinter, "paper_out", lambda d: d.print_receipt(RECEIPT), PaperOut, Action.CLEAR,
-     DeviceState.ONLINE),
-    (SimulatedPrinter, "jam", lambda d: d.print_receipt(RECEIPT), PaperJammed, Action.CLEAR,
-     DeviceState.HARDWARE_ERROR),
+    (
+        SimulatedIdCardReader,
+        "offline",
+        lambda d: d.read(1),
+        DeviceOffline,
+        Action.RESET,
+        DeviceState.OFFLINE,
+    ),
+    (
+        SimulatedIdCardReader,
+        "timeout",
+        lambda d: d.read(1),
+        DeviceTimeout,
+        Action.RETRY,
+        DeviceState.ONLINE,
+    ),
+    (
+        SimulatedIdCardReader,
+        "unreadable",
+        lambda d: (d.insert("jin"), d.read(1)),
+        IdCardUnreadable,
+        Action.RETRY,
+        DeviceState.ONLINE,
+    ),
+    (
+        SimulatedCardReader,
+        "offline",
+        lambda d: d.accept(1),
+        DeviceOffline,
+        Action.RESET,
+        DeviceState.OFFLINE,
+    ),
+    (
+        SimulatedCardReader,
+        "timeout",
+        lambda d: d.accept(1),
+        DeviceTimeout,
+        Action.RETRY,
+        DeviceState.ONLINE,
+    ),
+    (
+        SimulatedCardReader,
+        "jam",
+        lambda d: (d.insert("wang"), d.accept(1)),
+        CardJammed,
+        Action.CLEAR,
+        DeviceState.HARDWARE_ERROR,
+    ),
+    (
+        SimulatedCardReader,
+        "unreadable",
+        lambda d: (d.insert("wang"), d.accept(1)),
+        CardUnreadable,
+        Action.RETRY,
+        DeviceState.ONLINE,
+    ),
+    (
+        SimulatedCardReader,
+        "removed",
+        lambda d: (d.insert("wang"), d.accept(1)),
+        CardRemoved,
+        Action.RETRY,
+        DeviceState.ONLINE,
+    ),
+    (SimulatedCardReader, "retained", _eject_card, MediaRetained, Action.CLEAR, DeviceState.ONLINE),
+    (
+        SimulatedCardReader,
+        "walk_away",
+        _hand_over_card,
+        MediaNotTaken,
+        Action.NONE,
+        DeviceState.USER_ERROR,
+    ),
+    (
+        SimulatedCardReader,
+        "fraud",
+        lambda d: d.accept(1),
+        FraudAttempt,
+        Action.MAINTENANCE,
+        DeviceState.FRAUD_ATTEMPT,
+    ),
+    (
+        SimulatedPinPad,
+        "offline",
+        lambda d: d.data_entry(lambda k: None, 1),
+        DeviceOffline,
+        Action.RESET,
+        DeviceState.OFFLINE,
+    ),
+    (
+        SimulatedPinPad,
+        "timeout",
+        lambda d: d.pin_entry("6228480012345678010", 6, 6, lambda k: None, 1),
+        DeviceTimeout,
+        Action.RETRY,
+        DeviceState.ONLINE,
+    ),
+    (
+        SimulatedPinPad,
+        "tamper",
+        lambda d: d.data_entry(lambda k: None, 1),
+        FraudAttempt,
+        Action.MAINTENANCE,
+        DeviceState.FRAUD_ATTEMPT,
+    ),
+    (
+        SimulatedCamera,
+        "offline",
+        lambda d: d.face_present(),
+        DeviceOffline,
+        Action.RESET,
+        DeviceState.OFFLINE,
+    ),
+    (
+        SimulatedCamera,
+        "timeout",
+        lambda d: d.scan_code(1),
+        DeviceTimeout,
+        Action.RETRY,
+        DeviceState.ONLINE,
+    ),
+    (
+        SimulatedCardDispenser,
+        "offline",
+        lambda d: d.dispense(1),
+        DeviceOffline,
+        Action.RESET,
+        DeviceState.OFFLINE,
+    ),
+    (
+        SimulatedCardDispenser,
+        "timeout",
+        _hand_over_new_card,
+        MediaNotTaken,
+        Action.NONE,
+        DeviceState.USER_ERROR,
+    ),
+    (
+        SimulatedCardDispenser,
+        "empty",
+        lambda d: d.dispense(1),
+        DispenserEmpty,
+        Action.CLEAR,
+        DeviceState.ONLINE,
+    ),
+    (
+        SimulatedCardDispenser,
+        "jam",
+        lambda d: d.dispense(1),
+        CardJammed,
+        Action.CLEAR,
+        DeviceState.HARDWARE_ERROR,
+    ),
+    (
+        SimulatedCardDispenser,
+        "walk_away",
+        _hand_over_new_card,
+        MediaNotTaken,
+        Action.NONE,
+        DeviceState.USER_ERROR,
+    ),
+    (
+        SimulatedPrinter,
+        "offline",
+        lambda d: d.print_receipt(RECEIPT),
+        DeviceOffline,
+        Action.RESET,
+        DeviceState.OFFLINE,
+    ),
+    (
+        SimulatedPrinter,
+        "paper_out",
+        lambda d: d.print_receipt(RECEIPT),
+        PaperOut,
+        Action.CLEAR,
+        DeviceState.ONLINE,
+    ),
+    (
+        SimulatedPrinter,
+        "jam",
+        lambda d: d.print_receipt(RECEIPT),
+        PaperJammed,
+        Action.CLEAR,
+        DeviceState.HARDWARE_ERROR,
+    ),
 ]
+
 
 def test_the_table_covers_every_fault_of_every_simulator():
     covered = {(case[0], case[1]) for case in CASES}
@@ -108,8 +245,11 @@ def test_the_table_covers_every_fault_of_every_simulator():
     assert expected == covered
 
 
-@pytest.mark.parametrize("simulator, fault, operation, error, action, state", CASES,
-                         ids=[f"{c[0].__name__}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    "simulator, fault, operation, error, action, state",
+    CASES,
+    ids=[f"{c[0].__name__}-{c[1]}" for c in CASES],
+)
 def test_fault_surfaces_as_typed_error(simulator, fault, operation, error, action, state):
     device = simulator()
     device.inject(fault)
@@ -124,12 +264,14 @@ def test_fault_surfaces_as_typed_error(simulator, fault, operation, error, actio
     assert device.armed_faults() == {}  # times=1: fired once, gone
 
 
-@pytest.mark.parametrize("simulator, fault, operation, error, action, state",
-                         [c for c in CASES if c[5] in (DeviceState.OFFLINE,
-                                                       DeviceState.HARDWARE_ERROR)],
-                         ids=lambda v: getattr(v, "__name__", str(v)))
-def test_a_failed_device_refuses_work_until_reset(simulator, fault, operation, error, action,
-                                                  state):
+@pytest.mark.parametrize(
+    "simulator, fault, operation, error, action, state",
+    [c for c in CASES if c[5] in (DeviceState.OFFLINE, DeviceState.HARDWARE_ERROR)],
+    ids=lambda v: getattr(v, "__name__", str(v)),
+)
+def test_a_failed_device_refuses_work_until_reset(
+    simulator, fault, operation, error, action, state
+):
     device = simulator()
     device.inject(fault)
     with pytest.raises(error):

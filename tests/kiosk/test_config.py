@@ -23,14 +23,26 @@ def test_example_file_is_valid_and_documents_every_section():
     example = Path(__file__).resolve().parents[2] / "config.example.toml"
     config = load_config(example)
     text = example.read_text(encoding="utf-8")
-    for section in ("[kiosk]", "[timeouts]", "[backend]", "[sandbox]", "[journal]", "[ui]",
-                    "[voice]", "[supervisor]", "[devices.card_reader]"):
+    for section in (
+        "[kiosk]",
+        "[timeouts]",
+        "[backend]",
+        "[sandbox]",
+        "[journal]",
+        "[ui]",
+        "[voice]",
+        "[supervisor]",
+        "[devices.card_reader]",
+    ):
         assert section in text
     assert config.kiosk.default_language == "zh_CN"
 
 
 def test_values_are_read(tmp_path):
-    config = load_config(write(tmp_path, """
+    config = load_config(
+        write(
+            tmp_path,
+            """
 [kiosk]
 id = "STM-9"
 languages = ["zh_CN", "ko"]
@@ -39,22 +51,27 @@ idle_s = 90
 [devices.card_reader]
 driver = "pcsc"
 reader = "ACS"
-"""))
+""",
+        )
+    )
     assert config.kiosk.id == "STM-9" and config.timeouts.idle_s == 90.0
     assert config.devices["card_reader"] == {"driver": "pcsc", "reader": "ACS"}
     assert config.devices["camera"] == {"driver": "simulated"}
 
 
-@pytest.mark.parametrize("text, named", [
-    ("[kiosk]\nbranhc = '1'\n", "kiosk.branhc"),
-    ("[timeouts]\nidle_s = 'soon'\n", "timeouts.idle_s"),
-    ("[backend]\ntimeout_s = true\n", "backend.timeout_s"),
-    ("[kiosk]\nlanguages = ['zh_CN', 'fr']\n", "kiosk.languages"),
-    ("[timeouts]\nanswer_s = 5\n", "timeouts.answer_s"),
-    ("[devices.coffee_machine]\ndriver = 'x'\n", "devices.coffee_machine"),
-    ("[nonsense]\na = 1\n", "[nonsense]"),
-    ("[kiosk\nid=", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("[kiosk]\nbranhc = '1'\n", "kiosk.branhc"),
+        ("[timeouts]\nidle_s = 'soon'\n", "timeouts.idle_s"),
+        ("[backend]\ntimeout_s = true\n", "backend.timeout_s"),
+        ("[kiosk]\nlanguages = ['zh_CN', 'fr']\n", "kiosk.languages"),
+        ("[timeouts]\nanswer_s = 5\n", "timeouts.answer_s"),
+        ("[devices.coffee_machine]\ndriver = 'x'\n", "devices.coffee_machine"),
+        ("[nonsense]\na = 1\n", "[nonsense]"),
+        ("[kiosk\nid=", "not valid TOML"),
+    ],
+)
 def test_a_bad_file_names_the_key(tmp_path, text, named):
     with pytest.raises(ConfigError) as error:
         load_config(write(tmp_path, text))

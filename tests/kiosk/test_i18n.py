@@ -29,7 +29,11 @@ def _strings(path: Path):
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                 docstrings.add(id(body[0].value))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ):
             yield node.lineno, node.value
 
 
@@ -43,17 +47,26 @@ def test_catalogs_hold_the_same_messages_in_every_language():
 
 def _is_a_file_or_module(value: str) -> bool:
     as_path = ROOT / value.replace(".", "/")
-    return as_path.with_suffix(".py").exists() or as_path.is_dir() or "." + value.split(".")[-1] in (
-        ".svg", ".png", ".wav", ".toml", ".json", ".sqlite", ".log")
+    return (
+        as_path.with_suffix(".py").exists()
+        or as_path.is_dir()
+        or "." + value.split(".")[-1]
+        in (".svg", ".png", ".wav", ".toml", ".json", ".sqlite", ".log")
+    )
 
 
 def test_every_message_key_in_the_code_has_a_message():
     domains = {key.split(".")[0] for key in load_language("zh_CN")}
     catalog = Catalog("zh_CN")
-    missing = [f"{path.relative_to(ROOT)}:{line}: {value}"
-               for path in CODE for line, value in _strings(path)
-               if KEY.match(value) and value.split(".")[0] in domains
-               and not _is_a_file_or_module(value) and not catalog.has(value)]
+    missing = [
+        f"{path.relative_to(ROOT)}:{line}: {value}"
+        for path in CODE
+        for line, value in _strings(path)
+        if KEY.match(value)
+        and value.split(".")[0] in domains
+        and not _is_a_file_or_module(value)
+        and not catalog.has(value)
+    ]
     assert missing == []
 
 
@@ -73,8 +86,12 @@ def test_every_step_of_every_flow_has_its_messages():
 
 
 def test_no_customer_text_is_written_in_the_code():
-    found = [f"{path.relative_to(ROOT)}:{line}: {value[:40]}"
-             for path in SCREEN_CODE for line, value in _strings(path) if CJK.search(value)]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {value[:40]}"
+        for path in SCREEN_CODE
+        for line, value in _strings(path)
+        if CJK.search(value)
+    ]
     assert found == []
 
 
@@ -82,14 +99,19 @@ def test_no_customer_text_is_written_in_the_code():
 def test_no_language_asks_for_a_value_the_code_does_not_give(language):
     field = re.compile(r"\{(\w+)\}")
     base, other = load_language("zh_CN"), load_language(language)
-    wrong = [key for key, text in base.items() if isinstance(text, str)
-             and set(field.findall(text)) != set(field.findall(str(other[key])))]
+    wrong = [
+        key
+        for key, text in base.items()
+        if isinstance(text, str) and set(field.findall(text)) != set(field.findall(str(other[key])))
+    ]
     assert wrong == []
 
 
 def test_a_missing_message_falls_back_and_never_crashes(tmp_path):
-    for language, text in (("zh_CN", 'hello = "你好 {name}"\nonly_here = "仅中文"'),
-                           ("en", 'hello = "Hello {name}"')):
+    for language, text in (
+        ("zh_CN", 'hello = "你好 {name}"\nonly_here = "仅中文"'),
+        ("en", 'hello = "Hello {name}"'),
+    ):
         (tmp_path / language).mkdir()
         (tmp_path / language / "x.toml").write_text(f"[x]\n{text}\n", encoding="utf-8")
     catalog = Catalog("en", root=tmp_path)

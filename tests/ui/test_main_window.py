@@ -111,8 +111,11 @@ def test_care_mode_is_larger_calmer_and_fits_the_screen(qtbot, window):
     assert window.findChild(QPushButton, "service_guide").font().pointSize() >= 30 > standard_size
     assert window.findChild(QPushButton, "call_staff").height() >= window.theme.target_px
     tap(qtbot, window, "service_guide")
-    choices = [b for b in window.findChildren(QPushButton) if b.objectName().startswith("choice_")
-               and b.isVisible()]
+    choices = [
+        b
+        for b in window.findChildren(QPushButton)
+        if b.objectName().startswith("choice_") and b.isVisible()
+    ]
     assert len(choices) <= 4
     tap(qtbot, window, "more")  # the rest of the choices are one tap away
     assert window.findChild(QPushButton, "choice_other").isVisible()
@@ -120,8 +123,12 @@ def test_care_mode_is_larger_calmer_and_fits_the_screen(qtbot, window):
 
 def test_themes_meet_contrast_and_target_rules():
     for theme, minimum in ((STANDARD, 4.5), (CARE, 7.0)):
-        for fg, bg in ((theme.text, theme.background), (theme.muted, theme.background),
-                       (theme.on_accent, theme.accent), (theme.text, theme.surface)):
+        for fg, bg in (
+            (theme.text, theme.background),
+            (theme.muted, theme.background),
+            (theme.on_accent, theme.accent),
+            (theme.text, theme.surface),
+        ):
             assert contrast(fg, bg) >= minimum, (theme.name, fg, bg)
     # 60 dp at 160 dp per inch is 9.5 mm; a 1080-line kiosk screen has about 100 pixels an inch.
     assert CARE.target_px >= 60 / 160 * 100 * 2

@@ -35,11 +35,29 @@ def say(tmp_path_factory):
         name = hashlib.sha1(f"{text}|{voice}|{rate}|{pitch}".encode()).hexdigest()[:16]
         raw, wav = folder / f"{name}.raw.wav", folder / f"{name}.wav"
         if not wav.exists():
-            subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch),
-                            "-w", str(raw), text], check=True)
+            subprocess.run(
+                ["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", str(raw), text],
+                check=True,
+            )
             # 0.3 s of silence before and 0.5 s after, as a person pauses around a command
-            subprocess.run(["sox", "-q", str(raw), "-r", "16000", "-c", "1", "-b", "16",
-                            str(wav), "pad", "0.3", "0.5"], check=True)
+            subprocess.run(
+                [
+                    "sox",
+                    "-q",
+                    str(raw),
+                    "-r",
+                    "16000",
+                    "-c",
+                    "1",
+                    "-b",
+                    "16",
+                    str(wav),
+                    "pad",
+                    "0.3",
+                    "0.5",
+                ],
+                check=True,
+            )
         return wav
 
     return make
@@ -56,11 +74,13 @@ def speech_out(tmp_path_factory):
 def eventually():
     """Waits for another thread or process (the speech process, the PIN-pad reader) to get
     somewhere; fails if it never does. Not a timing test: the bound is generous."""
+
     def wait(condition, seconds: float = 30.0) -> None:
         end = time.monotonic() + seconds
         while not condition():
             assert time.monotonic() < end, "it never got there"
             time.sleep(0.01)
+
     return wait
 
 
@@ -75,6 +95,7 @@ def engine(clock):
 
 
 # --- the whole kiosk (a small copy of tests/e2e's fixture: test folders share nothing) ------
+
 
 class VoiceCustomer:
     """A customer in front of the real kiosk who uses only the PIN pad, their voice and their
@@ -103,21 +124,27 @@ class VoiceCustomer:
         try:
             self.qtbot.waitUntil(condition, timeout=timeout_ms)
         except QtWaitTimeout:
-            raise AssertionError(f"never {what or condition}: on {self.step()!r}, the kiosk "
-                                 f"last said: {self.hears()!r}") from None
+            raise AssertionError(
+                f"never {what or condition}: on {self.step()!r}, the kiosk "
+                f"last said: {self.hears()!r}"
+            ) from None
 
     def wait_for_step(self, step_id: str) -> None:
         """On the step, and (unless the machine is at work there) waiting for an answer."""
+
         def there() -> bool:
             view = self.engine.view
-            return (self.step() == step_id
-                    and (not self.engine.busy or view.step.kind is StepKind.DEVICE))
+            return self.step() == step_id and (
+                not self.engine.busy or view.step.kind is StepKind.DEVICE
+            )
+
         self.wait_until(there, f"on step {step_id}")
 
     def press(self, key: str) -> None:
         """One PIN-pad key, read by the kiosk's navigation (not by a PIN entry)."""
-        self.wait_until(lambda: self.voice.keys_listening and not self.engine.busy,
-                        f"listening for key {key}")
+        self.wait_until(
+            lambda: self.voice.keys_listening and not self.engine.busy, f"listening for key {key}"
+        )
         read = self.keys_read
         self.devices.pin_pad.press(key)
         self.wait_until(lambda: self.keys_read > read, f"read key {key}")
@@ -144,8 +171,11 @@ class VoiceCustomer:
         self.say = say
         self.kiosk.set_language("ko")
         self.kiosk.set_care_mode(True)
-        self.wait_until(lambda: self.voice.navigator.speech_in is not None, "the model loaded",
-                        timeout_ms=60_000)
+        self.wait_until(
+            lambda: self.voice.navigator.speech_in is not None,
+            "the model loaded",
+            timeout_ms=60_000,
+        )
 
     def hear(self, wav) -> None:
         """The WAV as the microphone hears it, through the real recognizer."""
@@ -167,8 +197,9 @@ class VoiceCustomer:
 
     def key_pin(self, pin: str, step: str = "pin") -> None:
         """A PIN on the pad, taken by the step's own PIN entry (navigation is off there)."""
-        self.wait_until(lambda: self.step() == step and not self.voice.keys_listening,
-                        f"PIN entry on {step}")
+        self.wait_until(
+            lambda: self.step() == step and not self.voice.keys_listening, f"PIN entry on {step}"
+        )
         for digit in pin:
             self.devices.pin_pad.press(digit)
         self.devices.pin_pad.press("enter")

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_care_switch_turns_speech_on_and_says_in_one_line_when_voice_input_is_off(
-        make_kiosk, qtbot):
+    make_kiosk, qtbot
+):
     k = make_kiosk()
     notice = k.window.voice_screen.notice
     assert notice.isHidden() and not k.voice.navigator.enabled  # care mode off: silent
@@ -26,8 +27,11 @@ def test_the_care_switch_turns_speech_on_and_says_in_one_line_when_voice_input_i
     assert k.hears().startswith(k.catalog.text("guide.need.title"))  # speech out still works
 
     k.kiosk.set_language("ko")  # the one language with a model here
-    k.wait_until(lambda: k.voice.navigator.speech_in is not None, "the Korean model loaded",
-                 timeout_ms=60_000)
+    k.wait_until(
+        lambda: k.voice.navigator.speech_in is not None,
+        "the Korean model loaded",
+        timeout_ms=60_000,
+    )
     assert notice.text() != k.catalog.text("voice.notice.no_model")
     assert k.voice.navigator.speech_in.listening  # the guide's first question is listened for
     qtbot.mouseClick(k.window.care_button, Qt.MouseButton.LeftButton)
@@ -48,8 +52,9 @@ def test_a_senior_makes_the_voice_louder_and_slower_for_her_visit_only(make_kios
         qtbot.mouseClick(k.window.overlay.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
     assert out.player.volume > defaults.volume and out.rate == defaults.care_rate - 40
     assert k.hears().startswith(k.catalog.text("guide.need.title"))  # said again, slower
-    qtbot.mouseClick(k.window.overlay.findChild(QPushButton, "sound_done"),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        k.window.overlay.findChild(QPushButton, "sound_done"), Qt.MouseButton.LeftButton
+    )
     assert k.window.overlay.isHidden()
     k.engine.cancel()  # the visit ends: the next customer hears the kiosk's own settings
     assert out.player.volume == defaults.volume

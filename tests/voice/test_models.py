@@ -56,24 +56,54 @@ def _zip(tmp_path, files: dict[str, bytes]):
 
 def test_install_refuses_a_wrong_hash_before_unpacking(tmp_path, capsys):
     archive, _ = _zip(tmp_path, {"m/am/final.mdl": b"x"})
-    code = cli.main(["install", str(archive), "--sha256", "0" * 64, "--language", "zh_CN",
-                     "--models-dir", str(tmp_path / "models")])
+    code = cli.main(
+        [
+            "install",
+            str(archive),
+            "--sha256",
+            "0" * 64,
+            "--language",
+            "zh_CN",
+            "--models-dir",
+            str(tmp_path / "models"),
+        ]
+    )
     assert code == 1 and "SHA-256" in capsys.readouterr().err
     assert not (tmp_path / "models" / "zh_CN").exists()
 
 
 def test_install_refuses_an_archive_that_escapes_its_folder(tmp_path, capsys):
     archive, digest = _zip(tmp_path, {"../evil/am/final.mdl": b"x"})
-    code = cli.main(["install", str(archive), "--sha256", digest, "--language", "zh_CN",
-                     "--models-dir", str(tmp_path / "models")])
+    code = cli.main(
+        [
+            "install",
+            str(archive),
+            "--sha256",
+            digest,
+            "--language",
+            "zh_CN",
+            "--models-dir",
+            str(tmp_path / "models"),
+        ]
+    )
     assert code == 1 and "outside" in capsys.readouterr().err
     assert not (tmp_path / "evil").exists()
 
 
 def test_install_refuses_an_archive_with_no_model_that_loads(tmp_path, capsys):
     archive, digest = _zip(tmp_path, {"m/am/final.mdl": b"junk", "m/conf/model.conf": b""})
-    code = cli.main(["install", str(archive), "--sha256", digest, "--language", "en",
-                     "--models-dir", str(tmp_path / "models")])
+    code = cli.main(
+        [
+            "install",
+            str(archive),
+            "--sha256",
+            digest,
+            "--language",
+            "en",
+            "--models-dir",
+            str(tmp_path / "models"),
+        ]
+    )
     assert code == 1 and "could not load" in capsys.readouterr().err
 
 
@@ -86,8 +116,18 @@ def test_install_unpacks_a_real_model_that_then_loads(tmp_path, capsys):
             zf.write(path, "vosk-model-small-ko/" + str(path.relative_to(source)))
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     models_dir = tmp_path / "models"
-    code = cli.main(["install", str(archive), "--sha256", digest, "--language", "ko",
-                     "--models-dir", str(models_dir)])
+    code = cli.main(
+        [
+            "install",
+            str(archive),
+            "--sha256",
+            digest,
+            "--language",
+            "ko",
+            "--models-dir",
+            str(models_dir),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     target = models_dir / "ko" / "vosk-model-small-ko"
     assert (target / "am" / "final.mdl").is_file()

@@ -50,8 +50,9 @@ def _customer_says(navigator, speech_in, say, phrase, means=None, tries=3, **voi
 
 
 @pytest.mark.slow
-def test_the_guide_is_walked_by_korean_voice_alone_to_its_result(engine, speech_out,
-                                                                    korean_model, say):
+def test_the_guide_is_walked_by_korean_voice_alone_to_its_result(
+    engine, speech_out, korean_model, say
+):
     speech_in = SpeechIn(korean_model, "ko")
     navigator = _navigator(engine, speech_out, speech_in)
     ended = _ended(engine)
@@ -104,13 +105,28 @@ def _payment_flow(paid):
     def pay(ctx):
         paid.append(ctx.value)
 
-    return Flow("pay_test", "guide.title", (
-        Step("review", StepKind.REVIEW, "guide.need.title", "guide.need.prompt",
-             choices=(Choice("confirm", "common.confirm", primary=True),),
-             summary=lambda s: [("guide.need.pay_bill", "¥86.50")], action=pay),
-        Step("done", StepKind.RESULT, "guide.to_cash_machine.title",
-             choices=(Choice(DONE, "common.done"),), next="end"),
-    ))
+    return Flow(
+        "pay_test",
+        "guide.title",
+        (
+            Step(
+                "review",
+                StepKind.REVIEW,
+                "guide.need.title",
+                "guide.need.prompt",
+                choices=(Choice("confirm", "common.confirm", primary=True),),
+                summary=lambda s: [("guide.need.pay_bill", "¥86.50")],
+                action=pay,
+            ),
+            Step(
+                "done",
+                StepKind.RESULT,
+                "guide.to_cash_machine.title",
+                choices=(Choice(DONE, "common.done"),),
+                next="end",
+            ),
+        ),
+    )
 
 
 def _engine_with(flow, clock):
@@ -120,11 +136,19 @@ def _engine_with(flow, clock):
 def _on_a_digits_field(name, length, clock, speech_out, korean_model):
     """A Korean customer on a field of `length` digits, then a result: (engine, navigator,
     recognizer, session)."""
-    flow = Flow(f"{name}_test", "guide.title", (
-        Step(name, StepKind.FIELD, "guide.need.title",
-             field=Field(name, "guide.need.prompt", min_length=length, max_length=length)),
-        Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
-    ))
+    flow = Flow(
+        f"{name}_test",
+        "guide.title",
+        (
+            Step(
+                name,
+                StepKind.FIELD,
+                "guide.need.title",
+                field=Field(name, "guide.need.prompt", min_length=length, max_length=length),
+            ),
+            Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
+        ),
+    )
     engine = _engine_with(flow, clock)
     speech_in = SpeechIn(korean_model, "ko")
     navigator = _navigator(engine, speech_out, speech_in)
@@ -134,8 +158,7 @@ def _on_a_digits_field(name, length, clock, speech_out, korean_model):
 
 
 @pytest.mark.slow
-def test_money_moves_only_after_a_spoken_confirm_answered_yes(clock, speech_out,
-                                                             korean_model, say):
+def test_money_moves_only_after_a_spoken_confirm_answered_yes(clock, speech_out, korean_model, say):
     paid = []
     engine = _engine_with(_payment_flow(paid), clock)
     speech_in = SpeechIn(korean_model, "ko")
@@ -149,8 +172,7 @@ def test_money_moves_only_after_a_spoken_confirm_answered_yes(clock, speech_out,
     assert paid == [] and engine.view.step.id == "review"
 
     _customer_says(navigator, speech_in, say, "좋아요", means="voice.command.confirm")
-    assert paid == [] and navigator.question == navigator.catalog.text(
-        "voice.say.confirm_question")
+    assert paid == [] and navigator.question == navigator.catalog.text("voice.say.confirm_question")
     speech_in.feed_wav(say("네"))
     assert paid == ["confirm"] and engine.view.step.id == "done"
 
@@ -167,19 +189,20 @@ def test_yes_alone_never_submits_a_review(clock, speech_out):
 
 
 @pytest.mark.slow
-def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out,
-                                                             korean_model, say):
-    engine, navigator, speech_in, session = _on_a_digits_field("code", 4, clock, speech_out,
-                                                               korean_model)
+def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out, korean_model, say):
+    engine, navigator, speech_in, session = _on_a_digits_field(
+        "code", 4, clock, speech_out, korean_model
+    )
     heard = []
     navigator.digits_changed.connect(heard.append)
     # espeak's "육" comes out as "오" to this model, at high confidence: the read-back is
     # what lets the customer catch it, and nothing is submitted before they confirm.
     speech_in.feed_wav(say("삼 사 이 육"))
     assert heard and session.get("code") is None and engine.view.step.id == "code"
-    assert navigator.catalog.text("voice.say.digits_heard", digits=" ".join(
-        navigator.catalog.phrases(f"voice.digit.{d}")[0] for d in heard[-1])) == (
-        speech_out.last_text)
+    assert navigator.catalog.text(
+        "voice.say.digits_heard",
+        digits=" ".join(navigator.catalog.phrases(f"voice.digit.{d}")[0] for d in heard[-1]),
+    ) == (speech_out.last_text)
     speech_in.feed_wav(say("이 삼 사 이"))  # said again, as the read-back asks
     assert navigator.digits == "2342" and heard[-1] == "2342"
     assert "이 삼 사 이" in speech_out.last_text
@@ -188,10 +211,12 @@ def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out,
 
 
 @pytest.mark.slow
-def test_a_number_said_in_pieces_is_joined_and_clear_starts_again(clock, speech_out,
-                                                                  korean_model, say):
-    engine, navigator, speech_in, session = _on_a_digits_field("phone", 11, clock, speech_out,
-                                                               korean_model)
+def test_a_number_said_in_pieces_is_joined_and_clear_starts_again(
+    clock, speech_out, korean_model, say
+):
+    engine, navigator, speech_in, session = _on_a_digits_field(
+        "phone", 11, clock, speech_out, korean_model
+    )
     for piece in ("138", "0013", "8000"):  # a senior pauses between groups
         navigator.handle(Digits(piece))
     assert navigator.digits == "13800138000"
@@ -229,10 +254,14 @@ def test_a_failed_step_is_spoken_and_a_yes_tries_again(clock, speech_out):
         if len(attempts) == 1:
             raise StepFailed("flow.error.system")
 
-    flow = Flow("flaky_test", "guide.title", (
-        Step("read", StepKind.DEVICE, "guide.need.title", action=flaky),
-        Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
-    ))
+    flow = Flow(
+        "flaky_test",
+        "guide.title",
+        (
+            Step("read", StepKind.DEVICE, "guide.need.title", action=flaky),
+            Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
+        ),
+    )
     engine = _engine_with(flow, clock)
     navigator = _navigator(engine, speech_out, language="zh_CN")
     engine.start("flaky_test", CustomerSession("zh_CN"))
@@ -250,13 +279,15 @@ def test_cancel_asks_first_when_the_customer_would_lose_what_they_entered(engine
     navigator.handle(Choose("cash"))  # the session now holds an answer
     navigator.handle(Cancel())
     assert ended == [] and speech_out.last_text == navigator.catalog.text(
-        "voice.say.cancel_question")
+        "voice.say.cancel_question"
+    )
     navigator.handle(Yes())
     assert ended == [("guide", "cancelled")]
 
 
 def test_language_change_respeaks_the_step_and_tells_when_voice_input_is_off(
-        engine, speech_out, korean_model):
+    engine, speech_out, korean_model
+):
     navigator = _navigator(engine, speech_out, SpeechIn(korean_model, "ko"))
     engine.start("guide", CustomerSession("ko"))
     assert navigator.input_notice is None
@@ -266,8 +297,9 @@ def test_language_change_respeaks_the_step_and_tells_when_voice_input_is_off(
 
 
 def test_care_mode_slows_speech_and_off_means_silent(engine, speech_out):
-    navigator = VoiceNavigator(engine, Catalog("zh_CN"), speech_out, None, enabled=False,
-                               rate=170, care_rate=120)
+    navigator = VoiceNavigator(
+        engine, Catalog("zh_CN"), speech_out, None, enabled=False, rate=170, care_rate=120
+    )
     speech_out.set_language("zh_CN")
     speech_out.speak("")
     engine.start("guide", CustomerSession("zh_CN"))

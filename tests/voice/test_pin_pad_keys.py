@@ -14,8 +14,13 @@ def test_every_key_arrives_in_order_and_stop_lets_the_pad_go(eventually):
         pad.press(key)
     eventually(lambda: len(keys) == 6)
     assert [(k.kind, k.digit) for k in keys] == [
-        (KeyKind.DIGIT, "8"), (KeyKind.ENTER, None), (KeyKind.CANCEL, None),
-        (KeyKind.DIGIT, "2"), (KeyKind.CLEAR, None), (KeyKind.DIGIT, "5")]
+        (KeyKind.DIGIT, "8"),
+        (KeyKind.ENTER, None),
+        (KeyKind.CANCEL, None),
+        (KeyKind.DIGIT, "2"),
+        (KeyKind.CLEAR, None),
+        (KeyKind.DIGIT, "5"),
+    ]
     reader.stop()
     eventually(lambda: not reader.listening)
     pad.press("9")  # now the keys wait for whoever opens the pad next (a PIN entry)

@@ -17,8 +17,9 @@ def _views(flow):
         # Choices or a summary computed from the session are spoken like the fixed ones;
         # without a customer here, the step's own texts must still be there.
         choices = () if callable(step.choices) else tuple(step.choices)
-        yield StepView(flow, step, number, len(flow.steps), {}, choices, (),
-                       step.kind is not StepKind.RESULT)
+        yield StepView(
+            flow, step, number, len(flow.steps), {}, choices, (), step.kind is not StepKind.RESULT
+        )
 
 
 def _keys(view):
@@ -46,8 +47,11 @@ def test_every_step_of_every_flow_has_a_spoken_prompt(language):
                 if not title.strip() or title not in spoken:
                     problems.append(f"{where}: the title is not spoken")
                 if view.step.kind is StepKind.CHOOSE:
-                    problems += [f"{where}: choice {c.id} is not spoken" for c in view.choices
-                                 if natural(catalog.text(c.label), catalog) not in spoken]
+                    problems += [
+                        f"{where}: choice {c.id} is not spoken"
+                        for c in view.choices
+                        if natural(catalog.text(c.label), catalog) not in spoken
+                    ]
             # the last hint tells how to answer: a word to say, or a key to press
             answerable = view.choices or view.step.kind is StepKind.REVIEW  # choices fetched
             if answerable and view.step.kind is not StepKind.RESULT and by_voice == by_keys:
@@ -73,9 +77,13 @@ def test_the_prompts_rendered_ahead_cover_both_ways_of_answering():
 
 
 def test_a_receipt_is_read_out_with_its_amount_spoken_and_its_masked_card_by_its_tail():
-    receipt = Receipt("Bill payment", "REF1", lines=(
-        ReceiptLine("Card", "622848*********8010"),), amounts=(ReceiptLine("Amount", "¥86.50"),),
-        notes=("Keep this receipt",))
+    receipt = Receipt(
+        "Bill payment",
+        "REF1",
+        lines=(ReceiptLine("Card", "622848*********8010"),),
+        amounts=(ReceiptLine("Amount", "¥86.50"),),
+        notes=("Keep this receipt",),
+    )
     spoken = receipt_speech(receipt, Catalog("en"))
     assert "eighty-six yuan five jiao" in spoken
     assert "card ending in eight zero one zero" in spoken

@@ -41,8 +41,9 @@ def test_care_mode_hears_a_voice_file_and_a_language_without_a_model_says_so(kio
     assert kiosk.engine.view.step.id == "to_lobby_manager" or (question and "기타" in question)
     kiosk.set_language("zh_CN")
     assert voice.notice == NO_MODEL_NOTICE
-    assert voice.speech_out.last_text.startswith(Catalog("zh_CN").text(
-        kiosk.engine.view.step.title))  # speech out still works
+    assert voice.speech_out.last_text.startswith(
+        Catalog("zh_CN").text(kiosk.engine.view.step.title)
+    )  # speech out still works
     assert voice.models.unknown_words["ko"]  # reported for the supervisor screen
 
 

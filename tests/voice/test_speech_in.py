@@ -28,8 +28,11 @@ def _hear(speech_in, wav):
 def test_a_spoken_choice_and_spoken_commands_become_commands(korean_model, say):
     speech_in = SpeechIn(korean_model, "ko")
     grammar = _need_grammar()
-    for phrase, meaning in [("예약 확인", Choose("appointment")), ("도움말", Help()),
-                            ("다시 말해 주세요", Repeat())]:
+    for phrase, meaning in [
+        ("예약 확인", Choose("appointment")),
+        ("도움말", Help()),
+        ("다시 말해 주세요", Repeat()),
+    ]:
         speech_in.listen_for(grammar)
         [(command, utterance)] = _hear(speech_in, say(phrase))
         # Acted on at once, or asked about ("도움말, 맞습니까?") when the confidence lands just
@@ -42,7 +45,11 @@ def test_speech_outside_the_grammar_is_never_acted_on(korean_model, say):
     # vosk #2041: the Korean model has no [unk] and maps any speech onto grammar words, often
     # at confidence 1.0. A sentence nobody offered must end in a question or "say again".
     speech_in = SpeechIn(korean_model, "ko")
-    for sentence in ["오늘 날씨가 정말 좋네요", "저는 커피를 마시고 싶어요", "우리 집은 서울에 있습니다"]:
+    for sentence in [
+        "오늘 날씨가 정말 좋네요",
+        "저는 커피를 마시고 싶어요",
+        "우리 집은 서울에 있습니다",
+    ]:
         speech_in.listen_for(_need_grammar())
         for command, utterance in _hear(speech_in, say(sentence)):
             assert isinstance(command, (NotUnderstood, DidYouMean)), (sentence, utterance)

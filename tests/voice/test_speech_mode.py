@@ -168,8 +168,10 @@ def test_account_opening_then_card_issue_by_pin_pad_keys_alone(make_kiosk):
     k.key_pin("135790", step="set_pin")  # a new PIN, keyed twice
     k.key_pin("135790", step="set_pin")
     k.wait_for_step("opened")
-    accounts = ("SELECT COUNT(*) AS n FROM accounts a JOIN customers c "
-                "ON c.customer_id = a.customer_id WHERE c.name = ?")
+    accounts = (
+        "SELECT COUNT(*) AS n FROM accounts a JOIN customers c "
+        "ON c.customer_id = a.customer_id WHERE c.name = ?"
+    )
     assert bank(k, accounts, "赵丽")["n"] == 1
     k.choose("account_opening.opened.card_issue")  # straight on to a debit card
     k.wait_for_step("card_type")
@@ -177,8 +179,10 @@ def test_account_opening_then_card_issue_by_pin_pad_keys_alone(make_kiosk):
     k.key_pin("135790", step="set_pin")
     k.key_pin("135790", step="set_pin")
     k.wait_for_step("issued")
-    cards = ("SELECT COUNT(*) AS n FROM cards k JOIN accounts a ON a.account_number = "
-             "k.account_number JOIN customers c ON c.customer_id = a.customer_id WHERE c.name = ?")
+    cards = (
+        "SELECT COUNT(*) AS n FROM cards k JOIN accounts a ON a.account_number = "
+        "k.account_number JOIN customers c ON c.customer_id = a.customer_id WHERE c.name = ?"
+    )
     assert bank(k, cards, "赵丽")["n"] == 1
     assert k.catalog.text("voice.keys.receipt", receipt="")[:4] in k.hears()
     k.press("enter")

@@ -74,8 +74,9 @@ def test_a_long_prompt_being_rendered_is_cut_off_by_the_next_one(speech_out, eve
     assert not speech_out.cache.path(long_text, speech_out.voice, speech_out.rate).exists()
 
 
-def test_a_prompt_that_crashes_espeak_is_dropped_and_speech_carries_on(speech_out, caplog,
-                                                                    eventually):
+def test_a_prompt_that_crashes_espeak_is_dropped_and_speech_carries_on(
+    speech_out, caplog, eventually
+):
     # espeak-ng dies with SIGSEGV on a very long text: the process is restarted, that text is
     # given up (logged), and the next prompt is spoken as usual.
     spoken = []
@@ -98,8 +99,13 @@ def test_the_app_exits_while_prompts_are_still_queued_for_prerendering(tmp_path)
         "if __name__ == '__main__':\n"
         f"    out = SpeechOut({str(tmp_path / 'cache')!r}, language='ko')\n"
         "    out.prerender([f'안내 문장 {i} ' * 20 for i in range(3000)])\n"
-        "    out.close()\n")
-    done = subprocess.run([sys.executable, str(script)], check=False,
-                          cwd=Path(__file__).parents[2],
-                          timeout=120, capture_output=True)  # a hang fails the test
+        "    out.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        check=False,
+        cwd=Path(__file__).parents[2],
+        timeout=120,
+        capture_output=True,
+    )  # a hang fails the test
     assert done.returncode == 0, done.stderr.decode()[-500:]

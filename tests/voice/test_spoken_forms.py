@@ -4,20 +4,23 @@ from kiosk.i18n import Catalog
 from voice import spoken_forms
 
 
-@pytest.mark.parametrize(("language", "value", "spoken"), [
-    ("zh_CN", "86.50", "八十六元五角"),
-    ("zh_CN", "213.08", "二百一十三元零八分"),
-    ("zh_CN", "1,560.00", "一千五百六十元"),
-    ("zh_CN", "10050", "一万零五十元"),
-    ("zh_CN", "100000", "十万元"),
-    ("zh_TW", "45.00", "四十五元"),
-    ("en", "86.50", "eighty-six yuan five jiao"),
-    ("en", "1560", "one thousand five hundred sixty yuan"),
-    ("en", "0.08", "zero yuan and eight fen"),
-    ("ko", "86.50", "팔십육 위안 오 자오"),
-    ("ko", "213.08", "이백십삼 위안 팔 펀"),
-    ("ko", "10000", "만 위안"),
-])
+@pytest.mark.parametrize(
+    ("language", "value", "spoken"),
+    [
+        ("zh_CN", "86.50", "八十六元五角"),
+        ("zh_CN", "213.08", "二百一十三元零八分"),
+        ("zh_CN", "1,560.00", "一千五百六十元"),
+        ("zh_CN", "10050", "一万零五十元"),
+        ("zh_CN", "100000", "十万元"),
+        ("zh_TW", "45.00", "四十五元"),
+        ("en", "86.50", "eighty-six yuan five jiao"),
+        ("en", "1560", "one thousand five hundred sixty yuan"),
+        ("en", "0.08", "zero yuan and eight fen"),
+        ("ko", "86.50", "팔십육 위안 오 자오"),
+        ("ko", "213.08", "이백십삼 위안 팔 펀"),
+        ("ko", "10000", "만 위안"),
+    ],
+)
 def test_amounts_are_spoken_as_a_teller_says_them(language, value, spoken):
     assert spoken_forms.amount(value, Catalog(language)) == spoken
 
@@ -37,12 +40,15 @@ def test_a_screen_line_gets_its_numbers_spoken_and_never_the_hidden_digits():
     assert "622848" not in spoken and "*" not in spoken
 
 
-@pytest.mark.parametrize(("language", "line", "spoken"), [
-    ("en", "Amount due: 1,560.00 yuan", "Amount due: one thousand five hundred sixty yuan"),
-    ("en", "Amount due: CNY 86.50", "Amount due: eighty-six yuan five jiao"),
-    ("ko", "납부 금액 ¥10000", "납부 금액 만 위안"),
-    ("zh_CN", "5 万元以上", "5 万元以上"),  # not an amount the screen formatted: left alone
-])
+@pytest.mark.parametrize(
+    ("language", "line", "spoken"),
+    [
+        ("en", "Amount due: 1,560.00 yuan", "Amount due: one thousand five hundred sixty yuan"),
+        ("en", "Amount due: CNY 86.50", "Amount due: eighty-six yuan five jiao"),
+        ("ko", "납부 금액 ¥10000", "납부 금액 만 위안"),
+        ("zh_CN", "5 万元以上", "5 万元以上"),  # not an amount the screen formatted: left alone
+    ],
+)
 def test_the_currency_marks_each_language_shows_are_spoken_as_words(language, line, spoken):
     assert spoken_forms.natural(line, Catalog(language)) == spoken
 

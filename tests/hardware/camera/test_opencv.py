@@ -13,8 +13,10 @@ from hardware.errors import Action, Cancelled, DeviceOffline, DeviceTimeout, Fac
 from hardware.status import DeviceState
 
 
-@pytest.mark.parametrize("name, payload", [("bill_qr_video", "BILL:water:1001234567"),
-                                           ("appt_qr_video", "APPT:APT-7F3K9Q")])
+@pytest.mark.parametrize(
+    "name, payload",
+    [("bill_qr_video", "BILL:water:1001234567"), ("appt_qr_video", "APPT:APT-7F3K9Q")],
+)
 def test_reads_the_qr_code_shown_to_the_camera(media, name, payload):
     camera = OpenCvCamera(source=str(media[name]))
     assert camera.scan_code(timeout=10) == payload
@@ -36,8 +38,9 @@ def test_face_presence_on_a_real_face_and_a_real_photo_without_one(media):
 
 def test_photo_is_a_jpeg_framed_on_the_face(media):
     camera = OpenCvCamera(source=str(media["face_video"]))
-    photo = cv2.imdecode(np.frombuffer(camera.capture_photo(timeout=10), np.uint8),
-                         cv2.IMREAD_COLOR)
+    photo = cv2.imdecode(
+        np.frombuffer(camera.capture_photo(timeout=10), np.uint8), cv2.IMREAD_COLOR
+    )
     height, width = photo.shape[:2]
     assert height > width  # portrait, like an ID photo
     face = camera.find_face(photo)

@@ -113,11 +113,19 @@ def test_without_pcscd_the_reader_is_offline(tmp_path):
             print(type(e).__name__, e.action, e.message_key)
     """)
     env = {"PCSCLITE_CSOCK_NAME": str(tmp_path / "nobody.comm"), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                         text=True, timeout=60, cwd=str(_repo_root()), check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(_repo_root()),
+        check=True,
+    ).stdout
     assert out.split() == ["offline", "DeviceOffline", "reset", "devices.error.offline"]
 
 
 def _repo_root():
     from pathlib import Path
+
     return Path(__file__).resolve().parents[3]

@@ -12,8 +12,11 @@ from hardware.status import DeviceState
 
 def test_carries_the_demo_cards():
     reader = SimulatedCardReader()
-    for person, pan in (("wang", "6228480012345678010"), ("jin", "6228480012345678028"),
-                        ("chen", "6228480012345678044")):
+    for person, pan in (
+        ("wang", "6228480012345678010"),
+        ("jin", "6228480012345678028"),
+        ("chen", "6228480012345678044"),
+    ):
         reader.insert(person)
         card = reader.accept(timeout=1)
         assert card.pan == pan and luhn_valid(card.pan)

@@ -26,8 +26,9 @@ def test_pin_entry_gives_only_masked_keys_and_a_decodable_block():
     block = pad.pin_entry(PAN, 6, 6, events.append, timeout=5)
     assert block.format == "ISO-4"
     assert decode_pin_block(bytes.fromhex(block.data), PAN) == "147258"
-    assert events == [KeyPress(KeyKind.DIGIT)] * 4 + [KeyPress(KeyKind.CLEAR)] \
-        + [KeyPress(KeyKind.DIGIT)] * 6 + [KeyPress(KeyKind.ENTER)]
+    assert events == [KeyPress(KeyKind.DIGIT)] * 4 + [KeyPress(KeyKind.CLEAR)] + [
+        KeyPress(KeyKind.DIGIT)
+    ] * 6 + [KeyPress(KeyKind.ENTER)]
     assert all(event.digit is None for event in events)
     assert "147258" not in repr(block)
 

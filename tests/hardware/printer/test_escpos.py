@@ -15,8 +15,12 @@ from hardware.status import DeviceState
 RECEIPT = Receipt(
     title="缴费凭条",
     qr="TXN:20250101-0001",
-    lines=(ReceiptLine("卡号", "622848*********8010"), ReceiptLine("缴费单位", "水费"),
-           ReceiptLine("户号", "1001234567"), ReceiptLine("附言", "6228480012345678010")),
+    lines=(
+        ReceiptLine("卡号", "622848*********8010"),
+        ReceiptLine("缴费单位", "水费"),
+        ReceiptLine("户号", "1001234567"),
+        ReceiptLine("附言", "6228480012345678010"),
+    ),
     amounts=(ReceiptLine("金额", "CNY 86.50"),),
     notes=("請妥善保管憑條", "영수증을 보관하세요"),
 )
@@ -27,7 +31,7 @@ def _qr_payload(data: bytes) -> str:
     match = re.search(rb"\x1d\(k(..)1P0", data, re.DOTALL)
     assert match, "no native QR store command in the output"
     length = int.from_bytes(match[1], "little") - 3
-    return data[match.end():match.end() + length].decode("ascii")
+    return data[match.end() : match.end() + length].decode("ascii")
 
 
 def _text(data: bytes) -> str:
@@ -44,8 +48,14 @@ def test_receipt_bytes_on_a_file_printer(tmp_path):
     assert "缴费凭条".encode("gb18030") in data  # Chinese is sent in GB18030, not UTF-8
     assert "缴费凭条".encode() not in data
     text = _text(data)
-    for expected in ("缴费单位", "水费", "CNY 86.50", "622848*********8010", "1001234567",
-                     "請妥善保管憑條"):
+    for expected in (
+        "缴费单位",
+        "水费",
+        "CNY 86.50",
+        "622848*********8010",
+        "1001234567",
+        "請妥善保管憑條",
+    ):
         assert expected in text
     assert "6228480012345678010" not in text  # a full card number is masked on paper
     assert "***************8010" in text
@@ -58,7 +68,7 @@ def test_label_and_value_share_a_line_at_the_paper_width():
     printer.print_receipt(RECEIPT)
     lines = _text(printer.output).split("\n")
     row = next(line for line in lines if "缴费单位" in line)
-    body = row[row.index("缴费单位"):]
+    body = row[row.index("缴费单位") :]
     assert body.endswith("水费") and columns(body) == 32  # a CJK character takes two columns
 
 

@@ -13,8 +13,12 @@ def test_long_numbers_are_masked_but_masked_and_short_ones_stay():
 
 
 def test_too_long_value_goes_to_its_own_right_aligned_line():
-    rows = [text for _s, text in layout(
-        Receipt("T", "Q", lines=(ReceiptLine("地址", "北京市朝阳区建国路88号院3号楼"),)), 20)]
+    rows = [
+        text
+        for _s, text in layout(
+            Receipt("T", "Q", lines=(ReceiptLine("地址", "北京市朝阳区建国路88号院3号楼"),)), 20
+        )
+    ]
     assert rows[2] == "地址"
     assert all(columns(row) <= 20 for row in rows[3:])
     assert "".join(row.strip() for row in rows[3:]) == "北京市朝阳区建国路88号院3号楼"

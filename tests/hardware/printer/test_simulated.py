@@ -6,8 +6,12 @@ from hardware.errors import PaperOut
 from hardware.ports import Receipt, ReceiptLine
 from hardware.printer.simulated import SimulatedPrinter
 
-RECEIPT = Receipt("预约签到凭条", "APPT:APT-7F3K9Q",
-                  lines=(ReceiptLine("卡号", "6228480012345678010"),), notes=("请留意叫号",))
+RECEIPT = Receipt(
+    "预约签到凭条",
+    "APPT:APT-7F3K9Q",
+    lines=(ReceiptLine("卡号", "6228480012345678010"),),
+    notes=("请留意叫号",),
+)
 
 
 def test_keeps_receipts_masked_and_counts_paper_down_to_low_and_out():

@@ -25,8 +25,9 @@ PAN = "6228480012345678010"
 
 
 def _card_token(client):
-    verified = client.verify_card_pin(PAN, encode_pin_block("147258", PAN),
-                                      idempotency_key=new_idempotency_key())
+    verified = client.verify_card_pin(
+        PAN, encode_pin_block("147258", PAN), idempotency_key=new_idempotency_key()
+    )
     return verified.card_token
 
 
@@ -112,8 +113,9 @@ def test_unreadable_answers_are_invalid_response(sandbox, client, fault):
 def test_server_error_on_a_payment_is_unknown_and_on_a_read_unavailable(sandbox, client):
     sandbox.arm_fault("pay_bill", "500")
     with pytest.raises(OutcomeUnknown):
-        client.pay_bill("water", "1001234567", 8650, _card_token(client),
-                        idempotency_key=new_idempotency_key())
+        client.pay_bill(
+            "water", "1001234567", 8650, _card_token(client), idempotency_key=new_idempotency_key()
+        )
     sandbox.arm_fault("look_up_bill", "500")
     with pytest.raises(BackendUnavailable):
         client.look_up_bill("water", "1001234567")
@@ -127,8 +129,9 @@ def test_503_says_nothing_was_done(sandbox, client):
 
 def test_slow_answer_on_a_payment_is_unknown_and_reads_give_up_as_unavailable(sandbox, caplog):
     caplog.set_level(logging.INFO, logger="kiosk.sandbox.server")
-    slow = CoreBankingClient(sandbox.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN, timeout=0.3,
-                             retries=1, backoff_s=0.01)
+    slow = CoreBankingClient(
+        sandbox.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN, timeout=0.3, retries=1, backoff_s=0.01
+    )
     token = _card_token(slow)
     sandbox.arm_fault("pay_bill", "delay", delay_s=1.0)
     with pytest.raises(OutcomeUnknown):
@@ -144,14 +147,20 @@ def test_slow_answer_on_a_payment_is_unknown_and_reads_give_up_as_unavailable(sa
 
 
 def test_the_fault_hook_is_reachable_over_http(sandbox, client):
-    armed = requests.post(f"{sandbox.url}/_sandbox/faults",
-                          json={"operation": "list_billers", "fault": "503", "count": 3},
-                          timeout=5)
+    armed = requests.post(
+        f"{sandbox.url}/_sandbox/faults",
+        json={"operation": "list_billers", "fault": "503", "count": 3},
+        timeout=5,
+    )
     assert armed.status_code == 200
     with pytest.raises(BackendUnavailable):
         client.list_billers()
-    assert requests.post(f"{sandbox.url}/_sandbox/faults", json={"operation": "nope",
-                         "fault": "503"}, timeout=5).status_code == 400
+    assert (
+        requests.post(
+            f"{sandbox.url}/_sandbox/faults", json={"operation": "nope", "fault": "503"}, timeout=5
+        ).status_code
+        == 400
+    )
 
 
 def test_a_state_changing_call_without_key_is_a_programming_error(client):
@@ -162,7 +171,11 @@ def test_a_state_changing_call_without_key_is_a_programming_error(client):
 def test_the_same_key_sent_twice_at_once_pays_once(sandbox, client):
     token, key = _card_token(client), new_idempotency_key()
     with ThreadPoolExecutor(max_workers=4) as pool:
-        answers = list(pool.map(lambda _: client.pay_bill("water", "1001234567", 8650, token,
-                                                          idempotency_key=key), range(4)))
+        answers = list(
+            pool.map(
+                lambda _: client.pay_bill("water", "1001234567", 8650, token, idempotency_key=key),
+                range(4),
+            )
+        )
     assert len({a.reference for a in answers}) == 1
     assert len(_payments(sandbox)) == 1

@@ -7,12 +7,14 @@ from schemathesis.config import SchemathesisConfig
 from kiosk.backend.contract import CONTRACT_PATH
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN, start_sandbox
 
-CONFIG = SchemathesisConfig.from_dict({
-    "seed": 20261123,
-    "generation": {"max-examples": 6, "mode": "positive"},
-    # a well-formed request may still be declined by the bank's rules (422 + reason code)
-    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "404", "422"]}},
-})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": 20261123,
+        "generation": {"max-examples": 6, "mode": "positive"},
+        # a well-formed request may still be declined by the bank's rules (422 + reason code)
+        "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "404", "422"]}},
+    }
+)
 schema = schemathesis.openapi.from_path(CONTRACT_PATH, config=CONFIG)
 
 
@@ -29,5 +31,6 @@ def test_sandbox_answers_fit_the_contract(case, shared_sandbox):
     if "kiosk_id" in (case.path_parameters or {}):
         case.path_parameters["kiosk_id"] = "STM-0101-01"
     response = case.call_and_validate(
-        base_url=shared_sandbox.url, headers={"Authorization": f"Bearer {SANDBOX_KIOSK_TOKEN}"})
+        base_url=shared_sandbox.url, headers={"Authorization": f"Bearer {SANDBOX_KIOSK_TOKEN}"}
+    )
     assert response.status_code < 500

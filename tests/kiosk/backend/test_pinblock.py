@@ -37,8 +37,7 @@ def test_account_number_stands_in_for_the_pan():
     assert decode_pin_block(encode_pin_block("963852", account), account) == "963852"
 
 
-@pytest.mark.parametrize("pan, key", [("6228480012345678028", DEMO_PIN_KEY),
-                                      (PAN, bytes(16))])
+@pytest.mark.parametrize("pan, key", [("6228480012345678028", DEMO_PIN_KEY), (PAN, bytes(16))])
 def test_wrong_pan_or_key_is_refused(pan, key):
     with pytest.raises(PinBlockError):
         decode_pin_block(encode_pin_block("147258", PAN), pan, key)

@@ -18,25 +18,38 @@ def _issue(tmp_path, name, issuer=None, *, ca=False, server=False):
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.datetime.now(datetime.UTC)
     signer_name, signer_key = (issuer[0].subject, issuer[1]) if issuer else (subject, key)
-    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(signer_name)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(days=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(signer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
     if server:
-        builder = builder.add_extension(x509.SubjectAlternativeName(
-            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
         builder = builder.add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
     elif not ca:
         builder = builder.add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
+        )
     cert = builder.sign(signer_key, hashes.SHA256())
     cert_path, key_path = tmp_path / f"{name}.crt", tmp_path / f"{name}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert, key, str(cert_path), str(key_path)
 
 
@@ -56,17 +69,24 @@ def test_a_bank_whose_certificate_we_cannot_check_is_refused(pki):
             stranger.list_billers()
         with pytest.raises(BackendUnavailable):  # and a payment is not "unknown": never sent
             stranger.call_staff("customer_help", idempotency_key=new_idempotency_key())
-        trusting = CoreBankingClient(bank.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN,
-                                     ca_bundle=pki["ca"])
+        trusting = CoreBankingClient(
+            bank.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN, ca_bundle=pki["ca"]
+        )
         assert len(trusting.list_billers()) == 5
 
 
 def test_mutual_tls_needs_the_kiosk_certificate(pki):
     with start_sandbox(tls_cert=pki["server"], client_ca=pki["ca"]) as bank:
-        anonymous = CoreBankingClient(bank.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN,
-                                      ca_bundle=pki["ca"], retries=0)
+        anonymous = CoreBankingClient(
+            bank.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN, ca_bundle=pki["ca"], retries=0
+        )
         with pytest.raises(BackendUnavailable):
             anonymous.list_billers()
-        kiosk = CoreBankingClient(bank.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN,
-                                  ca_bundle=pki["ca"], client_cert=pki["kiosk"])
+        kiosk = CoreBankingClient(
+            bank.url,
+            "STM-0101-01",
+            SANDBOX_KIOSK_TOKEN,
+            ca_bundle=pki["ca"],
+            client_cert=pki["kiosk"],
+        )
         assert kiosk.look_up_bill("water", "1001234567").amount_due_fen == 8650

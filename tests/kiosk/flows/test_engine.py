@@ -35,13 +35,22 @@ def flaky_device(ctx):
 
 
 PHONE_FLOW = Flow(
-    id="phone", title="t",
+    id="phone",
+    title="t",
     steps=(
-        Step("phone", StepKind.FIELD, "t", field=Field("phone", "l", min_length=11, max_length=11,
-                                                       validate=mobile_problem)),
+        Step(
+            "phone",
+            StepKind.FIELD,
+            "t",
+            field=Field("phone", "l", min_length=11, max_length=11, validate=mobile_problem),
+        ),
         Step("device", StepKind.DEVICE, "t", action=flaky_device),
-        Step("review", StepKind.REVIEW, "t",
-             summary=lambda s: [("label.phone", s["phone"][:3] + "****")]),
+        Step(
+            "review",
+            StepKind.REVIEW,
+            "t",
+            summary=lambda s: [("label.phone", s["phone"][:3] + "****")],
+        ),
         Step("result", StepKind.RESULT, "t", choices=(Choice(DONE, "common.done"),)),
     ),
     cleanup=returned_card,
@@ -54,8 +63,13 @@ def clock():
 
 
 def make_engine(clock, flows=(GUIDE, PHONE_FLOW), services=None, timeouts=None):
-    return FlowEngine({f.id: f for f in flows}, services if services is not None else [],
-                      InlineRunner(), clock, timeouts or Timeouts())
+    return FlowEngine(
+        {f.id: f for f in flows},
+        services if services is not None else [],
+        InlineRunner(),
+        clock,
+        timeouts or Timeouts(),
+    )
 
 
 def test_guide_sends_a_lost_card_without_id_to_report_by_phone(clock):
@@ -76,8 +90,9 @@ def test_guide_starts_the_self_service_flow_keeping_the_session(clock):
     seen = Recorder(engine)
     session = CustomerSession("zh_CN")
     session["language_hint"] = "kept"
-    engine.flows["bill_payment"] = Flow("bill_payment", "t", (Step("first", StepKind.CHOOSE, "t",
-                                        choices=(Choice("a", "t"),)),))
+    engine.flows["bill_payment"] = Flow(
+        "bill_payment", "t", (Step("first", StepKind.CHOOSE, "t", choices=(Choice("a", "t"),)),)
+    )
     engine.start("guide", session)
     engine.submit("pay_bill")
     assert engine.flow.id == "bill_payment"
@@ -145,8 +160,9 @@ def test_idle_customer_is_asked_then_the_visit_ends(clock):
 
 
 def test_extensions_are_limited_and_care_mode_gets_more_time(clock):
-    engine = make_engine(clock, timeouts=Timeouts(idle_s=10, answer_s=20, max_extensions=2,
-                                                  care_factor=2))
+    engine = make_engine(
+        clock, timeouts=Timeouts(idle_s=10, answer_s=20, max_extensions=2, care_factor=2)
+    )
     seen = Recorder(engine)
     engine.start("guide", CustomerSession("zh_CN", care_mode=True))
     clock.advance(19)
@@ -180,13 +196,22 @@ def test_results_of_work_after_cancel_are_dropped(clock):
 
 
 def test_review_confirm_and_unknown_choice(clock):
-    flow = Flow("agree", "t", (
-        Step("agreement", StepKind.REVIEW, "t", body="b",
-             choices=(Choice("accept", "t"), Choice("refuse", "t")),
-             next=lambda _s, v: "thanks" if v == "accept" else "bye"),
-        Step("thanks", StepKind.RESULT, "t"),
-        Step("bye", StepKind.RESULT, "t"),
-    ))
+    flow = Flow(
+        "agree",
+        "t",
+        (
+            Step(
+                "agreement",
+                StepKind.REVIEW,
+                "t",
+                body="b",
+                choices=(Choice("accept", "t"), Choice("refuse", "t")),
+                next=lambda _s, v: "thanks" if v == "accept" else "bye",
+            ),
+            Step("thanks", StepKind.RESULT, "t"),
+            Step("bye", StepKind.RESULT, "t"),
+        ),
+    )
     engine = make_engine(clock, flows=(flow,))
     seen = Recorder(engine)
     engine.start("agree", CustomerSession("en"))

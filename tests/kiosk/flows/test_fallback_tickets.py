@@ -26,8 +26,7 @@ def bank_tickets(sandbox) -> list[str]:  # noqa: F811
 
 
 def issue(journal, service: str = "general"):
-    return issue_fallback_ticket(journal, "appointment_checkin", "fallback", "0101", service,
-                                 "qr")
+    return issue_fallback_ticket(journal, "appointment_checkin", "fallback", "0101", service, "qr")
 
 
 def test_fallback_tickets_are_numbered_and_journaled(journal):

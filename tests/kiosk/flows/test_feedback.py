@@ -21,8 +21,9 @@ def services(client):  # noqa: F811
     return Services(Config(), Figures(), backend=client)
 
 
-def rate(services, value: str, customer: str | None = "C1001", care_mode: bool = False,
-         **session_data) -> tuple[str | None, CustomerSession]:
+def rate(
+    services, value: str, customer: str | None = "C1001", care_mode: bool = False, **session_data
+) -> tuple[str | None, CustomerSession]:
     session = CustomerSession("zh_CN", care_mode=care_mode)
     if customer:
         session[CUSTOMER_ID] = customer
@@ -45,12 +46,15 @@ def test_skipping_the_rating_counts_nothing(services):
     assert not any(name.startswith("rating") for name in services.figures.snapshot())
 
 
-@pytest.mark.parametrize("case", [
-    {"customer": "C1004"},  # 陈静 never consented: the bank has no offer for her
-    {"care_mode": True},  # a senior being talked through is not sold to
-    {CONSENT: False},  # refused offers earlier in this visit
-    {"customer": None},  # nobody identified (a check-in by QR code)
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        {"customer": "C1004"},  # 陈静 never consented: the bank has no offer for her
+        {"care_mode": True},  # a senior being talked through is not sold to
+        {CONSENT: False},  # refused offers earlier in this visit
+        {"customer": None},  # nobody identified (a check-in by QR code)
+    ],
+)
 def test_no_offer(services, case):
     goto, session = rate(services, "5", **case)
     assert goto == "end" and OFFER not in session

@@ -47,8 +47,11 @@ def test_staff_rules_class_i_age_70_and_a_retaken_photo():
     session[ACCOUNT_CLASS], session[AGE] = "II", 69
     assert staff_reasons(session) == []
     session[ACCOUNT_CLASS], session[AGE], session[FACE_RETRIED] = "I", 70, True
-    assert staff_reasons(session) == ["identity.staff.reason_class_i",
-                                      "identity.staff.reason_age", "identity.staff.reason_face"]
+    assert staff_reasons(session) == [
+        "identity.staff.reason_class_i",
+        "identity.staff.reason_age",
+        "identity.staff.reason_face",
+    ]
 
 
 def _to_the_id_card(kiosk, person: str) -> None:

@@ -38,14 +38,18 @@ def verification(teller):
 
 
 def check(teller, verification, pin: str, again: str | None = None):
-    return teller.check_new_pin(verification.verification_id, ENTRY_NUMBER,
-                                encode_pin_block(pin, ENTRY_NUMBER),
-                                encode_pin_block(again or pin, ENTRY_NUMBER),
-                                idempotency_key=new_idempotency_key())
+    return teller.check_new_pin(
+        verification.verification_id,
+        ENTRY_NUMBER,
+        encode_pin_block(pin, ENTRY_NUMBER),
+        encode_pin_block(again or pin, ENTRY_NUMBER),
+        idempotency_key=new_idempotency_key(),
+    )
 
 
-@pytest.mark.parametrize("pin", ["123456", "654321", "888888", "890123", "940325", "250527",
-                                 "199403", "032594"])
+@pytest.mark.parametrize(
+    "pin", ["123456", "654321", "888888", "890123", "940325", "250527", "199403", "032594"]
+)
 def test_weak_pins_are_refused(teller, verification, pin):
     with pytest.raises(Declined) as refused:
         check(teller, verification, pin)
@@ -64,13 +68,21 @@ def test_an_accepted_pin_becomes_the_new_accounts_password(teller, bank, verific
     otp = teller.send_otp("13500135000", "account_opening", idempotency_key=new_idempotency_key())
     teller.verify_otp(otp.otp_id, "246810", idempotency_key=new_idempotency_key())
     opened = teller.open_account(
-        verification_id=verification.verification_id, otp_id=otp.otp_id, id_number=ZHAO,
-        name="赵丽", phone="13500135000", address="南京", account_class="II",
-        product="standard_debit", pin_check_id=checked.pin_check_id,
-        idempotency_key=new_idempotency_key())
+        verification_id=verification.verification_id,
+        otp_id=otp.otp_id,
+        id_number=ZHAO,
+        name="赵丽",
+        phone="13500135000",
+        address="南京",
+        account_class="II",
+        product="standard_debit",
+        pin_check_id=checked.pin_check_id,
+        idempotency_key=new_idempotency_key(),
+    )
     with bank.database.transaction() as tx:
-        row = tx.one("SELECT pin_hash FROM account_pins WHERE account_number = ?",
-                     opened.account_number)
+        row = tx.one(
+            "SELECT pin_hash FROM account_pins WHERE account_number = ?", opened.account_number
+        )
     awaiting = teller.find_accounts_awaiting_card(verification.verification_id)
     assert row and "802413" not in row["pin_hash"]
     assert [a.account_number for a in awaiting] == [opened.account_number]
@@ -78,15 +90,23 @@ def test_an_accepted_pin_becomes_the_new_accounts_password(teller, bank, verific
 
 def test_a_pin_check_of_someone_else_does_not_open_an_account(teller, verification):
     photo = base64.b64encode(placeholder_photo()).decode()
-    other = teller.verify_identity("110105198805120237", "王小明", photo,
-                                   idempotency_key=new_idempotency_key())
+    other = teller.verify_identity(
+        "110105198805120237", "王小明", photo, idempotency_key=new_idempotency_key()
+    )
     checked = check(teller, other, "802413")
     otp = teller.send_otp("13500135000", "account_opening", idempotency_key=new_idempotency_key())
     teller.verify_otp(otp.otp_id, "246810", idempotency_key=new_idempotency_key())
     with pytest.raises(Declined) as refused:
         teller.open_account(
-            verification_id=verification.verification_id, otp_id=otp.otp_id, id_number=ZHAO,
-            name="赵丽", phone="13500135000", address="南京", account_class="II",
-            product="standard_debit", pin_check_id=checked.pin_check_id,
-            idempotency_key=new_idempotency_key())
+            verification_id=verification.verification_id,
+            otp_id=otp.otp_id,
+            id_number=ZHAO,
+            name="赵丽",
+            phone="13500135000",
+            address="南京",
+            account_class="II",
+            product="standard_debit",
+            pin_check_id=checked.pin_check_id,
+            idempotency_key=new_idempotency_key(),
+        )
     assert refused.value.reason_code == "pin_check_unknown"

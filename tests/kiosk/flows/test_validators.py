@@ -5,14 +5,17 @@ import pytest
 from kiosk.flows.validators import age_on, id_number_problem, luhn_ok, mobile_problem
 
 
-@pytest.mark.parametrize("value, problem", [
-    ("110105198805120237", None),
-    ("222401195003080469", None),
-    ("110105198805120238", "flow.error.id_number_check"),
-    ("11010519880512023", "flow.error.id_number_format"),
-    ("110105198802300237", "flow.error.id_number_format"),  # 30 February
-    ("11010519880512023A", "flow.error.id_number_format"),
-])
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        ("110105198805120237", None),
+        ("222401195003080469", None),
+        ("110105198805120238", "flow.error.id_number_check"),
+        ("11010519880512023", "flow.error.id_number_format"),
+        ("110105198802300237", "flow.error.id_number_format"),  # 30 February
+        ("11010519880512023A", "flow.error.id_number_format"),
+    ],
+)
 def test_resident_id_numbers(value, problem):
     assert id_number_problem(value) == problem
 

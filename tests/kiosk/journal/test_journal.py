@@ -12,8 +12,13 @@ from kiosk.journal.cli import main as journal_cli
 def journal(tmp_path):
     with Journal(tmp_path / "ej.sqlite3") as j:
         for n in range(3):
-            j.record_intent("bill_payment", "pay", "pay_bill", f"key-{n:012d}",
-                            {"bill": "water/1001234567", "amount_fen": 8650})
+            j.record_intent(
+                "bill_payment",
+                "pay",
+                "pay_bill",
+                f"key-{n:012d}",
+                {"bill": "water/1001234567", "amount_fen": 8650},
+            )
             j.record_outcome(f"key-{n:012d}", "done", f"B{n}")
         yield j
 
@@ -36,11 +41,14 @@ def test_the_journal_refuses_updates_and_deletes(journal):
         journal._db.execute("DELETE FROM entries WHERE seq = 2")
 
 
-@pytest.mark.parametrize("sql, finding", [
-    ("UPDATE entries SET data = '{\"amount_fen\": 1}' WHERE seq = 3", "entry 3 was changed"),
-    ("DELETE FROM entries WHERE seq = 4", "entries 4..4 are missing"),
-    ("DELETE FROM entries WHERE seq = 6", "entries 6..6 at the end are missing"),
-])
+@pytest.mark.parametrize(
+    "sql, finding",
+    [
+        ("UPDATE entries SET data = '{\"amount_fen\": 1}' WHERE seq = 3", "entry 3 was changed"),
+        ("DELETE FROM entries WHERE seq = 4", "entries 4..4 are missing"),
+        ("DELETE FROM entries WHERE seq = 6", "entries 6..6 at the end are missing"),
+    ],
+)
 def test_edits_and_removals_are_found(journal, sql, finding):
     _tamper(journal.path, sql)
     report = journal.verify()
@@ -51,16 +59,23 @@ def test_edits_and_removals_are_found(journal, sql, finding):
 
 def test_a_rewritten_chain_is_still_found(journal):
     # an attacker who fixes up the hash of the entry they edited still breaks the next link
-    _tamper(journal.path, "UPDATE entries SET outcome = 'declined', hash = 'f' || substr(hash, 2)"
-                          " WHERE seq = 2")
+    _tamper(
+        journal.path,
+        "UPDATE entries SET outcome = 'declined', hash = 'f' || substr(hash, 2) WHERE seq = 2",
+    )
     assert any("entry 3 does not follow" in p for p in journal.verify().problems)
 
 
 def test_secrets_are_refused_and_stray_numbers_masked(journal):
     with pytest.raises(ValueError):
         journal.record_intent("card", "pin", "verify_card_pin", "key-x" * 3, {"pin_block": "AB"})
-    entry = journal.record_intent("card", "pin", "verify_card_pin", "key-y" * 3,
-                                  {"note": "card 6228480012345678010 for 110105198805120237"})
+    entry = journal.record_intent(
+        "card",
+        "pin",
+        "verify_card_pin",
+        "key-y" * 3,
+        {"note": "card 6228480012345678010 for 110105198805120237"},
+    )
     assert entry.data["note"] == "card 622848*********8010 for 110105********0237"
 
 

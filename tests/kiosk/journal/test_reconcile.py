@@ -18,21 +18,37 @@ from kiosk.masking import mask_pan
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN
 
 PAN = "6228480012345678010"
-DEMO_SECRETS = ["6228480012345678010", "6228480012345678028", "6228480012345678036",
-                "6228480012345678044", "110105198805120237", "222401195003080469",
-                "310104197811200176", "440305199207150382", "320102199403250527", "147258"]
+DEMO_SECRETS = [
+    "6228480012345678010",
+    "6228480012345678028",
+    "6228480012345678036",
+    "6228480012345678044",
+    "110105198805120237",
+    "222401195003080469",
+    "310104197811200176",
+    "440305199207150382",
+    "320102199403250527",
+    "147258",
+]
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _token(client):
-    return client.verify_card_pin(PAN, encode_pin_block("147258", PAN),
-                                  idempotency_key=key()).card_token
+    return client.verify_card_pin(
+        PAN, encode_pin_block("147258", PAN), idempotency_key=key()
+    ).card_token
 
 
 def _pay(journal, client, token, bill=("water", "1001234567", 8650)):
     masked = {"card": mask_pan(PAN), "bill": f"{bill[0]}/{bill[1]}", "amount_fen": bill[2]}
-    return journaled(journal, "bill_payment", "pay", "pay_bill", masked,
-                     lambda k: client.pay_bill(*bill, token, idempotency_key=k))
+    return journaled(
+        journal,
+        "bill_payment",
+        "pay",
+        "pay_bill",
+        masked,
+        lambda k: client.pay_bill(*bill, token, idempotency_key=k),
+    )
 
 
 def _payments(sandbox, bill_number="1001234567"):
@@ -40,8 +56,7 @@ def _payments(sandbox, bill_number="1001234567"):
         return tx.all("SELECT reference FROM payments WHERE bill_number = ?", bill_number)
 
 
-def test_dropped_line_after_commit_is_reconciled_without_paying_twice(sandbox, client,
-                                                                      tmp_path):
+def test_dropped_line_after_commit_is_reconciled_without_paying_twice(sandbox, client, tmp_path):
     journal = Journal(tmp_path / "ej.sqlite3")
     sandbox.arm_fault("pay_bill", "drop_after_commit")
     with pytest.raises(OutcomeUnknown):
@@ -49,7 +64,8 @@ def test_dropped_line_after_commit_is_reconciled_without_paying_twice(sandbox, c
     [left_open] = journal.open_intents()
     settled = reconcile(journal, client)
     assert [(s.intent.idempotency_key, s.outcome) for s in settled] == [
-        (left_open.idempotency_key, "done")]
+        (left_open.idempotency_key, "done")
+    ]
     [payment] = _payments(sandbox)
     assert settled[0].reference == payment["reference"]
     assert journal.open_intents() == [] and reconcile(journal, client) == []
@@ -83,8 +99,7 @@ def test_declines_and_unreachable_bank_close_the_entry_at_once(sandbox, client, 
     sandbox.arm_fault("pay_bill", "503")
     with pytest.raises(BackendUnavailable):
         _pay(journal, client, _token(client))
-    assert [e.outcome for e in journal.entries() if e.kind == "outcome"] == ["declined",
-                                                                            "failed"]
+    assert [e.outcome for e in journal.entries() if e.kind == "outcome"] == ["declined", "failed"]
     assert journal.open_intents() == []
 
 
@@ -102,14 +117,24 @@ print("outcome written", flush=True)
 """
 
 
-def test_kiosk_killed_between_intent_and_outcome_is_reconciled_on_restart(sandbox, client,
-                                                                          tmp_path):
+def test_kiosk_killed_between_intent_and_outcome_is_reconciled_on_restart(
+    sandbox, client, tmp_path
+):
     path = tmp_path / "ej.sqlite3"
     sandbox.arm_fault("pay_bill", "delay", delay_s=60)  # the bank pays, then is slow to answer
     kiosk = subprocess.Popen(
-        [sys.executable, "-c", _KIOSK_PROCESS.format(kiosk_token=SANDBOX_KIOSK_TOKEN),
-         sandbox.url, _token(client), str(path)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE)
+        [
+            sys.executable,
+            "-c",
+            _KIOSK_PROCESS.format(kiosk_token=SANDBOX_KIOSK_TOKEN),
+            sandbox.url,
+            _token(client),
+            str(path),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while not _payments(sandbox) and time.monotonic() < deadline and kiosk.poll() is None:
@@ -122,8 +147,9 @@ def test_kiosk_killed_between_intent_and_outcome_is_reconciled_on_restart(sandbo
     assert b"outcome written" not in out
     restarted = Journal(path)  # the kiosk starts again
     assert len(restarted.open_intents()) == 1
-    settled = reconcile(restarted, CoreBankingClient(sandbox.url, "STM-0101-01",
-                                                     SANDBOX_KIOSK_TOKEN))
+    settled = reconcile(
+        restarted, CoreBankingClient(sandbox.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN)
+    )
     [payment] = _payments(sandbox)
     assert [(s.outcome, s.reference) for s in settled] == [("done", payment["reference"])]
     assert restarted.verify().ok
@@ -132,10 +158,14 @@ def test_kiosk_killed_between_intent_and_outcome_is_reconciled_on_restart(sandbo
 def test_journal_file_never_holds_a_card_number_id_number_or_pin(sandbox, client, tmp_path):
     journal = Journal(tmp_path / "ej.sqlite3")
     face = base64.b64encode(b"\xff\xd8\xff" + bytes(200)).decode()
-    journaled(journal, "account_opening", "identity", "verify_identity",
-              {"id": "110105********0237", "note": "reader gave 110105198805120237"},
-              lambda k: client.verify_identity("110105198805120237", "王小明", face,
-                                               idempotency_key=k))
+    journaled(
+        journal,
+        "account_opening",
+        "identity",
+        "verify_identity",
+        {"id": "110105********0237", "note": "reader gave 110105198805120237"},
+        lambda k: client.verify_identity("110105198805120237", "王小明", face, idempotency_key=k),
+    )
     _pay(journal, client, _token(client))
     sandbox.arm_fault("pay_bill", "drop_after_commit")
     with pytest.raises(OutcomeUnknown):

@@ -11,9 +11,13 @@ from kiosk.sandbox.cli import main
 def test_sandbox_command_serves_and_stops(tmp_path, capsys):
     stop = threading.Event()
     db = tmp_path / "branch.db"
-    runner = threading.Thread(target=main, args=(
-        ["--port", "0", "--database-url", f"sqlite:///{db}", "--kiosk-token", "branch-secret"],
-        stop))
+    runner = threading.Thread(
+        target=main,
+        args=(
+            ["--port", "0", "--database-url", f"sqlite:///{db}", "--kiosk-token", "branch-secret"],
+            stop,
+        ),
+    )
     runner.start()
     try:
         printed, deadline = "", time.monotonic() + 30

@@ -38,11 +38,20 @@ def postgres_url():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     data = scratch / "data"
-    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                 "--no-sync")
-    _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(scratch / "server.log"),
-                 "-w", "-o", f"-p {port} -k {scratch} -c listen_addresses=127.0.0.1"
-                 " -c fsync=off", "start")
+    _as_postgres(
+        str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"
+    )
+    _as_postgres(
+        str(PG_BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(scratch / "server.log"),
+        "-w",
+        "-o",
+        f"-p {port} -k {scratch} -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start",
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -53,16 +62,29 @@ def postgres_url():
 @pytest.mark.slow
 def test_parallel_kiosks_on_two_sandboxes_never_share_a_ticket_number(postgres_url):
     # two sandbox servers on one database, as two front ends of one branch might be
-    with start_sandbox(database_url=postgres_url) as first, \
-            start_sandbox(database_url=postgres_url) as second:
-        clients = [CoreBankingClient((first, second)[i % 2].url, kiosk, SANDBOX_KIOSK_TOKEN,
-                                     timeout=30) for i, kiosk in enumerate(KIOSKS)]
-        calls = [(client, service) for client in clients for service in
-                 ["general", "wealth_advice", "card_replacement"] * (TICKETS_PER_KIOSK // 3)]
+    with (
+        start_sandbox(database_url=postgres_url) as first,
+        start_sandbox(database_url=postgres_url) as second,
+    ):
+        clients = [
+            CoreBankingClient((first, second)[i % 2].url, kiosk, SANDBOX_KIOSK_TOKEN, timeout=30)
+            for i, kiosk in enumerate(KIOSKS)
+        ]
+        calls = [
+            (client, service)
+            for client in clients
+            for service in ["general", "wealth_advice", "card_replacement"]
+            * (TICKETS_PER_KIOSK // 3)
+        ]
         with ThreadPoolExecutor(max_workers=12) as pool:
-            tickets = list(pool.map(
-                lambda call: call[0].take_queue_ticket(
-                    call[1], idempotency_key=new_idempotency_key()), calls))
+            tickets = list(
+                pool.map(
+                    lambda call: call[0].take_queue_ticket(
+                        call[1], idempotency_key=new_idempotency_key()
+                    ),
+                    calls,
+                )
+            )
         # a senior checking in at the same time keeps a number of her own
         check_in = clients[0].check_in("APT-2M8X4R", idempotency_key=new_idempotency_key())
         with first.database.transaction() as tx:
