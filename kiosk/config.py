@@ -135,7 +135,9 @@ class SandboxSection:
 @dataclass
 class JournalSection:
     path: str = ""  # empty: journal.sqlite in the data directory
-    key_path: str = ""  # empty: keys/journal.key in the data directory (never beside the journal)
+    key_path: str = (
+        ""  # empty: keys/journal-mac.key in the data directory (never beside the journal)
+    )
     key_store: str = setting("file", pattern=r"file|[\w.]+:\w+", what="file or module:ClassName")
 
 
@@ -186,7 +188,7 @@ class Config:
 
     @property
     def journal_key_path(self) -> Path:
-        path = self.journal.key_path or self.data_dir / "keys" / "journal.key"
+        path = self.journal.key_path or self.data_dir / "keys" / "journal-mac.key"
         return Path(path).expanduser()
 
     @property
