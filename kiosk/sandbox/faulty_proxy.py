@@ -5,6 +5,8 @@ Each new connection takes the next armed fault, or passes through:
   reset_before  the request is read, never forwarded, and the connection reset
   reset_after   the request is forwarded, the bank answers (and commits), the kiosk gets a reset
   slow          the bank's answer is held back `slow_s` before it is relayed
+  hold          the request is held back `slow_s` before it is forwarded (the bank has not
+                seen it yet: the moment to cut a kiosk's power between intent and call)
 One HTTP request per connection is relayed (the proxy asks for `Connection: close`).
 """
 
@@ -16,7 +18,7 @@ import threading
 import time
 from collections import deque
 
-FAULTS = ("reset_before", "reset_after", "slow")
+FAULTS = ("reset_before", "reset_after", "slow", "hold")
 
 
 def _read_message(sock: socket.socket) -> bytes:
@@ -61,6 +63,7 @@ class FaultyProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.1)
         self._stop = threading.Event()
+        self._in_flight = 0
         self._thread = threading.Thread(target=self._serve, name="faulty-proxy", daemon=True)
         self._thread.start()
 
@@ -73,6 +76,12 @@ class FaultyProxy:
             raise ValueError(f"unknown fault {fault!r}")
         with self._lock:
             self._armed.extend([fault] * count)
+
+    def settle(self, timeout_s: float = 30.0) -> None:
+        """Waits until every relayed request has reached the bank and been answered."""
+        deadline = time.monotonic() + timeout_s
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def clear(self) -> None:
         with self._lock:
@@ -96,12 +105,23 @@ class FaultyProxy:
             threading.Thread(target=self._relay, args=(client, fault), daemon=True).start()
 
     def _relay(self, client: socket.socket, fault: str | None) -> None:
+        with self._lock:
+            self._in_flight += 1
+        try:
+            self._relay_one(client, fault)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _relay_one(self, client: socket.socket, fault: str | None) -> None:
         try:
             client.settimeout(30)
             request = _read_message(client)
             if fault == "reset_before" or not request:
                 _reset(client)
                 return
+            if fault == "hold":
+                time.sleep(self.slow_s)
             with socket.create_connection(self.upstream, timeout=60) as bank:
                 bank.sendall(_close_connection(request))
                 answer = _read_message(bank)

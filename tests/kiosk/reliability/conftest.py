@@ -80,12 +80,13 @@ class Line:
                 PAN,
             )["balance_fen"]
 
-    def disagreements(self) -> list[str]:
-        """Where the journal and the bank disagree (empty: they agree entry by entry)."""
+    def disagreements(self, journal: Journal | None = None) -> list[str]:
+        """Where the journal (this line's, or `journal`) and the bank disagree (empty: they
+        agree entry by entry)."""
         found = []
         final: dict[str, tuple[str, str | None]] = {}
         intents = {}
-        for e in self.journal.entries():
+        for e in (journal or self.journal).entries():
             if e.kind == "intent":
                 intents[e.idempotency_key] = e
             elif e.kind == "outcome" and e.outcome in FINAL:
