@@ -45,6 +45,7 @@ def test_randomized_bill_payments_settle_exactly_once(line):
         if n % 10 == 9:  # a restart now and then settles what was left open
             reconcile(line.journal, line.back_office)
     reconcile(line.journal, line.back_office)
+    line.proxy.settle()  # requests held on the line have landed (and met their sealed keys)
     assert line.disagreements() == []
     outcomes = [e for e in line.journal.entries() if e.kind == "outcome"]
     done = {e.idempotency_key for e in outcomes if e.outcome == "done"}
