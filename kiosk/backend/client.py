@@ -73,6 +73,12 @@ def _never_sent(exc: requests.ConnectionError) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
+def _idempotency_header(operation: str, key: str | None) -> dict[str, str]:
+    if not key:
+        raise ValueError(f"{operation} needs an idempotency key, journaled before the call")
+    return {"Idempotency-Key": key}
+
+
 def declined_message_key(reason_code: str) -> str:
     known = reason_code in contract.reason_codes()
     return f"backend.declined.{reason_code if known else 'other'}"
@@ -297,6 +303,10 @@ class CoreBankingClient:
 
     # --- the plumbing ---------------------------------------------------------------------
 
+    def _url(self, operation: str, path: Mapping[str, str]) -> str:
+        quoted = {name: requests.utils.quote(value, safe="") for name, value in path.items()}
+        return self.base_url + contract.path_of(operation).format_map(quoted)
+
     def _call(
         self,
         operation: str,
@@ -305,14 +315,9 @@ class CoreBankingClient:
         *,
         path: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        method = contract.method_of(operation)
-        url = self.base_url + contract.path_of(operation).format_map(
-            {k: requests.utils.quote(v, safe="") for k, v in (path or {}).items()}
-        )
+        method, url = contract.method_of(operation), self._url(operation, path or {})
         changes_state = contract.takes_idempotency_key(operation)
-        headers = {"Idempotency-Key": key} if changes_state else {}
-        if changes_state and not key:
-            raise ValueError(f"{operation} needs an idempotency key, journaled before the call")
+        headers = _idempotency_header(operation, key) if changes_state else {}
         attempt = 0
         while True:
             started = time.monotonic()

@@ -18,7 +18,7 @@ def id_number_problem(value: str) -> str | None:
         dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return "flow.error.id_number_format"
-    check = _ID_CHECK[sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS)) % 11]
+    check = _ID_CHECK[sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True)) % 11]
     return None if value[17] == check else "flow.error.id_number_check"
 
 

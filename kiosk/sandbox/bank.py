@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from hardware.pinpad.iso9564 import PinBlockError, decode_pin_block
 from kiosk.backend import contract
-from kiosk.backend.pinblock import PinBlockError, decode_pin_block
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.sandbox.db import Tx
 from kiosk.sandbox.seed import secret_hash, secret_matches
@@ -92,7 +92,9 @@ def _age(id_number: str, today: date) -> int:
 
 
 def _id_number_valid(id_number: str) -> bool:
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(id_number, _ID_WEIGHTS)) % 11]
+    check = "10X98765432"[
+        sum(int(d) * w for d, w in zip(id_number[:17], _ID_WEIGHTS, strict=True)) % 11
+    ]
     if check != id_number[17]:
         return False
     try:
