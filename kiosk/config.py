@@ -87,6 +87,12 @@ class SupervisorSection:
 
 
 @dataclass
+class BankSection:
+    hotline: str = "95599"  # the bank's customer-service number, given by the guide
+    withdrawal_limit_yuan: int = 20_000  # cash a card may take from the machines a day
+
+
+@dataclass
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
@@ -96,6 +102,7 @@ class Config:
     ui: UiSection = field(default_factory=UiSection)
     voice: VoiceSection = field(default_factory=VoiceSection)
     supervisor: SupervisorSection = field(default_factory=SupervisorSection)
+    bank: BankSection = field(default_factory=BankSection)
     # One table per device: {"driver": "simulated" | "pcsc" | ... , driver options...}
     devices: dict[str, dict[str, Any]] = field(
         default_factory=lambda: {name: {"driver": "simulated"} for name in DEVICE_NAMES}

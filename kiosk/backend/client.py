@@ -259,12 +259,21 @@ class CoreBankingClient:
         path = {"appointment_id": appointment_id}
         return build(CheckIn, self._call("checkIn", None, idempotency_key, path=path))
 
+    def reprint_check_in_ticket(self, appointment_id: str) -> QueueTicket:
+        path = {"appointment_id": appointment_id}
+        return build(QueueTicket, self._call("reprintCheckInTicket", path=path))
+
     def take_queue_ticket(
-        self, service: str, customer_id: str | None = None, *, idempotency_key: str
+        self,
+        service: str,
+        customer_id: str | None = None,
+        *,
+        reason: str | None = None,
+        idempotency_key: str,
     ) -> QueueTicket:
-        body = {"service": service}
-        if customer_id:
-            body["customer_id"] = customer_id
+        """A ticket for a counter; `reason` (a CounterReason) when the guide sends them there."""
+        given = {"service": service, "customer_id": customer_id, "reason": reason}
+        body = {k: v for k, v in given.items() if v}
         return build(QueueTicket, self._call("takeQueueTicket", body, idempotency_key))
 
     def find_offer(self, customer_id: str) -> Offer | None:
