@@ -259,6 +259,9 @@ class SandboxServer:
             )
         if fault and fault.kind == "drop_before_commit":
             return Answer(body=None)
+        if headers.get("X-Journal-Head"):
+            with self.database.transaction() as tx:
+                self.bank.keep_journal_head(tx, request.kiosk_id, headers["X-Journal-Head"])
         try:
             answer = self._carry_out(operation, name, request)
         except Exception:
