@@ -45,7 +45,8 @@ class Rule:
             if not math.isfinite(value):
                 return f"must be a finite number, got {value!r}"
             if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
-                return f"must be {'more than' if self.low_open else 'at least'} {self.low:g}, got {value!r}"
+                bound = "more than" if self.low_open else "at least"
+                return f"must be {bound} {self.low:g}, got {value!r}"
             if self.high is not None and value > self.high:
                 return f"must be at most {self.high:g}, got {value!r}"
         if isinstance(value, str):

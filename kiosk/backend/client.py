@@ -327,6 +327,14 @@ class CoreBankingClient:
         quoted = {name: requests.utils.quote(value, safe="") for name, value in path.items()}
         return self.base_url + contract.path_of(operation).format_map(quoted)
 
+    def _headers(self, operation: str, key: str | None, changes_state: bool) -> dict[str, str]:
+        """The idempotency key, and the journal's head the bank anchors (see docs/backend.md)."""
+        headers = _idempotency_header(operation, key) if changes_state else {}
+        head = self.journal_head() if self.journal_head else None
+        if head and (changes_state or operation == "sendHeartbeat"):
+            headers["X-Journal-Head"] = head
+        return headers
+
     def _call(
         self,
         operation: str,
@@ -337,10 +345,7 @@ class CoreBankingClient:
     ) -> dict[str, Any]:
         method, url = contract.method_of(operation), self._url(operation, path or {})
         changes_state = contract.takes_idempotency_key(operation)
-        headers = _idempotency_header(operation, key) if changes_state else {}
-        head = self.journal_head() if self.journal_head else None
-        if head and (changes_state or operation == "sendHeartbeat"):
-            headers["X-Journal-Head"] = head
+        headers = self._headers(operation, key, changes_state)
         attempt = 0
         while True:
             started = time.monotonic()
