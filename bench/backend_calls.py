@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import CoreBankingClient, new_idempotency_key
-from kiosk.backend.pinblock import encode_pin_block
 from kiosk.journal import Journal, journaled
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN, start_sandbox
 

@@ -45,7 +45,8 @@ class Rule:
             if not math.isfinite(value):
                 return f"must be a finite number, got {value!r}"
             if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
-                return f"must be {'more than' if self.low_open else 'at least'} {self.low:g}, got {value!r}"
+                bound = "more than" if self.low_open else "at least"
+                return f"must be {bound} {self.low:g}, got {value!r}"
             if self.high is not None and value > self.high:
                 return f"must be at most {self.high:g}, got {value!r}"
         if isinstance(value, str):
@@ -166,6 +167,12 @@ class SupervisorSection:
 
 
 @dataclass
+class BankSection:
+    hotline: str = "95599"  # the bank's customer-service number, given by the guide
+    withdrawal_limit_yuan: int = 20_000  # cash a card may take from the machines a day
+
+
+@dataclass
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
@@ -175,6 +182,7 @@ class Config:
     ui: UiSection = field(default_factory=UiSection)
     voice: VoiceSection = field(default_factory=VoiceSection)
     supervisor: SupervisorSection = field(default_factory=SupervisorSection)
+    bank: BankSection = field(default_factory=BankSection)
     # One table per device: {"driver": "simulated" | "pcsc" | ... , driver options...}
     devices: dict[str, dict[str, Any]] = field(
         default_factory=lambda: {name: {"driver": "simulated"} for name in DEVICE_NAMES}

@@ -34,7 +34,7 @@ def id_number_problem(value: str, today: dt.date | None = None) -> str | None:
         return "flow.error.id_number_format"
     if born.year < OLDEST_BIRTH_YEAR or born > (today or dt.date.today()):
         return "flow.error.id_number_birth_date"
-    check = _ID_CHECK[sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS)) % 11]
+    check = _ID_CHECK[sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True)) % 11]
     return None if value[17] == check else "flow.error.id_number_check"
 
 

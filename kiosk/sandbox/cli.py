@@ -7,7 +7,7 @@ import logging
 import secrets
 import threading
 
-from kiosk.backend.pinblock import DEMO_PIN_KEY
+from hardware.pinpad.iso9564 import DEMO_PIN_KEY
 from kiosk.sandbox.server import SANDBOX_SECRET, kiosk_token_for, start_sandbox
 
 

@@ -114,7 +114,7 @@ def test_values_within_a_rule_load(tmp_path_factory, section, key, kind, rule):
 
 def test_the_defaults_keep_their_own_rules():
     config = Config()
-    for section, key, _, rule in RULED:
+    for section, key, *_ in RULED:
         assert (
             rule_of(getattr(config, section), key).problem(getattr(getattr(config, section), key))
             is None

@@ -11,7 +11,6 @@ from kiosk.flows.fallback_tickets import (
     sync_fallback_tickets,
 )
 from kiosk.journal import Journal, reconcile
-from kiosk.sandbox.testing import client, sandbox  # noqa: F401
 
 KEY = bytes(range(32))  # the kiosk's journal MAC key, fixed for the test
 

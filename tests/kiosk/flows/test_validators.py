@@ -30,7 +30,9 @@ def test_mobile_luhn_and_age():
 
 def _with_check(first17: str) -> str:
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+    return (
+        first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+    )
 
 
 def test_id_numbers_are_normalised_before_checking():

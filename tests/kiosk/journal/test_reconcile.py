@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import BackendUnavailable, CoreBankingClient, Declined, OutcomeUnknown
 from kiosk.backend import new_idempotency_key as key
-from kiosk.backend.pinblock import encode_pin_block
 from kiosk.journal import Journal, journaled, reconcile
 from kiosk.masking import mask_pan
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN

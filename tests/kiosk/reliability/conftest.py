@@ -10,13 +10,12 @@ from urllib.parse import urlparse
 
 import pytest
 
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import CoreBankingClient, new_idempotency_key
-from kiosk.backend.pinblock import encode_pin_block
 from kiosk.journal import Journal, journaled
 from kiosk.journal.journal import FINAL
 from kiosk.masking import mask_pan
 from kiosk.sandbox.faulty_proxy import FaultyProxy
-from kiosk.sandbox.testing import client, sandbox  # noqa: F401
 
 KEY = bytes(range(32))
 KIOSK = "STM-0101-01"
@@ -122,7 +121,7 @@ class Line:
 
 
 @pytest.fixture
-def line(sandbox, tmp_path):  # noqa: F811
+def line(sandbox, tmp_path):
     address = urlparse(sandbox.url)
     proxy = FaultyProxy((address.hostname, address.port), slow_s=TIMEOUT_S * 2)
     token = sandbox.token_for(KIOSK)

@@ -56,7 +56,7 @@ def _authorise_by_staff(line, client):
 
 
 def _verify_card_pin(line, client):
-    from kiosk.backend.pinblock import encode_pin_block
+    from hardware.pinpad.iso9564 import encode_pin_block
 
     return journaled(
         line.journal,

@@ -28,7 +28,7 @@ import sys
 from kiosk.app import build_kiosk
 from kiosk.config import load_config
 from kiosk.journal import journaled
-from kiosk.backend.pinblock import encode_pin_block
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.runtime import InlineRunner, ManualClock
 config_path, step, token, bill = sys.argv[1:5]
 kiosk = build_kiosk(load_config(config_path), InlineRunner(), ManualClock())
@@ -43,8 +43,8 @@ calls = {
                            lambda k: bank.authorise_by_staff("800102", "913579",
                                                              "supervisor_mode", idempotency_key=k)),
     "verify_card_pin": ("bill_payment", {"card": "622848*********8010"},
-                        lambda k: bank.verify_card_pin("%(pan)s", encode_pin_block("%(pin)s", "%(pan)s"),
-                                                       idempotency_key=k)),
+                        lambda k: bank.verify_card_pin(
+                            "%(pan)s", encode_pin_block("%(pin)s", "%(pan)s"), idempotency_key=k)),
 }
 flow, masked, call = calls[step]
 print("ready", flush=True)

@@ -1,7 +1,9 @@
 """Bill payments under seeded random faults on the line and at the bank, reconciled as the
 kiosk does at start-up: the bank's ledger and the journal agree to the fen, no bill is paid
 twice, no payment is lost. The quick form runs 60 payments; the full proof is
-`PAYMENTS=1000 isolated .venv/bin/python -m pytest tests/kiosk/reliability/test_randomized_payments.py -s`."""
+  PAYMENTS=1000 isolated .venv/bin/python -m pytest -s \
+      tests/kiosk/reliability/test_randomized_payments.py
+"""
 
 from __future__ import annotations
 
