@@ -168,8 +168,9 @@ class SupervisorSection:
 
 @dataclass
 class BankSection:
-    hotline: str = "95599"  # the bank's customer-service number, given by the guide
-    withdrawal_limit_yuan: int = 20_000  # cash a card may take from the machines a day
+    # the bank's customer-service number, given by the guide
+    hotline: str = setting("95599", pattern=r"[0-9-]{3,20}", what="a phone number")
+    withdrawal_limit_yuan: int = count(20_000)  # cash a card may take from the machines a day
 
 
 @dataclass

@@ -29,9 +29,8 @@ def bank(tmp_path_factory):
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "kiosk.cli",
-            "sandbox",
+            "-c",
+            "import sys; from kiosk.sandbox.cli import main; sys.exit(main(sys.argv[1:]))",
             "--port",
             "0",
             "--database-url",

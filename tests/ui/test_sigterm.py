@@ -39,7 +39,7 @@ def test_sigterm_stops_the_kiosk(tmp_path, extra):
         + extra
     )
     kiosk = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "--config", str(config)],
+        [sys.executable, "-m", "ui.cli", "--config", str(config)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
