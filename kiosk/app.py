@@ -7,6 +7,7 @@ devices, the journal and the flow engine. ui/app.py builds the Qt side on top of
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from hardware.health import HealthMonitor
 from hardware.registry import build_devices
@@ -18,11 +19,14 @@ from kiosk.flows import all_flows
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.flows.fallback_tickets import sync_fallback_tickets
 from kiosk.i18n import Catalog
-from kiosk.journal import Journal, reconcile
+from kiosk.journal import Journal, Reconciliation, reconcile
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
 from kiosk.runtime import Runner, Scheduler
 from kiosk.services import Services
+
+if TYPE_CHECKING:  # a real terminal never loads the sandbox
+    from kiosk.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,7 @@ def timeouts_from(config: Config) -> Timeouts:
     )
 
 
-def connect_backend(config: Config):
+def connect_backend(config: Config) -> tuple[CoreBankingClient, SandboxServer | None]:
     """The bank's service when configured, else the embedded sandbox on loopback.
 
     Returns (client, sandbox or None); the caller stops the sandbox at exit.
@@ -73,7 +77,7 @@ def connect_backend(config: Config):
     return client, sandbox
 
 
-def device_config(config: Config) -> dict:
+def device_config(config: Config) -> dict[str, dict[str, object]]:
     """Device tables as hardware/ takes them; the simulated PIN pad shares the sandbox key."""
     devices = {name: dict(options) for name, options in config.devices.items()}
     pin_pad = devices.setdefault("pin_pad", {"driver": "simulated"})
@@ -113,7 +117,7 @@ def _start_background_work(
     """Settling what a crash left open, watching the devices, and the heartbeat."""
     journal, client = services.journal, services.backend
 
-    def settled(results) -> None:
+    def settled(results: list[Reconciliation]) -> None:
         for result in results:
             log.info(
                 "journal: %s %s settled as %s",
@@ -122,7 +126,7 @@ def _start_background_work(
                 result.outcome,
             )
 
-    def settle() -> list:
+    def settle() -> list[Reconciliation]:
         results = reconcile(journal, client)
         sync_fallback_tickets(journal, client)  # tickets printed while the bank was away
         return results
@@ -130,7 +134,7 @@ def _start_background_work(
     runner.run(settle, settled, lambda exc: log.error("journal reconciliation failed: %s", exc))
 
     monitor = HealthMonitor(
-        services.devices,
+        services.devices.all(),
         interval_s=2.0,
         on_change=lambda status: runner.post(lambda: kiosk.device_changed.emit(status)),
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kiosk.backend.client import new_idempotency_key
 from kiosk.journal import journaled
 from kiosk.kiosk import Kiosk
+from kiosk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +29,14 @@ class SupervisorRefused(Exception):
 class DeviceLine:
     device: str
     state: str
-    supplies: dict
+    supplies: dict[str, int | str]
     message_key: str | None
 
 
 class Supervisor:
     def __init__(self, kiosk: Kiosk):
         self.kiosk = kiosk
-        self.services = kiosk.engine.services
+        self.services: Services = kiosk.engine.services
         self.staff_id: str | None = None
 
     @property
@@ -80,7 +81,7 @@ class Supervisor:
     def figures(self) -> dict[str, int]:
         return self.services.figures.snapshot()
 
-    def _audit(self, action: str, **details) -> None:
+    def _audit(self, action: str, **details: object) -> None:
         """A local action, journaled as done at once: there is nothing to ask the bank later."""
         self._require()
         key = new_idempotency_key()

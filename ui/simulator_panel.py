@@ -8,6 +8,7 @@ demo); on a kiosk with real devices there is nothing to toggle it with.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -58,7 +59,9 @@ class SimulatorPanel(QFrame):
             self.hide()
             return
         self.rebuild()
-        parent = self.parentWidget().rect()
+        owner = self.parentWidget()
+        assert owner is not None  # the panel is always made on the window
+        parent = owner.rect()
         width = min(640, parent.width() // 3)
         self.setGeometry(parent.width() - width, 0, width, parent.height())
         self.show()
@@ -101,7 +104,7 @@ class SimulatorPanel(QFrame):
                     (
                         f"sim_key_{key}",
                         key if key.isdigit() else t(f"simulator.key.{key}"),
-                        lambda k=key: d.pin_pad.press(k),
+                        partial(d.pin_pad.press, key),
                     )
                     for key in PIN_KEYS + ("cancel",)
                 ],

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -304,13 +305,13 @@ class CoreBankingClient:
     # --- the plumbing ---------------------------------------------------------------------
 
     def _url(self, operation: str, path: Mapping[str, str]) -> str:
-        quoted = {name: requests.utils.quote(value, safe="") for name, value in path.items()}
+        quoted = {name: quote(value, safe="") for name, value in path.items()}
         return self.base_url + contract.path_of(operation).format_map(quoted)
 
     def _call(
         self,
         operation: str,
-        body: dict | None = None,
+        body: dict[str, Any] | None = None,
         key: str | None = None,
         *,
         path: Mapping[str, str] | None = None,
@@ -380,6 +381,7 @@ class CoreBankingClient:
         self, operation: str, key: str | None, changes_state: bool, response: requests.Response
     ) -> dict[str, Any]:
         status = response.status_code
+        data: dict[str, Any] | None
         try:
             data = contract.whole_numbers(response.json())
         except ValueError:
@@ -387,7 +389,7 @@ class CoreBankingClient:
         problems = (
             ["not JSON"] if data is None else contract.response_problems(operation, status, data)
         )
-        if problems:
+        if problems or data is None:
             log.error(
                 "%s key=%s: HTTP %s answer breaks the contract: %s",
                 operation,

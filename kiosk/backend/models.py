@@ -207,7 +207,7 @@ def build(cls: type[T], data: dict[str, Any]) -> T:
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         value = data[f.name]
         kind = hints[f.name]
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             value = build(kind, value)
         values[f.name] = value
     return cls(**values)
