@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hardware.health import HealthMonitor
     from hardware.status import DeviceStatus
     from kiosk.flows.model import StepView
+    from kiosk.journal.startup import JournalTrouble
     from kiosk.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class Kiosk:
         self.visit_ended: Event[str] = Event("visit_ended")  # (reason): back to the attract screen
         self.device_changed: Event[DeviceStatus] = Event("device_changed")
         self.in_service = True  # staff take the kiosk out of service from the supervisor screen
+        self.service_changed: Event[bool] = Event("service_changed")  # (in_service)
+        self.journal_trouble: JournalTrouble | None = None  # shown to staff
         self.health: HealthMonitor | None = None  # once the devices are watched
         self.heartbeat_timer: Cancellable | None = None
         self.sandbox: SandboxServer | None = None  # when no backend is configured
@@ -100,6 +103,16 @@ class Kiosk:
         reason = reason or ("care_mode" if self.care_mode else "customer_help")
         log.warning("staff called to %s (%s)", self.where(), reason)
         self.staff_called.emit(reason)
+
+    def take_out_of_service(self, trouble: JournalTrouble) -> None:
+        """The journal cannot be trusted or written: no customer is served until staff have
+        looked (the supervisor screen shows `journal_trouble`)."""
+        self.journal_trouble = trouble
+        self.set_in_service(False)
+
+    def set_in_service(self, on: bool) -> None:
+        self.in_service = on
+        self.service_changed.emit(on)
 
     def reset(self) -> None:
         """Back to how the next customer should find the machine."""

@@ -177,6 +177,9 @@ class PcscCardReader:
         finally:  # hold no card handle while the card sits in the slot
             _release(connection)
 
+    def present(self) -> bool:
+        return self._card_present()
+
     def eject(self) -> None:
         """Nothing to move: the card was powered down after the read; the customer pulls it."""
         log.info("%s: card may be taken", self.name)

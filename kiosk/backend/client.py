@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -111,6 +111,9 @@ class CoreBankingClient:
         # given per request: a session-wide setting would lose to REQUESTS_CA_BUNDLE
         self._verify: str | bool = ca_bundle if ca_bundle else verify_tls
         self._session.cert = client_cert
+        # the journal's newest (seq:mac), sent with every state-changing call and heartbeat
+        # so the bank holds an anchor the journal must still reach; set by the composition root
+        self.journal_head: Callable[[], str | None] | None = None
         self._session.headers.update(
             {
                 "Authorization": f"Bearer {token}",
@@ -260,12 +263,21 @@ class CoreBankingClient:
         path = {"appointment_id": appointment_id}
         return build(CheckIn, self._call("checkIn", None, idempotency_key, path=path))
 
+    def reprint_check_in_ticket(self, appointment_id: str) -> QueueTicket:
+        path = {"appointment_id": appointment_id}
+        return build(QueueTicket, self._call("reprintCheckInTicket", path=path))
+
     def take_queue_ticket(
-        self, service: str, customer_id: str | None = None, *, idempotency_key: str
+        self,
+        service: str,
+        customer_id: str | None = None,
+        *,
+        reason: str | None = None,
+        idempotency_key: str,
     ) -> QueueTicket:
-        body = {"service": service}
-        if customer_id:
-            body["customer_id"] = customer_id
+        """A ticket for a counter; `reason` (a CounterReason) when the guide sends them there."""
+        given = {"service": service, "customer_id": customer_id, "reason": reason}
+        body = {k: v for k, v in given.items() if v}
         return build(QueueTicket, self._call("takeQueueTicket", body, idempotency_key))
 
     def find_offer(self, customer_id: str) -> Offer | None:
@@ -285,6 +297,15 @@ class CoreBankingClient:
         body = {"state": state, "devices": [asdict(d) for d in devices], "figures": dict(figures)}
         answer = self._call("sendHeartbeat", body, path={"kiosk_id": self.kiosk_id})
         return build(HeartbeatAck, answer)
+
+    def journal_head_held(self) -> str | None:
+        """The last journal head (`seq:mac`) the bank saw from this kiosk; None: none yet."""
+        try:
+            answer = self._call("getJournalHead", path={"kiosk_id": self.kiosk_id})
+        except _NotFound:
+            return None
+        head: str = answer["head"]
+        return head
 
     def call_staff(
         self, reason: str, language: str | None = None, *, idempotency_key: str
@@ -308,6 +329,14 @@ class CoreBankingClient:
         quoted = {name: quote(value, safe="") for name, value in path.items()}
         return self.base_url + contract.path_of(operation).format_map(quoted)
 
+    def _headers(self, operation: str, key: str | None, changes_state: bool) -> dict[str, str]:
+        """The idempotency key, and the journal's head the bank anchors (see docs/backend.md)."""
+        headers = _idempotency_header(operation, key) if changes_state else {}
+        head = self.journal_head() if self.journal_head else None
+        if head and (changes_state or operation == "sendHeartbeat"):
+            headers["X-Journal-Head"] = head
+        return headers
+
     def _call(
         self,
         operation: str,
@@ -318,7 +347,7 @@ class CoreBankingClient:
     ) -> dict[str, Any]:
         method, url = contract.method_of(operation), self._url(operation, path or {})
         changes_state = contract.takes_idempotency_key(operation)
-        headers = _idempotency_header(operation, key) if changes_state else {}
+        headers = self._headers(operation, key, changes_state)
         attempt = 0
         while True:
             started = time.monotonic()
@@ -415,7 +444,7 @@ class CoreBankingClient:
                 error.get("detail", ""),
                 **error.get("params", {}),
             )
-        if status == 404 and operation == "lookUpTransaction":
+        if status == 404 and operation in ("lookUpTransaction", "getJournalHead"):
             raise _NotFound()
         if status in (401, 403):
             raise KioskNotAuthorised(f"{operation}: {code}")

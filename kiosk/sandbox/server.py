@@ -246,9 +246,11 @@ class SandboxServer:
             body,
             path_params,
         )
-        return self._carry_out_with_faults(operation, name, request)
+        return self._carry_out_with_faults(operation, name, request, headers.get("X-Journal-Head"))
 
-    def _carry_out_with_faults(self, operation: str, name: str, request: Request) -> Answer:
+    def _carry_out_with_faults(
+        self, operation: str, name: str, request: Request, journal_head: str | None
+    ) -> Answer:
         """Carry out the request, with the fault a test armed for this operation, if any."""
         fault = self.faults.take(name)
         if fault and fault.kind in ("500", "503"):
@@ -259,6 +261,9 @@ class SandboxServer:
             )
         if fault and fault.kind == "drop_before_commit":
             return Answer(body=None)
+        if journal_head:
+            with self.database.transaction() as tx:
+                self.bank.keep_journal_head(tx, request.kiosk_id, journal_head)
         try:
             answer = self._carry_out(operation, name, request)
         except Exception:

@@ -82,8 +82,10 @@ def test_customer_walking_away_with_the_card_in_the_slot(reader, virtual_card):
     with pytest.raises(MediaNotTaken) as caught:
         reader.wait_taken(timeout=0.6)
     assert caught.value.state is DeviceState.USER_ERROR
+    assert reader.present()  # the attract screen asks for it to be taken
     virtual_card.remove()
     reader.wait_taken(timeout=10)  # taken now: returns
+    assert not reader.present()
 
 
 def test_dip_reader_cannot_retain(reader):

@@ -12,10 +12,12 @@ from kiosk.flows.fallback_tickets import (
 )
 from kiosk.journal import Journal, reconcile
 
+KEY = bytes(range(32))  # the kiosk's journal MAC key, fixed for the test
+
 
 @pytest.fixture
 def journal(tmp_path):
-    with Journal(tmp_path / "journal.sqlite") as journal:
+    with Journal(tmp_path / "journal.sqlite", KEY) as journal:
         yield journal
 
 
