@@ -19,7 +19,7 @@ RATING, OFFER_STEP = feedback_steps()
 
 @pytest.fixture
 def services(client, tmp_path):
-    devices, journal = build_devices(), Journal(tmp_path / "journal.db")
+    devices, journal = build_devices(), Journal(tmp_path / "journal.db", bytes(32))
     yield Services(Config(), Figures(), backend=client, devices=devices, journal=journal)
     devices.close()
     journal.close()
