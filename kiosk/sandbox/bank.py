@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from hardware.luhn import luhn_check_digit
 from hardware.pinpad.iso9564 import PinBlockError, decode_pin_block
 from kiosk.backend import contract
 from kiosk.flows.validators import age_on, birth_date_of, id_number_problem
@@ -389,11 +390,7 @@ class Bank:
     def _new_pan(tx: Tx) -> str:
         while True:
             body = "62284800" + f"{secrets.randbelow(10**10):010d}"
-            total = 0
-            for i, digit in enumerate(reversed(body)):
-                d = int(digit) * (2 if i % 2 == 0 else 1)
-                total += d - 9 if d > 9 else d
-            pan = body + str((10 - total % 10) % 10)
+            pan = body + luhn_check_digit(body)
             if tx.one("SELECT 1 AS x FROM cards WHERE pan = ?", pan) is None:
                 return pan
 
