@@ -5,16 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.app import build_kiosk
-from kiosk.runtime import InlineRunner, ManualClock
-
-
-@pytest.fixture
-def kiosk(config):
-    made = build_kiosk(config, InlineRunner(), ManualClock())
-    yield made
-    made.close()
-
 
 def test_card_issue_is_offered_only_while_the_cassette_has_cards(kiosk):
     offered = {s.flow_id: s.available for s in kiosk.services()}
