@@ -49,7 +49,8 @@ def test_reset_ends_the_visit_and_restores_the_branch_defaults(kiosk):
     kiosk.set_care_mode(True)
     kiosk.begin("guide")
     session = kiosk.engine.session
-    session["need"] = "lost_card"
+    kiosk.engine.submit("lost_card")  # an answer: something to forget
+    assert not session.is_empty
     kiosk.reset()
     assert not kiosk.engine.active and session.is_empty and ended == ["cancelled"]
     assert kiosk.language == kiosk.config.kiosk.default_language
