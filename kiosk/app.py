@@ -51,7 +51,7 @@ def connect_backend(config: Config) -> tuple[CoreBankingClient, SandboxServer | 
     """
     b = config.backend
     sandbox = None
-    url = b.url
+    url, token = b.url, b.kiosk_token
     if not url:
         from kiosk.sandbox import start_sandbox
 
@@ -66,12 +66,13 @@ def connect_backend(config: Config) -> tuple[CoreBankingClient, SandboxServer | 
             kiosk_token=b.kiosk_token,
         )
         url = sandbox.url
+        token = sandbox.token_for(config.kiosk.id)  # the sandbox binds tokens to kiosk ids
         log.info("no backend configured: embedded sandbox at %s", url)
     cert = (b.client_cert, b.client_key) if b.client_cert else None
     client = CoreBankingClient(
         url,
         config.kiosk.id,
-        b.kiosk_token,
+        token,
         timeout=b.timeout_s,
         ca_bundle=b.ca_bundle or None,
         client_cert=cert,
@@ -194,7 +195,7 @@ def _check_anchor(journal: Journal, client: CoreBankingClient) -> JournalTrouble
     """Does the journal still reach the head the bank holds? A journal restored from an old
     copy or cut short behind the bank's back does not, even with every MAC right."""
     try:
-        held = client.journal_head_held()
+        held = client.get_journal_head()
     except BackendError as exc:
         log.warning("journal anchor not checked (bank unreachable: %s)", type(exc).__name__)
         return None

@@ -137,7 +137,9 @@ class SandboxSection:
 @dataclass
 class JournalSection:
     path: str = ""  # empty: journal.sqlite in the data directory
-    key_path: str = ""  # empty: keys/journal.key in the data directory (never beside the journal)
+    key_path: str = (
+        ""  # empty: keys/journal-mac.key in the data directory (never beside the journal)
+    )
     key_store: str = setting("file", pattern=r"file|[\w.]+:\w+", what="file or module:ClassName")
 
 
@@ -167,8 +169,9 @@ class SupervisorSection:
 
 @dataclass
 class BankSection:
-    hotline: str = "95599"  # the bank's customer-service number, given by the guide
-    withdrawal_limit_yuan: int = 20_000  # cash a card may take from the machines a day
+    # the bank's customer-service number, given by the guide
+    hotline: str = setting("95599", pattern=r"[0-9-]{3,20}", what="a phone number")
+    withdrawal_limit_yuan: int = count(20_000)  # cash a card may take from the machines a day
 
 
 @dataclass
@@ -195,7 +198,7 @@ class Config:
 
     @property
     def journal_key_path(self) -> Path:
-        path = self.journal.key_path or self.data_dir / "keys" / "journal.key"
+        path = self.journal.key_path or self.data_dir / "keys" / "journal-mac.key"
         return Path(path).expanduser()
 
     @property

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build_kiosk
@@ -59,11 +60,15 @@ def run(config: Config, windowed: bool = False, voice_input: str | None = None) 
         window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
 
-    # The service manager stops the kiosk with SIGTERM; customers have no way to.
+    # The service manager stops the kiosk with SIGTERM; customers have no way to. Python runs
+    # a signal handler only between bytecodes, so a short timer keeps the loop visiting Python.
     def stop(*_: object) -> None:
         window.allow_close()
         app.quit()
 
     signal.signal(signal.SIGTERM, stop)
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     app.aboutToQuit.connect(window.kiosk.close)
     return app.exec()

@@ -298,7 +298,7 @@ class CoreBankingClient:
         answer = self._call("sendHeartbeat", body, path={"kiosk_id": self.kiosk_id})
         return build(HeartbeatAck, answer)
 
-    def journal_head_held(self) -> str | None:
+    def get_journal_head(self) -> str | None:
         """The last journal head (`seq:mac`) the bank saw from this kiosk; None: none yet."""
         try:
             answer = self._call("getJournalHead", path={"kiosk_id": self.kiosk_id})

@@ -24,7 +24,7 @@ def _bank_head(config: Config) -> tuple[JournalHead | None, str]:
 
     client, sandbox = connect_backend(config)
     try:
-        held = client.journal_head_held()
+        held = client.get_journal_head()
         return (JournalHead.parse(held) if held else None), "the bank holds no head yet"
     finally:
         client.close()

@@ -812,6 +812,18 @@ class Bank:
             req.path["idempotency_key"],
         )
         if row is None:
+            # Sealed: a request still on its way under this key (held on the line) must not
+            # be carried out after the kiosk was told it never was; it will be refused as a
+            # reused key.
+            tx.run(
+                "INSERT INTO idempotency VALUES (?, ?, 'sealed', '', 404, '{}', 'sealed', NULL, ?)"
+                " ON CONFLICT DO NOTHING",
+                req.kiosk_id,
+                req.path["idempotency_key"],
+                _stamp(),
+            )
+            raise NotFound()
+        if row["outcome"] == "sealed":
             raise NotFound()
         return {
             "idempotency_key": row["idem_key"],
