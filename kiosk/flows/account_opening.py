@@ -32,6 +32,7 @@ from kiosk.flows.model import DONE, Choice, Field, Flow, Step, StepContext, Step
 from kiosk.flows.pin_setup import PIN_CHECK, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
 from kiosk.flows.staff import ACCOUNT_CLASS, AUTHORISATION, staff_reasons, staff_step
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
@@ -263,6 +264,7 @@ ACCOUNT_OPENING = Flow(
     title="account_opening.title",
     hint="account_opening.hint",
     icon="account_opening.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     available=lambda services: (
         services.devices.id_card_reader.status().usable
         and services.devices.camera.status().usable
@@ -353,7 +355,8 @@ ACCOUNT_OPENING = Flow(
             action=_open,
             can_go_back=False,
         ),
-        print_step("print_receipt", _receipt, next="opened"),
+        print_step("print_receipt", _receipt, next=TAKE_BACK),
+        *take_back_steps(FLOW_ID, next="opened"),
         Step(
             "opened",
             StepKind.RESULT,

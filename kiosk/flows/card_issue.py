@@ -25,6 +25,7 @@ from kiosk.flows.identity import VERIFICATION, care_offer_step, face_step, id_ca
 from kiosk.flows.model import DONE, Choice, Flow, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.pin_setup import PIN_BLOCK, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.journal import journaled
 from kiosk.masking import mask_pan
 from kiosk.session import CustomerSession
@@ -217,6 +218,7 @@ CARD_ISSUE = Flow(
     title="card_issue.title",
     hint="card_issue.hint",
     icon="card_issue.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     available=available,
     steps=(
         Step(
@@ -250,7 +252,8 @@ CARD_ISSUE = Flow(
             can_go_back=False,
             illustration="card_dispenser.png",
         ),
-        print_step("print_receipt", _receipt, next="issued"),
+        print_step("print_receipt", _receipt, next=TAKE_BACK),
+        *take_back_steps(FLOW_ID, next="issued"),
         result_step(FLOW_ID, "issued", _issued_params),
         result_step(FLOW_ID, "not_issued", _not_issued_params),
         Step(

@@ -73,6 +73,7 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     k.wait_for_step("review")
     k.tap("confirm")
     key_pin_twice(k)
+    k.takes_id_card_back()
     k.wait_for_step("opened")
     session = k.engine.session
     k.tap("choice_card_issue")
@@ -114,6 +115,7 @@ def test_on_its_own_with_id_card_and_face(kiosk_app):
     k.wait_for_step("card_type")
     k.tap("choice_standard_debit")
     key_pin_twice(k)
+    k.takes_id_card_back()
     k.wait_for_step("issued")
     assert [c["status"] for c in cards_of(k, account)] == ["active"]
     assert k.devices.card_dispenser.stock() == 49

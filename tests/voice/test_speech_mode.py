@@ -167,6 +167,8 @@ def test_account_opening_then_card_issue_by_pin_pad_keys_alone(make_kiosk):
     k.press("enter")
     k.key_pin("135790", step="set_pin")  # a new PIN, keyed twice
     k.key_pin("135790", step="set_pin")
+    k.wait_until(lambda: k.step() == "take_back")
+    k.devices.id_card_reader.take()
     k.wait_for_step("opened")
     accounts = (
         "SELECT COUNT(*) AS n FROM accounts a JOIN customers c "
@@ -178,6 +180,8 @@ def test_account_opening_then_card_issue_by_pin_pad_keys_alone(make_kiosk):
     k.choose("card_issue.type.standard_debit")  # the second line is read out too
     k.key_pin("135790", step="set_pin")
     k.key_pin("135790", step="set_pin")
+    k.wait_until(lambda: k.step() == "take_back")
+    k.devices.id_card_reader.take()
     k.wait_for_step("issued")
     cards = (
         "SELECT COUNT(*) AS n FROM cards k JOIN accounts a ON a.account_number = "
