@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kiosk.backend.client import new_idempotency_key
 from kiosk.journal import journaled
 from kiosk.kiosk import Kiosk
+from kiosk.left_behind import LeftItem
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,10 @@ class Supervisor:
             DeviceLine(s.device, str(s.state), dict(s.supplies), s.message_key)
             for s in (d.status() for d in self.services.devices.all())
         ]
+
+    def left_behind(self) -> list[LeftItem]:
+        """Cards customers walked away from: on a reader, in the slot, or captured."""
+        return self.services.left_behind.items()
 
     def figures(self) -> dict[str, int]:
         return self.services.figures.snapshot()

@@ -14,6 +14,7 @@ import qrcode
 
 from kiosk.flows import bank_card
 from kiosk.journal import reconcile
+from tests.e2e.test_supervisor import hold_kiosk_number, sign_in
 
 WANG_PAN = "6228480012345678010"
 WANG_PAN_MASKED = "622848*********8010"
@@ -357,6 +358,17 @@ def test_a_card_left_in_the_slot_is_reminded_then_retained(kiosk_app):
     events = [e for e in k.journal.entries() if e.operation == "card_not_returned"]
     assert [e.data for e in events] == [{"card": WANG_PAN_MASKED, "reason": "retained"}]
     assert bill_status(k, "water", "1001234567") == "paid"
+    # a slip for the customer who comes back for it, found by its journal entry
+    [slip] = [p.receipt for p in k.devices.printer.printed if p.receipt.title == "吞卡凭条"]
+    assert slip.qr == events[0].idempotency_key and WANG_PAN_MASKED in str(slip.lines)
+    k.tap("choice_done")
+    k.tap("choice_skip")
+    k.tap("choice_no_thanks")  # the offer
+    k.wait_for_screen("attract")
+    hold_kiosk_number(k)  # and staff see it on their screen
+    sign_in(k, "800102", "913579")
+    k.sees(k.window.catalog.text("supervisor.left.title"))
+    k.sees(WANG_PAN_MASKED)
 
 
 def test_take_your_card_reminder_then_taken(make_kiosk, monkeypatch):
