@@ -10,6 +10,7 @@ Config: `reader` (part of the reader's name; empty = the first reader), `aid` (h
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -211,7 +212,6 @@ class PcscCardReader:
 
 
 def _release(connection: CardConnection) -> None:
-    try:
+    # card or service already gone: nothing left to release
+    with contextlib.suppress(SmartcardException):
         connection.release()  # disconnects, then frees the PC/SC handle
-    except SmartcardException:
-        pass  # card or service already gone: nothing left to release

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from hardware.pinpad.iso9564 import PinBlockError, decode_pin_block
 from kiosk.backend import contract
-from kiosk.backend.pinblock import PinBlockError, decode_pin_block
+from kiosk.flows.validators import age_on, birth_date_of, id_number_problem
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.sandbox.db import Tx
 from kiosk.sandbox.seed import secret_hash, secret_matches
@@ -52,7 +53,6 @@ STAFF_MAY_AUTHORISE = {
     "teller": set(),
 }
 PRODUCT_CLASSES = {"standard_debit": {"I", "II"}, "senior_debit": {"I", "II"}, "e_account": {"II"}}
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 class Decline(Exception):
@@ -90,19 +90,7 @@ def _new_id(prefix: str) -> str:
 
 
 def _age(id_number: str, today: date) -> int:
-    born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _id_number_valid(id_number: str) -> bool:
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(id_number, _ID_WEIGHTS)) % 11]
-    if check != id_number[17]:
-        return False
-    try:
-        _age(id_number, date.today())
-    except ValueError:
-        return False
-    return True
+    return age_on(birth_date_of(id_number), today)
 
 
 def _photo_usable(b64: str) -> bool:
@@ -143,7 +131,7 @@ class Bank:
 
     def verify_identity(self, tx: Tx, req: Request) -> dict:
         id_number, name = req.body["id_number"], req.body["name"]
-        if not _id_number_valid(id_number):
+        if id_number_problem(id_number) is not None:
             raise Decline("id_number_invalid")
         person = tx.one("SELECT * FROM persons WHERE id_number = ?", id_number)
         if person and person["reported_lost"]:
@@ -766,6 +754,28 @@ class Bank:
             "operation": b["operation"],
             "authorised_at": now,
         }
+
+    def get_journal_head(self, tx: Tx, req: Request) -> dict:
+        row = tx.one("SELECT head, received_at FROM journal_heads WHERE kiosk_id = ?", req.kiosk_id)
+        if row is None:
+            raise NotFound()
+        return {"head": row["head"], "received_at": row["received_at"]}
+
+    def keep_journal_head(self, tx: Tx, kiosk_id: str, head: str) -> None:
+        """The last head seen wins; a head going backwards is kept too, and logged: the
+        journal was begun anew or replaced, and `kiosk journal verify` will say which."""
+        row = tx.one("SELECT head FROM journal_heads WHERE kiosk_id = ?", kiosk_id)
+        if row and int(row["head"].split(":")[0]) > int(head.split(":")[0]):
+            log.warning(
+                "kiosk %s: journal head went back from %s to %s", kiosk_id, row["head"], head
+            )
+        tx.run(
+            "INSERT INTO journal_heads VALUES (?, ?, ?) ON CONFLICT (kiosk_id) DO UPDATE SET"
+            " head = excluded.head, received_at = excluded.received_at",
+            kiosk_id,
+            head,
+            _stamp(),
+        )
 
     def send_heartbeat(self, tx: Tx, req: Request) -> dict:
         now = _stamp()

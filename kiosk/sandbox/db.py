@@ -74,6 +74,8 @@ CREATE TABLE IF NOT EXISTS authorisations (
 CREATE TABLE IF NOT EXISTS heartbeats (
     kiosk_id TEXT PRIMARY KEY, state TEXT NOT NULL, body TEXT NOT NULL,
     received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal_heads (
+    kiosk_id TEXT PRIMARY KEY, head TEXT NOT NULL, received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS staff_calls (
     call_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, reason TEXT NOT NULL,
     language TEXT, queued_at TEXT NOT NULL);

@@ -13,7 +13,7 @@ from hardware.id_card_reader.simulated import SimulatedIdCardReader
 
 def _check_digit_ok(id_number: str) -> bool:  # GB 11643
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(d) * w for d, w in zip(id_number[:17], weights))
+    total = sum(int(d) * w for d, w in zip(id_number[:17], weights, strict=True))
     return "10X98765432"[total % 11] == id_number[17]
 
 

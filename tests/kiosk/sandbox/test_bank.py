@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from skimage import data as skdata
 
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import CoreBankingClient, Declined
 from kiosk.backend import new_idempotency_key as key
 from kiosk.backend.models import DeviceStatus
-from kiosk.backend.pinblock import encode_pin_block
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN, start_sandbox
 
 WANG_PAN, JIN_PAN, LI_PAN, CHEN_PAN = (f"62284800123456780{n}" for n in ("10", "28", "36", "44"))
