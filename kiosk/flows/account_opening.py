@@ -17,6 +17,7 @@ import time
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountOpened, OtpSent
+from kiosk.flows.card_issue import OPENED_ACCOUNT
 from kiosk.flows.card_issue import available as card_issue_available
 from kiosk.flows.feedback import CUSTOMER_ID, DONE_CHOICE, feedback_steps, result_step
 from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
@@ -53,7 +54,7 @@ OTP = "otp"  # session: OtpSent
 OTP_SENT_AT = "otp_sent_at"  # session: time.monotonic() of the last code sent
 OTP_CODES = "otp_codes"  # session: how many codes were sent
 PIN_NUMBER = "pin_entry_number"  # session: the number the new PIN's blocks are made with
-ACCOUNT = "account"  # session: AccountOpened
+ACCOUNT = OPENED_ACCOUNT  # session: AccountOpened (card issue sets no second PIN for it)
 CARD_OFFER = "card_offer"  # session: True when a card can be issued right after
 
 clock = time.monotonic  # the cool-down's clock

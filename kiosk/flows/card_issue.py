@@ -23,7 +23,7 @@ from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
 from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.identity import VERIFICATION, care_offer_step, face_step, id_card_step
 from kiosk.flows.model import DONE, Choice, Flow, Step, StepContext, StepFailed, StepKind
-from kiosk.flows.pin_setup import PIN_BLOCK, set_pin_step
+from kiosk.flows.pin_setup import PIN_BLOCK, PIN_CHECK, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
 from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.journal import journaled
@@ -33,6 +33,7 @@ from kiosk.session import CustomerSession
 log = logging.getLogger(__name__)
 
 FLOW_ID = "card_issue"
+OPENED_ACCOUNT = "account"  # session: AccountOpened, when account opening ran in this visit
 DISPENSE_TIMEOUT_S = 30.0
 TAKE_TIMEOUT_S = 30.0  # then the card is captured and its binding reversed
 
@@ -77,8 +78,20 @@ def _type_choices(session: CustomerSession) -> list[Choice]:
     ]
 
 
-def _choose_type(ctx: StepContext) -> None:
+def _choose_type(ctx: StepContext) -> str | None:
     ctx.session[CARD_ACCOUNT] = next(a for a in ctx.session[AWAITING] if a.product == ctx.value)
+    return "dispense" if _pin_set_at_opening(ctx.session) else None
+
+
+def _pin_set_at_opening(session: CustomerSession) -> bool:
+    """The account was opened minutes ago in this visit, with its PIN: the card takes that
+    PIN, and the customer is not asked for another."""
+    opened = session.get(OPENED_ACCOUNT)
+    return (
+        opened is not None
+        and PIN_CHECK in session
+        and session[CARD_ACCOUNT].account_number == opened.account_number
+    )
 
 
 # --- dispensing ----------------------------------------------------------------------------
@@ -149,7 +162,10 @@ def _dispense(ctx: StepContext) -> None:
     def bind(key: str) -> CardIssued:
         keys.append(key)
         return ctx.services.backend.issue_card(
-            account.account_number, card.serial, bytes(session[PIN_BLOCK]), idempotency_key=key
+            account.account_number,
+            card.serial,
+            None if _pin_set_at_opening(session) else bytes(session[PIN_BLOCK]),
+            idempotency_key=key,
         )
 
     masked = {"account": mask_pan(account.account_number), "card_serial": card.serial}
