@@ -400,3 +400,30 @@ def test_cancelling_hands_the_card_back_and_keeps_it_if_left(kiosk_app):
             e.operation == "card_not_returned" and e.step == "cleanup" for e in k.journal.entries()
         )
     )
+
+
+def test_billers_are_offered_most_common_first(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    k.wait_for_step("biller")
+    k.sees(k.window.catalog.text("backend.biller.property"))
+    buttons = [k.buttons(f"choice_{c.id}")[0] for c in k.engine.view.choices]
+    on_screen = sorted(buttons, key=lambda b: (b.mapToGlobal(b.rect().topLeft()).y(), b.x()))
+    # water, electricity, gas, phone first (the bank's order), never by their English ids
+    assert [b.objectName() for b in on_screen] == [
+        "choice_water",
+        "choice_electricity",
+        "choice_gas",
+        "choice_phone",
+        "choice_property",
+    ]
+
+
+def test_a_branch_orders_its_billers_and_the_kiosk_learns_the_rest(kiosk_app):
+    k = kiosk_app
+    k.services.config.bank.biller_order = ["gas"]  # a branch in a district heated by gas
+    for _ in range(2):
+        k.services.figures.answered("biller", "property")  # paid here twice today
+    insert_and_key_pin(k)
+    k.wait_for_step("biller")
+    assert [c.id for c in k.engine.view.choices][:2] == ["gas", "property"]
