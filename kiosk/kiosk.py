@@ -70,8 +70,15 @@ class Kiosk:
             for flow_id in HOME_SERVICES
         ]
 
+    def left_in_readers(self) -> list[str]:
+        """Cards an earlier visit left in a reader: no visit starts until they are taken."""
+        return self.engine.services.left_behind.in_readers()
+
     def begin(self, flow_id: str) -> None:
         """A customer chose a service: a new session starts, holding nothing yet."""
+        if self.left_in_readers():
+            log.warning("no new visit: %s still in a reader", ", ".join(self.left_in_readers()))
+            return
         session = CustomerSession(self.language, self.care_mode)
         self.engine.start(flow_id, session)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from kiosk.left_behind import LeftBehind
 
 if TYPE_CHECKING:  # for the type checker only: every flow imports this module, and needs none
     # of these at run time (nor the requests, SQLite and driver imports behind them)
@@ -21,3 +23,4 @@ class Services:
     backend: CoreBankingClient
     devices: Devices
     journal: Journal
+    left_behind: LeftBehind = field(default_factory=LeftBehind)

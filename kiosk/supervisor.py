@@ -15,6 +15,7 @@ from kiosk.backend.client import new_idempotency_key
 from kiosk.journal import journaled
 from kiosk.journal.startup import JournalTrouble
 from kiosk.kiosk import Kiosk
+from kiosk.left_behind import LeftItem
 from kiosk.services import Services
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,10 @@ class Supervisor:
             DeviceLine(s.device, str(s.state), dict(s.supplies), s.message_key)
             for s in (d.status() for d in self.services.devices.all())
         ]
+
+    def left_behind(self) -> list[LeftItem]:
+        """Cards customers walked away from: on a reader, in the slot, or captured."""
+        return self.services.left_behind.items()
 
     def figures(self) -> dict[str, int]:
         return self.services.figures.snapshot()

@@ -176,6 +176,7 @@ class KioskWindow(QMainWindow):
         self.home_idle.stop()
         self.kiosk.reset()
         self._show_service()
+        self._ask_to_take(self.kiosk.left_in_readers())
         self.stack.setCurrentWidget(self.attract)
         if self.kiosk.config.ui.attract_wake_on_face:
             self.face_watch.start()
@@ -191,7 +192,7 @@ class KioskWindow(QMainWindow):
             self._looking = False
             if present and self.stack.currentWidget() is self.attract and self.kiosk.in_service:
                 log.info("a customer stepped up: waking the attract screen")
-                self.show_home()
+                self._wake()
 
         def failed(exc: BaseException) -> None:
             self._looking = False
@@ -220,7 +221,29 @@ class KioskWindow(QMainWindow):
 
     def _attract_touched(self) -> None:
         if self.kiosk.in_service:
+            self._wake()
+
+    def _wake(self) -> None:
+        """The home screen, unless a card an earlier customer left still lies in a reader:
+        the attract screen asks for it to be taken, and no visit can read it."""
+        if not self.kiosk.left_in_readers():
             self.show_home()
+            return
+
+        def checked(still: list[str]) -> None:
+            if self.stack.currentWidget() is self.attract:
+                self._ask_to_take(still) if still else self.show_home()
+
+        left = self.engine.services.left_behind
+        self.kiosk_runner.run(
+            lambda: left.check_taken(self.engine.services.devices), checked, log.warning
+        )
+
+    def _ask_to_take(self, items: list[str]) -> None:
+        if items:
+            self.attract.prompt.setText(
+                "\n".join(self.catalog.text(f"ui.attract.left.{item}") for item in items)
+            )
 
     def open_supervisor(self) -> None:
         """Supervisor mode, only between customers (never in the middle of a visit)."""

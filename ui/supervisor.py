@@ -92,6 +92,12 @@ class SupervisorScreen(QWidget):
             )
         self.column.addWidget(devices)
 
+        left = s.left_behind()
+        if left:
+            self.column.addWidget(label(t("supervisor.left.title"), "prompt"))
+            lines = [t(f"supervisor.left.{i.item}.{i.state}", at=i.at, card=i.detail) for i in left]
+            self.column.addWidget(label("\n".join(lines), "value"))
+
         figures = s.figures()
         self.column.addWidget(label(t("supervisor.figures"), "prompt"))
         self.column.addWidget(

@@ -198,13 +198,17 @@ class CoreBankingClient:
         return [build(AccountAwaitingCard, a) for a in answer["accounts"]]
 
     def issue_card(
-        self, account_number: str, card_serial: str, pin_block: bytes, *, idempotency_key: str
+        self,
+        account_number: str,
+        card_serial: str,
+        pin_block: bytes | None,
+        *,
+        idempotency_key: str,
     ) -> CardIssued:
-        body = {
-            "account_number": account_number,
-            "card_serial": card_serial,
-            "pin_block": pin_block.hex().upper(),
-        }
+        """`pin_block` None: the card takes the PIN the account was opened with."""
+        body = {"account_number": account_number, "card_serial": card_serial}
+        if pin_block is not None:
+            body["pin_block"] = pin_block.hex().upper()
         return build(CardIssued, self._call("issueCard", body, idempotency_key))
 
     def reverse_card_binding(

@@ -196,8 +196,8 @@ class FlowEngine:
         def forget(_result: Any = None) -> None:
             session.wipe()
 
-        if flow.cleanup:
-            ctx = StepContext(session, self.services)
+        if flow.cleanup:  # a card left behind calls staff from here too
+            ctx = StepContext(session, self.services, call_staff=self._staff_from_worker)
             self._runner.run(lambda: flow.cleanup(ctx), forget, self._cleanup_failed(flow, forget))
         else:
             forget()
@@ -255,7 +255,7 @@ class FlowEngine:
             value,
             self._cancel,
             progress=lambda params: self._report(generation, step, params),
-            call_staff=lambda reason: self._runner.post(lambda: self.staff_needed.emit(reason)),
+            call_staff=self._staff_from_worker,
         )
         self._set_busy(True)
 
@@ -270,6 +270,9 @@ class FlowEngine:
                 self._fail(step, exc)
 
         self._runner.run(lambda: step.action(ctx), done, failed)
+
+    def _staff_from_worker(self, reason: str) -> None:
+        self._runner.post(lambda: self.staff_needed.emit(reason))
 
     def _report(self, generation: int, step: Step, params: Mapping[str, Any]) -> None:
         # Called from the worker: hop to the UI thread before anyone touches a widget.

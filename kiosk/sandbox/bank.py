@@ -358,17 +358,14 @@ class Bank:
             raise Decline("account_has_card")
         if tx.one("SELECT 1 AS x FROM cards WHERE card_serial = ?", b["card_serial"]):
             raise Decline("card_serial_in_use")
-        try:
-            pin = decode_pin_block(bytes.fromhex(b["pin_block"]), account, self.pin_key)
-        except PinBlockError:
-            raise Decline("pin_block_invalid") from None
+        pin_hash = self._card_pin(tx, account, b.get("pin_block"))
         pan = self._new_pan(tx)
         tx.run(
             "INSERT INTO cards VALUES (?, ?, ?, 'active', ?, 0, ?)",
             pan,
             b["card_serial"],
             account,
-            secret_hash(pin),
+            pin_hash,
             f"{req.kiosk_id}/{req.idempotency_key}",
         )
         log.info(
@@ -385,6 +382,18 @@ class Bank:
             "account_number_masked": mask_pan(account),
             "reference": _new_id("I"),
         }
+
+    def _card_pin(self, tx: Tx, account: str, pin_block: str | None) -> str:
+        """The new card's PIN hash: from its own PIN block, or the one set at opening."""
+        if pin_block is None:
+            opened = tx.one("SELECT pin_hash FROM account_pins WHERE account_number = ?", account)
+            if opened is None:
+                raise Decline("pin_required")
+            return opened["pin_hash"]
+        try:
+            return secret_hash(decode_pin_block(bytes.fromhex(pin_block), account, self.pin_key))
+        except PinBlockError:
+            raise Decline("pin_block_invalid") from None
 
     @staticmethod
     def _new_pan(tx: Tx) -> str:

@@ -59,6 +59,11 @@ class KioskDriver:
         self.qtbot.mouseClick(self.window.attract, Qt.MouseButton.LeftButton)
         self.tap(f"service_{flow_id}")
 
+    def takes_id_card_back(self) -> None:
+        """On the take-back step, the customer lifts their ID card off the reader."""
+        self.wait_until(lambda: self.step() == "take_back")  # it waits: always busy
+        self.devices.id_card_reader.take()
+
     # --- what a customer sees --------------------------------------------------------------
 
     def screen_text(self) -> str:
