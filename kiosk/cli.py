@@ -15,6 +15,7 @@ TOOLS = {
     "journal": "kiosk.journal.cli",
     "voice": "voice.cli",
     "screenshot": "ui.screenshot",
+    "storyboard": "ui.storyboard",
 }
 
 NO_DISPLAY = """\
