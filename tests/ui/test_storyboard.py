@@ -7,7 +7,8 @@ widgets, no missing word."""
 from __future__ import annotations
 
 from kiosk.config import Config
-from ui.storyboard import THEMES, never_shown, run
+from ui.storyboard import THEMES, Shot, Storyboard, never_shown, run
+from ui.storyboard.index import write_index
 
 BILL_STEPS = {
     "insert_card",
@@ -47,3 +48,23 @@ def test_bill_payment_fits_every_screen_in_every_language_and_theme(qapp):
     assert len({s.screen for s in board.shots if s.theme == "standard"}) > len(
         {s.screen for s in board.shots if s.theme == "care"}
     )
+
+
+def test_the_index_is_a_grid_of_screens_by_language_and_theme(tmp_path):
+    board = Storyboard(
+        shots=[
+            Shot("bill_payment", "review", "", "en", "care", "review-en-care.png"),
+            Shot("bill_payment", "review", "", "en", "standard", "review-en-standard.png"),
+            Shot("bill_payment", "paid", "", "en", "standard", "paid-en.png", ["clipped: x"]),
+        ],
+        seconds=12,
+    )
+    page = write_index(board, tmp_path, {"bill_payment": ["scan_bill"]}).read_text()
+    header = page.index("<th>en<br>standard</th>")
+    assert header < page.index("<th>en<br>care</th>")  # standard before care
+    review = page[page.index("<td>review</td>") :].split("</tr>")[0]
+    assert review.index("review-en-standard.png") < review.index("review-en-care.png")
+    paid = page[page.index("<td>paid</td>") :].split("</tr>")[0]
+    assert '<div class="offence">clipped: x</div>' in paid and "<td>—</td>" in paid
+    assert "not reached in bill_payment: scan_bill" in page
+    assert "2 screens, 3 pictures, 1 offences" in page

@@ -280,6 +280,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--journeys", help="comma-separated journey names (ui/storyboard/journeys.py)"
     )
+    parser.add_argument("--montage", help="also a PNG of a few thumbnails (the README's)")
     parser.add_argument("--config", help="TOML configuration file")
     args = parser.parse_args(argv)
     if not args.out and not args.check:
@@ -305,9 +306,11 @@ def main(argv: list[str]) -> int:
     for flow, steps in never_shown(board).items():
         print(f"not reached in {flow}: {', '.join(steps)}")
     if out is not None:
-        from ui.storyboard.index import write_index
+        from ui.storyboard.index import write_index, write_montage
 
         print(write_index(board, out, never_shown(board)))
+        if args.montage:
+            print(write_montage(board, out, Path(args.montage)))
     offences = board.offences
     if args.check:
         for line in offences:

@@ -73,3 +73,43 @@ def _cell(shot) -> str:
     )
     offences = "".join(f'<div class="offence">{escape(o)}</div>' for o in shot.offences)
     return f"<td>{picture}{offences}</td>"
+
+
+# A few screens for the README: (flow, screen, language, theme)
+MONTAGE = (
+    ("kiosk", "home", "zh_CN", "standard"),
+    ("bill_payment", "review", "en", "standard"),
+    ("bill_payment", "pin", "ko", "care"),
+    ("appointment_checkin", "ticket", "zh_TW", "standard"),
+    ("account_opening", "staff", "en", "standard"),
+    ("guide", "report_by_phone", "zh_CN", "care"),
+    ("kiosk", "dialog_language", "ko", "standard"),
+    ("kiosk", "supervisor_dashboard", "zh_CN", "standard"),
+)
+THUMB_W, THUMB_H, CAPTION_H, COLUMNS = 480, 270, 28, 4
+
+
+def write_montage(board, out: Path, path: Path) -> Path:
+    """The MONTAGE screens as thumbnails on one picture, each captioned flow/step (language,
+    theme)."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    files = {(s.flow, s.name, s.language, s.theme): s.file for s in board.shots if not s.variant}
+    picks = [(pick, files[pick]) for pick in MONTAGE if files.get(pick)]
+    rows = (len(picks) + COLUMNS - 1) // COLUMNS
+    sheet = QImage(THUMB_W * COLUMNS, (THUMB_H + CAPTION_H) * rows, QImage.Format.Format_RGB32)
+    sheet.fill(QColor("white"))
+    painter = QPainter(sheet)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    for i, ((flow, name, language, theme), file) in enumerate(picks):
+        x, y = (i % COLUMNS) * THUMB_W, (i // COLUMNS) * (THUMB_H + CAPTION_H)
+        painter.drawImage(QRect(x + 2, y + 2, THUMB_W - 4, THUMB_H - 4), QImage(str(out / file)))
+        painter.drawText(
+            QRect(x, y + THUMB_H, THUMB_W, CAPTION_H),
+            Qt.AlignmentFlag.AlignCenter,
+            f"{flow}/{name} ({language}, {theme})",
+        )
+    painter.end()
+    sheet.save(str(path))
+    return path
