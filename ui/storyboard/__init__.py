@@ -155,8 +155,16 @@ def _config(base: str | None) -> Config:
     return config
 
 
-def run_journey(journey, language: str, theme: str, taken: set, *, out: Path | None,
-                check: bool, config: str | None = None) -> tuple[list[Shot], str | None]:  # fmt: skip
+def run_journey(
+    journey,
+    language: str,
+    theme: str,
+    taken: set,
+    *,
+    out: Path | None,
+    check: bool,
+    config: str | None = None,
+) -> tuple[list[Shot], str | None]:
     """One journey on a kiosk of its own; its shots, and why it got stuck (or None)."""
     from ui.app import build_window
     from ui.layout_check import missing_words

@@ -96,8 +96,13 @@ def supervisor(c, board) -> None:
 
 @journey("guide")
 def guide(c, board) -> None:
-    for answers in (("cash", "large"), ("cash", "small"), ("lost_card", "yes"),
-                    ("lost_card", "no"), ("other",)):  # fmt: skip
+    for answers in (
+        ("cash", "large"),
+        ("cash", "small"),
+        ("lost_card", "yes"),
+        ("lost_card", "no"),
+        ("other",),
+    ):
         c.tap("service_guide")
         c.at("need")
         for answer in answers:
@@ -327,13 +332,18 @@ def bank_down_fallback_ticket(c, board) -> None:
 # --- account opening and card issue --------------------------------------------------------
 
 
-def open_up_to_the_id_card(c, person: str = "zhao", product: str = "standard_debit",
-                           klass: str = "II") -> None:  # fmt: skip
+def open_up_to_the_id_card(
+    c, person: str = "zhao", product: str = "standard_debit", klass: str = "II"
+) -> None:
     c.devices.id_card_reader.insert(person)
     c.devices.camera.set_face(True)
     c.start("account_opening")
-    for step, choice in (("product", product), ("account_class", klass),
-                         ("agreement", "agree"), ("consent", "agree")):  # fmt: skip
+    for step, choice in (
+        ("product", product),
+        ("account_class", klass),
+        ("agreement", "agree"),
+        ("consent", "agree"),
+    ):
         c.at(step)
         c.tap(f"choice_{choice}")
 
