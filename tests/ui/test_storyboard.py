@@ -7,6 +7,8 @@ widgets, no missing word."""
 from __future__ import annotations
 
 from kiosk.config import Config
+from kiosk.flows.bill_payment import BILL_PAYMENT
+from kiosk.i18n import load_language
 from ui.storyboard import THEMES, Shot, Storyboard, never_shown, run
 from ui.storyboard.index import write_index
 
@@ -41,7 +43,14 @@ def test_bill_payment_fits_every_screen_in_every_language_and_theme(qapp):
         for theme in THEMES:
             steps = {s.name for s in board.shots if (s.language, s.theme) == (language, theme)}
             assert steps >= BILL_STEPS, (language, theme, BILL_STEPS - steps)
-    # the review shows the bill; the frozen card's result says why, as a screen of its own
+    # each picture is of the screen drawn for its step, in its language
+    for shot in board.shots:
+        if shot.name in ("review", "paid", "not_done"):
+            title = load_language(shot.language)[BILL_PAYMENT.step(shot.name).title]
+            assert title in shot.text, shot.label()
+        if shot.name == "review":
+            assert "86.50" in shot.text  # the water bill's amount
+    # the frozen card's result says why, as a screen of its own
     assert ("bill_payment", "not_done", "frozen_card") in {s.screen for s in board.shots}
     assert set(never_shown(board)["bill_payment"]) <= {"scan_bill", "take_card_reminder"}
     # care mode makes no offers, so the standard run has one screen more

@@ -60,6 +60,7 @@ class Shot:
     theme: str
     file: str | None
     offences: list[str] = field(default_factory=list)
+    text: str = ""  # what the screen said, for a reader of the run (and its test)
 
     @property
     def screen(self) -> tuple[str, str, str]:
@@ -127,11 +128,11 @@ class Board:
         if key in self.taken and not force:
             return
         self.taken.add(key)
-        from PySide6.QtCore import QCoreApplication, QEvent
+        _settle(self.window)
+        from ui.storyboard.customer import screen_text
 
-        # lay the new screen out now, without running anything else that is waiting
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         shot = Shot(flow, name, variant, self.language, self.theme, None)
+        shot.text = screen_text(self.window)
         if self.out is not None:
             stem = "--".join(p for p in (flow, name, variant.replace(".", "_")) if p)
             shot.file = f"{stem}--{self.language}--{self.theme}.png"
@@ -146,6 +147,18 @@ class Board:
             shot.offences += [f"missing: {m}" for m in self.missing]
         self.missing.clear()
         self.shots.append(shot)
+
+
+def _settle(window) -> None:
+    """Shows and lays out the screen just built, as the next turn of the event loop would,
+    without running anything else that is waiting (the workers' answers): a widget added to a
+    shown layout is shown by a call Qt queues to that widget."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QWidget
+
+    for widget in window.findChildren(QWidget):
+        QCoreApplication.sendPostedEvents(widget, QEvent.Type.MetaCall)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 def _config(base: str | None) -> Config:

@@ -112,5 +112,10 @@ class Customer:
         self.tap(f"service_{flow_id}")
 
     def screen_text(self) -> str:
-        widgets = self.window.findChildren(QLabel) + self.window.findChildren(QPushButton)
-        return " | ".join(w.text() for w in widgets if w.isVisible() and w.text())
+        return screen_text(self.window)
+
+
+def screen_text(window) -> str:
+    """What the screen says: every shown label and button, in one line."""
+    widgets = window.findChildren(QLabel) + window.findChildren(QPushButton)
+    return " | ".join(w.text() for w in widgets if w.isVisible() and w.text())
