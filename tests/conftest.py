@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
+from ui.storyboard import use_offscreen_1080p
+
 # Before anything imports Qt: with no display and no platform, Qt aborts the whole run.
-_screen = Path(tempfile.gettempdir()) / "smart-teller-test-screen.json"
-_screen.write_text(
-    json.dumps(
-        {
-            "screens": [
-                {
-                    "name": "kiosk",
-                    "x": 0,
-                    "y": 0,
-                    "width": 1920,
-                    "height": 1080,
-                    "logicalDpi": 96,
-                    "logicalBaseDpi": 96,
-                    "dpr": 1,
-                }
-            ]
-        }
-    )
-)
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
+use_offscreen_1080p()
 os.environ.setdefault("SMART_TELLER_DATA", tempfile.mkdtemp(prefix="smart-teller-test-"))
 
 import shutil

@@ -26,7 +26,8 @@ def has_display() -> bool:
 
 
 def application() -> QApplication:
-    return QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    return app if isinstance(app, QApplication) else QApplication(sys.argv[:1])
 
 
 def build_window(
@@ -58,9 +59,14 @@ def run(config: Config, windowed: bool = False, voice_input: str | None = None) 
         # Under a bare X server (no window manager) showFullScreen keeps the old size.
         window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
+
     # The service manager stops the kiosk with SIGTERM; customers have no way to. Python runs
     # a signal handler only between bytecodes, so a short timer keeps the loop visiting Python.
-    signal.signal(signal.SIGTERM, lambda *_: (window.allow_close(), app.quit()))
+    def stop(*_: object) -> None:
+        window.allow_close()
+        app.quit()
+
+    signal.signal(signal.SIGTERM, stop)
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(200)

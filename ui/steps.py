@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ class StepBody(QWidget):
                 text += "\n" + self.catalog.text(choice.hint)
             widget = button(
                 text,
-                lambda c=choice.id: self.answer.emit(c),
+                partial(self.answer.emit, choice.id),
                 name=f"choice_{choice.id}",
                 primary=choice.primary,
                 choice=self.view.step.kind is StepKind.CHOOSE,
@@ -298,10 +299,13 @@ class StepScreen(QWidget):
             self.body.entry.setText(text)
             self.body.problem.setText("")
 
+    def _is_device_step(self) -> bool:
+        return self.view is not None and self.view.step.kind is StepKind.DEVICE
+
     def set_busy(self, busy: bool) -> None:
         """While the bank works on a step the customer cannot answer it again, but sees the
         seconds go by, and keeps cancel and call staff."""
-        if self.body is None or self.view.step.kind is StepKind.DEVICE:
+        if self.body is None or self._is_device_step():
             return
         self.body.set_enabled_for_input(not busy)
         self._wait_started = time.monotonic()
@@ -319,7 +323,7 @@ class StepScreen(QWidget):
             return
         self.error.setText(text)
         self.error.show()
-        self.retry_button.setVisible(can_retry and self.view.step.kind is StepKind.DEVICE)
+        self.retry_button.setVisible(can_retry and self._is_device_step())
         if isinstance(self.body, DeviceBody):
             self.body.status.hide()
 

@@ -33,7 +33,7 @@ from typing import Any, Self
 from hardware.pinpad.iso9564 import DEMO_PIN_KEY
 from kiosk.backend import contract
 from kiosk.sandbox.bank import Bank, Decline, NotFound, Request
-from kiosk.sandbox.db import Database, IntegrityError
+from kiosk.sandbox.db import Database, IntegrityError, Tx
 from kiosk.sandbox.seed import book_demo_appointments
 from kiosk.sandbox.seed import seed as seed_demo_data
 
@@ -142,7 +142,7 @@ class Faults:
             self._armed.clear()
 
 
-def _demo_day(tx) -> str | None:
+def _demo_day(tx: Tx) -> str | None:
     row = tx.one("SELECT value FROM meta WHERE name = 'demo_day'")
     return row["value"] if row else None
 
@@ -179,8 +179,8 @@ class SandboxServer:
                 "INSERT INTO meta VALUES ('mac_secret', ?) ON CONFLICT DO NOTHING",
                 secrets.token_hex(32),
             )
-            self._mac_secret = bytes.fromhex(
-                tx.one("SELECT value FROM meta WHERE name = 'mac_secret'")["value"]
+            self._mac_secret = bytes.fromhex(  # the row was just made if it was not there
+                tx.all("SELECT value FROM meta WHERE name = 'mac_secret'")[0]["value"]
             )
             now = datetime.now().astimezone()
             if (
@@ -193,19 +193,19 @@ class SandboxServer:
                 seed_demo_data(tx, now)
             elif seed and _demo_day(tx) != now.date().isoformat():
                 book_demo_appointments(tx, now)  # a sandbox kept from an earlier day
-        self._http = _Server((host, port), _Handler)
+        self._http = _SandboxHttp((host, port), _Handler)
         if tls_cert:
             self._http.socket = _tls_context(tls_cert, client_ca).wrap_socket(
                 self._http.socket, server_side=True
             )
-        self._http.sandbox = self  # type: ignore[attr-defined]
+        self._http.sandbox = self
         self._thread = threading.Thread(
             target=self._http.serve_forever, args=(0.05,), name="sandbox", daemon=True
         )
 
     @property
     def url(self) -> str:
-        host, port = self._http.server_address[:2]
+        host, port = self._http.socket.getsockname()[:2]
         scheme = "https" if isinstance(self._http.socket, ssl.SSLSocket) else "http"
         return f"{scheme}://{host}:{port}"
 
@@ -369,11 +369,11 @@ class SandboxServer:
             log.info("%s key=%s replayed", operation, req.idempotency_key)
             return Answer(first["http_status"], json.loads(first["response"]))
         try:
-            answer, outcome = Answer(200, handler(tx, req)), "done"
+            done: dict[str, Any] = handler(tx, req)
+            answer, outcome, reference = Answer(200, done), "done", done.get("reference")
         except Decline as d:
             answer = _error(422, "declined", d.reason_code, d.reason_code, **d.params)
-            outcome = "declined"
-        reference = answer.body.get("reference") if outcome == "done" else None
+            outcome, reference = "declined", None
         tx.run(
             "INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             req.kiosk_id,
@@ -410,7 +410,8 @@ class SandboxServer:
         return Answer(200, {"armed": {"operation": operation, "fault": kind, "count": count}})
 
 
-class _Server(ThreadingHTTPServer):
+class _SandboxHttp(ThreadingHTTPServer):
+    sandbox: SandboxServer  # the server the handlers answer for
     daemon_threads = True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -421,6 +422,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "KioskSandbox/1.0"
+    server: _SandboxHttp
     timeout = SOCKET_TIMEOUT_S  # every read and write on the socket
 
     def _serve(self) -> None:
@@ -469,7 +471,7 @@ class _Handler(BaseHTTPRequestHandler):
             # learns the outcome by looking the idempotency key up
             log.info("%s %s: the client hung up before the answer", self.command, self.path)
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's own refusals (bad request line, unknown method), as JSON."""
         if code == 501:  # a method the server has no handler for
             code, message = 405, f"{self.command} is not allowed"
