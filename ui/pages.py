@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
@@ -30,14 +31,16 @@ class AttractScreen(QWidget):
             layout.addWidget(widget)
         layout.addStretch(3)
 
-    def retranslate(self, catalog: Catalog, in_service: bool = True) -> None:
+    def retranslate(
+        self, catalog: Catalog, in_service: bool = True, reason_key: str | None = None
+    ) -> None:
         if in_service:
             self.title.setText(catalog.text("ui.attract.title"))
             self.services.setText(catalog.text("ui.attract.services"))
             self.prompt.setText(catalog.text("ui.attract.prompt"))
         else:
             self.title.setText(catalog.text("ui.out_of_service.title"))
-            self.services.setText(catalog.text("ui.out_of_service.prompt"))
+            self.services.setText(catalog.text(reason_key or "ui.out_of_service.prompt"))
             self.prompt.setText("")
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -71,7 +74,7 @@ class HomeScreen(QWidget):
             )
             tile = button(
                 f"{text}\n{hint}",
-                lambda f=service.flow_id: self._on_service(f),
+                partial(self._on_service, service.flow_id),
                 name=f"service_{service.flow_id}",
                 tile=True,
                 primary=service.available,

@@ -10,9 +10,11 @@ Config: `reader` (part of the reader's name; empty = the first reader), `aid` (h
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+from typing import Any
 
 from smartcard.CardConnection import CardConnection
 from smartcard.Exceptions import CardConnectionException, NoCardException, SmartcardException
@@ -60,7 +62,7 @@ class PcscCardReader:
 
     # --- PC/SC plumbing ---
 
-    def _reader(self):
+    def _reader(self) -> Any:  # a pyscard reader (pyscard has no type information)
         try:
             found = readers()
         except BaseSCardException as error:  # pcscd not running / not reachable
@@ -175,6 +177,9 @@ class PcscCardReader:
         finally:  # hold no card handle while the card sits in the slot
             _release(connection)
 
+    def present(self) -> bool:
+        return self._card_present()
+
     def eject(self) -> None:
         """Nothing to move: the card was powered down after the read; the customer pulls it."""
         log.info("%s: card may be taken", self.name)
@@ -208,7 +213,6 @@ class PcscCardReader:
 
 
 def _release(connection: CardConnection) -> None:
-    try:
+    # card or service already gone: nothing left to release
+    with contextlib.suppress(SmartcardException):
         connection.release()  # disconnects, then frees the PC/SC handle
-    except SmartcardException:
-        pass  # card or service already gone: nothing left to release

@@ -90,6 +90,10 @@ class SimulatedCardReader(SimulatedDevice):
     def _supplies(self) -> dict[str, int | str]:
         return {"retained": self._retained}
 
+    def present(self) -> bool:
+        with self._changed:
+            return self._card is not None
+
     def accept(self, timeout: float, cancel: threading.Event | None = None) -> CardData:
         self._begin("fraud")
         with self._changed:
@@ -106,6 +110,7 @@ class SimulatedCardReader(SimulatedDevice):
             self._fail(CardUnreadable(self.name, "no payment application answered"))
         with self._changed:
             card = self._last_card = self._card
+        assert card is not None  # what _wait_for waited for
         log.info("%s: read card ****%s", self.name, card.last4)
         return card
 

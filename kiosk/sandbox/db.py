@@ -63,6 +63,8 @@ CREATE TABLE IF NOT EXISTS tickets (
     ticket_number TEXT NOT NULL, service TEXT NOT NULL, priority TEXT NOT NULL,
     rank INTEGER NOT NULL, kiosk_id TEXT NOT NULL, issued_at TEXT NOT NULL,
     UNIQUE (branch_id, day, ticket_number));
+CREATE TABLE IF NOT EXISTS ticket_details (
+    reference TEXT PRIMARY KEY, appointment_id TEXT UNIQUE, reason TEXT);
 CREATE TABLE IF NOT EXISTS staff (
     staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
     password_hash TEXT NOT NULL, active INTEGER NOT NULL);
@@ -72,6 +74,8 @@ CREATE TABLE IF NOT EXISTS authorisations (
 CREATE TABLE IF NOT EXISTS heartbeats (
     kiosk_id TEXT PRIMARY KEY, state TEXT NOT NULL, body TEXT NOT NULL,
     received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal_heads (
+    kiosk_id TEXT PRIMARY KEY, head TEXT NOT NULL, received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS staff_calls (
     call_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, reason TEXT NOT NULL,
     language TEXT, queued_at TEXT NOT NULL);
@@ -99,7 +103,7 @@ class Tx:
         self._conn = conn
         self._postgres = postgres
 
-    def _execute(self, sql: str, args: tuple) -> Any:
+    def _execute(self, sql: str, args: tuple[Any, ...]) -> Any:
         if self._postgres:
             sql = sql.replace("?", "%s")
         return self._conn.execute(sql, args)
@@ -112,7 +116,8 @@ class Tx:
         return [dict(r) for r in self._execute(sql, args).fetchall()]
 
     def run(self, sql: str, *args: Any) -> int:
-        return self._execute(sql, args).rowcount
+        rowcount: int = self._execute(sql, args).rowcount
+        return rowcount
 
 
 class Database:
