@@ -34,6 +34,9 @@ from ui.qt_runtime import QtRunner, QtScheduler
 CALLS = 5000
 FIRST_BATCH, LAST_BATCH = 10, 250  # counted after each: a leak is stopped before it aborts us
 SLACK = 50  # references that may come and go with objects alive at the moment of counting
+# From Python 3.12 on they are immortal (a count near 2**32 that nothing frees): 6.11.3 lowers
+# it there too (stable-ABI decrefs), harmlessly. The calls still run: a crash still fails.
+IMMORTAL = sys.version_info >= (3, 12)
 
 
 def counts() -> dict[str, int]:
@@ -142,10 +145,13 @@ def main() -> int:
             done, size = done + size, min(2 * size, LAST_BATCH)
             now = counts()
             lost = {k: start[k] - now[k] for k in start}
-            if max(lost.values()) > SLACK:
+            if max(lost.values()) > SLACK and not IMMORTAL:
                 break  # leaking: stop before the count reaches zero
         bad += max(lost.values()) > SLACK
         print(f"{name:<66} {done:>6} " + " ".join(f"{-lost[k]:>+6}" for k in start))
+    if IMMORTAL:
+        print("clean: None, True and False are immortal on this Python, a fall frees nothing")
+        return 0
     print("LEAKS: this binding loses references" if bad else "clean: no reference lost")
     return 1 if bad else 0
 
