@@ -77,3 +77,16 @@ def build_kiosk(qtbot, config: Config):
             device.cancel()
         runner.wait_idle()
         window.kiosk.close()
+
+
+# Property tests: a quick run in every suite, a long one with HYPOTHESIS_PROFILE=long (scripts/test
+# runs the `fuzz` marker again that way, within its time budget).
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "quick", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
