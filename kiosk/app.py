@@ -14,6 +14,7 @@ from kiosk.backend.client import CoreBankingClient, new_idempotency_key
 from kiosk.backend.errors import BackendError
 from kiosk.backend.models import DeviceStatus as HeartbeatDevice
 from kiosk.config import Config
+from kiosk.figures_store import FiguresStore
 from kiosk.flows import all_flows
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.flows.fallback_tickets import sync_fallback_tickets
@@ -84,9 +85,10 @@ def device_config(config: Config) -> dict:
 
 def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
     catalog = Catalog(config.kiosk.default_language)
-    figures = Figures()
     client, sandbox = connect_backend(config)
     config.journal_path.parent.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    figures = Figures(FiguresStore(config.data_dir / "figures.sqlite"))
     services = Services(
         config=config,
         figures=figures,
@@ -95,10 +97,12 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
         journal=Journal(config.journal_path),
     )
     engine = FlowEngine(all_flows(), services, runner, scheduler, timeouts_from(config), figures)
+    figures.watch(engine)
     kiosk = Kiosk(config, catalog, engine)
     kiosk.add_closer(services.devices.close)
     kiosk.add_closer(client.close)
     kiosk.add_closer(services.journal.close)
+    kiosk.add_closer(figures.store.close)
     kiosk.sandbox = sandbox  # demos and tests reach the sandbox's fault hooks through it
     if sandbox is not None:
         kiosk.add_closer(sandbox.stop)
@@ -146,7 +150,11 @@ def _start_background_work(
         state = "in_service" if kiosk.in_service else "out_of_service"
 
         def send() -> None:
-            client.send_heartbeat(state, devices, services.figures.snapshot())
+            figures = services.figures
+            day = figures.today
+            tickets = client.count_counter_tickets(services.config.kiosk.branch, day.isoformat())
+            figures.store.counter_tickets(day, tickets)
+            client.send_heartbeat(state, devices, figures.snapshot())
             sync_fallback_tickets(journal, client)  # the line is back: hand over what waited
 
         runner.run(

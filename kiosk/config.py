@@ -84,6 +84,18 @@ class VoiceSection:
 class SupervisorSection:
     # Staff sign in with their staff number and password, checked by the backend.
     exit_code: str = "98"  # typed on the supervisor screen to quit the application
+    exit_code_tries: int = 3  # wrong exit codes before staff must sign in again
+    idle_sign_out_s: float = 120.0  # staff are signed out after this long without a touch
+    sign_in_tries: int = 5  # wrong passwords in a row before that staff number is locked
+    lock_minutes: float = 15.0
+
+
+@dataclass
+class MonitoringSection:
+    # Prometheus metrics for the bank's fleet monitoring; loopback unless the bank opens it.
+    enabled: bool = False
+    address: str = "127.0.0.1"
+    port: int = 9464
 
 
 @dataclass
@@ -96,6 +108,7 @@ class Config:
     ui: UiSection = field(default_factory=UiSection)
     voice: VoiceSection = field(default_factory=VoiceSection)
     supervisor: SupervisorSection = field(default_factory=SupervisorSection)
+    monitoring: MonitoringSection = field(default_factory=MonitoringSection)
     # One table per device: {"driver": "simulated" | "pcsc" | ... , driver options...}
     devices: dict[str, dict[str, Any]] = field(
         default_factory=lambda: {name: {"driver": "simulated"} for name in DEVICE_NAMES}
@@ -192,3 +205,8 @@ def _validate(config: Config, path: Path) -> None:
     for name in ("idle_s", "result_s", "care_factor"):
         if getattr(config.timeouts, name) <= 0:
             raise ConfigError(f"{path}: timeouts.{name}: must be more than 0")
+    if not config.supervisor.exit_code:
+        raise ConfigError(f"{path}: supervisor.exit_code: may not be empty")
+    for name in ("exit_code_tries", "idle_sign_out_s", "sign_in_tries", "lock_minutes"):
+        if getattr(config.supervisor, name) <= 0:
+            raise ConfigError(f"{path}: supervisor.{name}: must be more than 0")

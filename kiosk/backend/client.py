@@ -266,6 +266,11 @@ class CoreBankingClient:
         offers = self._call("findOffer", path={"customer_id": customer_id})["offers"]
         return build(Offer, offers[0]) if offers else None
 
+    def count_counter_tickets(self, branch_id: str, day: str) -> int:
+        """The branch's counter tickets on `day` (ISO date): the business the kiosk did not take."""
+        path = {"branch_id": branch_id, "day": day}
+        return int(self._call("countCounterTickets", path=path)["count"])
+
     def authorise_by_staff(
         self, staff_id: str, password: str, operation: str, *, idempotency_key: str
     ) -> StaffAuthorisation:

@@ -11,6 +11,7 @@ import binascii
 import itertools
 import json
 import logging
+import math
 import secrets
 import time
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ CARD_TOKEN_LIFETIME_S = 600
 PIN_CHECK_LIFETIME_S = 900  # from the PIN pad to opening the account
 SENIOR_AGE = 65
 STAFF_AUTHORISATION_AGE = 70  # opening an account from this age needs a member of staff
+STAFF_TRIES = 5  # wrong passwords in a row before that staff number is locked
+STAFF_LOCK_S = 15 * 60
 EARLY_MIN, LATE_MIN = 30, 15  # check-in window around the booked time
 SERVICE_MINUTES = {
     "general": 4,
@@ -657,6 +660,13 @@ class Bank:
         )
         return ticket
 
+    def count_counter_tickets(self, tx: Tx, req: Request) -> dict:
+        branch, day = req.path["branch_id"], req.path["day"]
+        row = tx.one(
+            "SELECT COUNT(*) AS n FROM tickets WHERE branch_id = ? AND day = ?", branch, day
+        )
+        return {"branch_id": branch, "day": day, "count": row["n"]}
+
     # offers ---------------------------------------------------------------------------------
 
     def find_offer(self, tx: Tx, req: Request) -> dict:
@@ -669,16 +679,37 @@ class Bank:
 
     def authorise_by_staff(self, tx: Tx, req: Request) -> dict:
         b = req.body
+        now = time.time()
+        failures = tx.one("SELECT * FROM staff_failures WHERE staff_id = ?", b["staff_id"])
+        if failures is not None and failures["locked_until"] > now:
+            raise Decline("staff_locked", minutes=math.ceil((failures["locked_until"] - now) / 60))
         staff = tx.one("SELECT * FROM staff WHERE staff_id = ?", b["staff_id"])
         if (
             staff is None
             or not staff["active"]
             or not secret_matches(b["password"], staff["password_hash"])
         ):
-            log.warning(
-                "staff authorisation refused for staff %s at %s", b["staff_id"], req.kiosk_id
+            # Counted per staff number, known or not, so guessing numbers gains nothing.
+            count = (failures["failures"] if failures else 0) + 1
+            locked_until = now + STAFF_LOCK_S if count >= STAFF_TRIES else 0.0
+            tx.run(
+                "INSERT INTO staff_failures VALUES (?, ?, ?) ON CONFLICT (staff_id) DO UPDATE SET"
+                " failures = excluded.failures, locked_until = excluded.locked_until",
+                b["staff_id"],
+                0 if locked_until else count,
+                locked_until,
             )
+            log.warning(
+                "staff authorisation refused for staff %s at %s (%d)",
+                b["staff_id"],
+                req.kiosk_id,
+                count,
+            )
+            if locked_until:
+                raise Decline("staff_locked", minutes=STAFF_LOCK_S // 60)
             raise Decline("staff_refused")
+        if failures is not None:
+            tx.run("DELETE FROM staff_failures WHERE staff_id = ?", b["staff_id"])
         if b["operation"] not in STAFF_MAY_AUTHORISE[staff["role"]]:
             raise Decline("staff_not_permitted")
         authorisation_id, now = _new_id("S"), _stamp()
