@@ -118,6 +118,12 @@ class SupervisorScreen(QWidget):
         self.column.addLayout(header)
         self.message = label("", "error")
         self.column.addWidget(self.message)
+        trouble = self.supervisor.journal_trouble()
+        if trouble is not None:
+            detail = trouble.detail
+            if trouble.kept_aside:
+                detail += "; " + t("journal.staff_kept_aside", file=trouble.kept_aside.name)
+            self.column.addWidget(label(t("journal.staff_line", detail=detail), "error"))
         self.tabs = QTabWidget()
         self.tabs.setObjectName("supervisor_tabs")
         self.tabs.setStyleSheet("QTabBar::tab { padding: 12px 32px; }")
