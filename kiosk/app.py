@@ -24,6 +24,7 @@ from kiosk.journal.keys import key_store_from
 from kiosk.journal.startup import JournalTrouble, open_journal
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
+from kiosk.metrics_exporter import MetricsExporter
 from kiosk.runtime import Runner, Scheduler
 from kiosk.services import Services
 
@@ -112,9 +113,23 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
     kiosk.sandbox = sandbox  # demos and tests reach the sandbox's fault hooks through it
     if sandbox is not None:
         kiosk.add_closer(sandbox.stop)
+    if config.monitoring.enabled:
+        _serve_metrics(kiosk)
     _start_background_work(kiosk, services, runner, scheduler)
     log.info("kiosk %s of branch %s ready", config.kiosk.id, config.kiosk.branch)
     return kiosk
+
+
+def _serve_metrics(kiosk: Kiosk) -> None:
+    """Prometheus metrics; a kiosk whose port is taken still serves customers."""
+    exporter = MetricsExporter(kiosk)
+    try:
+        exporter.start()
+    except OSError as exc:
+        log.error("metrics not served on %s: %s", kiosk.config.monitoring.address, exc)
+        return
+    kiosk.metrics = exporter
+    kiosk.add_closer(exporter.stop, first=True)
 
 
 def _start_background_work(

@@ -39,6 +39,7 @@ class Kiosk:
         self.health = None  # hardware.health.HealthMonitor, once the devices are watched
         self.heartbeat_timer = None
         self.sandbox = None  # the embedded sandbox server, when no backend is configured
+        self.metrics = None  # the Prometheus exporter, when [monitoring] is enabled
         self._closers: list = []
         engine.flow_ended.connect(self._flow_ended)
         engine.step_entered.connect(self._follow_session_care_mode)

@@ -23,6 +23,7 @@ from urllib3.exceptions import NewConnectionError
 
 from kiosk.backend import contract
 from kiosk.backend.errors import (
+    BackendError,
     BackendUnavailable,
     Declined,
     InvalidResponse,
@@ -54,6 +55,7 @@ from kiosk.backend.models import (
     TransactionRecord,
     build,
 )
+from kiosk.events import Event
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -104,6 +106,8 @@ class CoreBankingClient:
         self.retries = retries
         self.backoff_s = backoff_s
         self._session = requests.Session()
+        # (operation, seconds, error class name or None), from the worker: fleet monitoring
+        self.call_done = Event("backend_call_done")
         # no hidden retries in urllib3: this class decides what is safe to send again
         self._session.mount("http://", HTTPAdapter(max_retries=0))
         self._session.mount("https://", HTTPAdapter(max_retries=0))
@@ -348,6 +352,19 @@ class CoreBankingClient:
         *,
         path: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
+        started = time.monotonic()
+        try:
+            answer = self._send(operation, body, key, path)
+        except BackendError as exc:
+            self.call_done.emit(operation, time.monotonic() - started, type(exc).__name__)
+            raise
+        self.call_done.emit(operation, time.monotonic() - started, None)
+        return answer
+
+    def _send(
+        self, operation: str, body: dict | None, key: str | None, path: Mapping[str, str] | None
+    ) -> dict[str, Any]:
+        """One operation, retried where that is safe."""
         method, url = contract.method_of(operation), self._url(operation, path or {})
         changes_state = contract.takes_idempotency_key(operation)
         headers = self._headers(operation, key, changes_state)
