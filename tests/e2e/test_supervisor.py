@@ -6,6 +6,7 @@ exit code."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,22 @@ def test_figures_last_across_a_restart_and_export_to_csv(make_kiosk, tmp_path):
         "4", "1", "2", "1",
     )  # fmt: skip
     assert row["abandoned_at"] == "cash_amount=1" and row["completion_rate"] == "0.250"
+
+
+def test_the_heartbeat_tells_the_bank_the_days_figures(make_kiosk, config):
+    config.backend.heartbeat_s = 0.5
+    k = make_kiosk()
+    _visit_guide(k, "cash", "small", "done")
+    with k.sandbox.database.transaction() as tx:
+        tx.run("DELETE FROM heartbeats")  # only beats sent after the visit count
+
+    def figures_at_the_bank() -> dict:
+        with k.sandbox.database.transaction() as tx:
+            row = tx.one("SELECT body FROM heartbeats WHERE kiosk_id = ?", k.kiosk.config.kiosk.id)
+        return json.loads(row["body"])["figures"] if row else {}
+
+    k.wait_until(lambda: figures_at_the_bank().get("guide.completed") == 1)
+    assert figures_at_the_bank()["guide.started"] == 1
+    # and the bank's count of counter tickets came back for the share
+    store, today = k.services.figures.store, k.services.figures.today
+    assert store.counter_count(today) is not None
