@@ -166,6 +166,9 @@ class SupervisorSection:
     idle_sign_out_s: float = seconds(120.0)  # staff are signed out after this long untouched
     sign_in_tries: int = count(5, at_least=1)  # wrong passwords before the number is locked
     lock_minutes: float = seconds(15.0)
+    # staff authorise a customer's step with their staff card and its PIN on the PIN pad;
+    # "password" (number and password typed on the screen) only where the bank allows it
+    staff_authorisation: str = setting("card", choices=("card", "password"))
 
 
 @dataclass

@@ -21,6 +21,8 @@ from smartcard.pcsc.PCSCExceptions import BaseSCardException
 from smartcard.System import readers
 
 from hardware.card_reader.emv import (
+    STAFF_CARD_AID,
+    STAFF_NUMBER_TAG,
     UNIONPAY_DEBIT_AID,
     TlvError,
     find_tag,
@@ -37,6 +39,7 @@ from hardware.errors import (
     DeviceOffline,
     DeviceTimeout,
     MediaNotTaken,
+    NotAStaffCard,
     Unsupported,
 )
 from hardware.ports import CardData
@@ -158,6 +161,27 @@ class PcscCardReader:
     # --- the port ---
 
     def accept(self, timeout: float, cancel: threading.Event | None = None) -> CardData:
+        return self._with_card(self._read_card, timeout, cancel)
+
+    def read_staff_card(self, timeout: float, cancel: threading.Event | None = None) -> str:
+        return self._with_card(self._read_staff_number, timeout, cancel)
+
+    def _read_staff_number(self, connection: CardConnection) -> str:
+        _fci, sw = self._transmit(
+            connection,
+            bytes([0x00, 0xA4, 0x04, 0x00, len(STAFF_CARD_AID)]) + STAFF_CARD_AID + b"\x00",
+        )
+        if sw != SW_OK:  # a customer's bank card, or any other card
+            raise NotAStaffCard(self.name, f"no staff application on the card (SW {sw:04X})")
+        record, sw = self._transmit(connection, bytes([0x00, 0xB2, 1, 1 << 3 | 4, 0]))
+        staff_id = find_tag(record, STAFF_NUMBER_TAG) if sw == SW_OK else None
+        if not staff_id or not staff_id.isdigit():
+            raise CardUnreadable(self.name, "no staff number on the staff card")
+        log.info("%s: staff card of %s read", self.name, staff_id.decode())
+        return staff_id.decode()
+
+    def _with_card(self, read, timeout: float, cancel: threading.Event | None):
+        """Waits for a card, then reads it with `read(connection)`."""
         self._cancel.clear()
         deadline = time.monotonic() + timeout
         while (connection := self._try_connect()) is None:
@@ -167,7 +191,7 @@ class PcscCardReader:
                 raise DeviceTimeout(self.name, f"no card inserted within {timeout:g} s")
             (cancel or self._cancel).wait(self.POLL_S)
         try:
-            return self._read_card(connection)
+            return read(connection)
         except TlvError as error:
             raise CardUnreadable(self.name, f"garbled card data: {error}") from error
         except DeviceError as error:

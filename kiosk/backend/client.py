@@ -299,6 +299,13 @@ class CoreBankingClient:
         body = {"staff_id": staff_id, "password": password, "operation": operation}
         return build(StaffAuthorisation, self._call("authoriseByStaff", body, idempotency_key))
 
+    def authorise_by_staff_card(
+        self, staff_id: str, pin_block: bytes, operation: str, *, idempotency_key: str
+    ) -> StaffAuthorisation:
+        """Staff card + PIN pad: the block's account field carries the staff number."""
+        body = {"staff_id": staff_id, "pin_block": pin_block.hex().upper(), "operation": operation}
+        return build(StaffAuthorisation, self._call("authoriseByStaff", body, idempotency_key))
+
     def send_heartbeat(
         self, state: str, devices: Sequence[DeviceStatus], figures: Mapping[str, int]
     ) -> HeartbeatAck:

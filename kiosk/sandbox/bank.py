@@ -737,11 +737,7 @@ class Bank:
         if failures is not None and failures["locked_until"] > now:
             raise Decline("staff_locked", minutes=math.ceil((failures["locked_until"] - now) / 60))
         staff = tx.one("SELECT * FROM staff WHERE staff_id = ?", b["staff_id"])
-        if (
-            staff is None
-            or not staff["active"]
-            or not secret_matches(b["password"], staff["password_hash"])
-        ):
+        if staff is None or not staff["active"] or not self._staff_proved(tx, staff, b):
             # Counted per staff number, known or not, so guessing numbers gains nothing.
             count = (failures["failures"] if failures else 0) + 1
             locked_until = now + STAFF_LOCK_S if count >= STAFF_TRIES else 0.0
@@ -806,6 +802,18 @@ class Bank:
             head,
             _stamp(),
         )
+
+    def _staff_proved(self, tx: Tx, staff: dict, b: dict) -> bool:
+        """The staff card's PIN (its block carries the staff number as the account), or the
+        password."""
+        if "pin_block" not in b:
+            return secret_matches(b.get("password", ""), staff["password_hash"])
+        card = tx.one("SELECT pin_hash FROM staff_cards WHERE staff_id = ?", staff["staff_id"])
+        try:
+            pin = decode_pin_block(bytes.fromhex(b["pin_block"]), staff["staff_id"], self.pin_key)
+        except PinBlockError:
+            return False
+        return card is not None and secret_matches(pin, card["pin_hash"])
 
     def send_heartbeat(self, tx: Tx, req: Request) -> dict:
         now = _stamp()
