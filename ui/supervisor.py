@@ -209,7 +209,7 @@ class SupervisorScreen(QWidget):
         for days in (7, 30):
             buttons.addWidget(
                 button(
-                    t(f"supervisor.panel.days_{days}"),
+                    t("supervisor.panel.trend", days=days),
                     lambda days=days: self._show_trend(days),
                     name=f"trend_{days}",
                     primary=days == self._trend_days,
