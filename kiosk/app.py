@@ -180,8 +180,13 @@ def _start_background_work(
         def send() -> None:
             figures = services.figures
             day = figures.today
-            tickets = client.count_counter_tickets(services.config.kiosk.branch, day.isoformat())
-            figures.store.counter_tickets(day, tickets)
+            try:  # the share of the counters' business waits; the heartbeat does not
+                branch = services.config.kiosk.branch
+                figures.store.counter_tickets(
+                    day, client.count_counter_tickets(branch, day.isoformat())
+                )
+            except BackendError as exc:
+                log.warning("counter tickets not known: %s", exc)
             client.send_heartbeat(state, devices, figures.snapshot())
             sync_fallback_tickets(journal, client)  # the line is back: hand over what waited
 
