@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS visits (
@@ -84,7 +85,7 @@ class FiguresStore:
         with self._lock:
             self._db.close()
 
-    def _run(self, sql: str, *args: object) -> list[tuple]:
+    def _run(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
@@ -197,8 +198,8 @@ class FiguresStore:
                 f"{flow}.abandoned": f.abandoned,
             }
             if f.seconds:
-                out[f"{flow}.handling_median_s"] = round(f.median_s)
-                out[f"{flow}.handling_p90_s"] = round(f.p90_s)
+                out[f"{flow}.handling_median_s"] = round(median(f.seconds))
+                out[f"{flow}.handling_p90_s"] = round(p90(f.seconds))
             for kind, n in f.errors.items():
                 out[f"{flow}.error.{kind}"] = n
         return out

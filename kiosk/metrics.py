@@ -12,9 +12,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from kiosk.events import Event
 from kiosk.figures_store import FiguresStore
+
+if TYPE_CHECKING:
+    from kiosk.flows.engine import FlowEngine
 
 # The result steps that send a customer to a counter: the kiosk referred the visit.
 REFERRAL_STEPS = frozenset({"to_counter", "to_cash_counter", "to_card_counter"})
@@ -39,9 +43,10 @@ class Figures:
         self._today, self._clock = today, clock
         self._lock = threading.Lock()
         self._visit: _Visit | None = None
-        self.visit_ended = Event("visit_ended")  # (flow, outcome, seconds): for the metrics
+        # (flow, outcome, seconds), for the fleet's metrics
+        self.visit_ended: Event[str, str, float] = Event("visit_ended")
 
-    def watch(self, engine) -> None:
+    def watch(self, engine: FlowEngine) -> None:
         """Follows a flow engine's visits (its flow_ended calls come in directly)."""
         engine.flow_started.connect(lambda flow, _session: self.flow_started(flow.id))
         engine.step_entered.connect(lambda view: self.step_entered(view.step.id))

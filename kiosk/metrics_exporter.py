@@ -13,10 +13,15 @@ import logging
 import platform
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, Info, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from kiosk.kiosk import Kiosk
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +54,7 @@ def _build_version() -> str:
 class _KioskState(Collector):
     """What is read at scrape time: devices, supplies, the journal, in or out of service."""
 
-    def __init__(self, kiosk, labels: dict[str, str]):
+    def __init__(self, kiosk: Kiosk, labels: dict[str, str]) -> None:
         self.kiosk, self.labels = kiosk, labels
 
     def _family(self, name: str, doc: str, extra: tuple[str, ...] = ()) -> GaugeMetricFamily:
@@ -83,7 +88,7 @@ class _KioskState(Collector):
 
 
 class MetricsExporter:
-    def __init__(self, kiosk):
+    def __init__(self, kiosk: Kiosk) -> None:
         config = kiosk.config
         self.settings = config.monitoring
         self.labels = {"kiosk": config.kiosk.id, "branch": config.kiosk.branch}
@@ -113,7 +118,8 @@ class MetricsExporter:
         services = kiosk.engine.services
         services.figures.visit_ended.connect(self._visit_ended)
         services.backend.call_done.connect(self._call_done)
-        self._server = None
+        self._server: WSGIServer | None = None
+        self.port: int | None = None  # where /metrics is served, once started
 
     def _visit_ended(self, flow: str, outcome: str, seconds: float) -> None:
         self.visits.labels(**self.labels, flow=flow, outcome=outcome).inc()
@@ -126,10 +132,11 @@ class MetricsExporter:
 
     def start(self) -> int:
         """Serves /metrics on a thread of its own; returns the port (0 in config: any free)."""
-        self._server, _thread = start_http_server(
+        server, _thread = start_http_server(
             self.settings.port, self.settings.address, registry=self.registry
         )
-        port = self._server.server_port
+        self._server = server
+        self.port = port = int(server.server_port)
         log.info("metrics at http://%s:%d/metrics", self.settings.address, port)
         return port
 

@@ -21,7 +21,10 @@ from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined
 from kiosk.journal import journaled
 from kiosk.journal.journal import Entry
+from kiosk.journal.startup import JournalTrouble
 from kiosk.kiosk import Kiosk
+from kiosk.left_behind import LeftItem
+from kiosk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ class SupervisorRefused(Exception):
 class DeviceLine:
     device: str
     state: str
-    supplies: dict
+    supplies: dict[str, int | str]
     message_key: str | None
 
 
@@ -52,7 +55,7 @@ class _Failures:
 class Supervisor:
     def __init__(self, kiosk: Kiosk, clock: Callable[[], float] = time.monotonic):
         self.kiosk = kiosk
-        self.services = kiosk.engine.services
+        self.services: Services = kiosk.engine.services
         self.settings = kiosk.config.supervisor
         self.staff_id: str | None = None
         self._clock = clock
@@ -132,7 +135,15 @@ class Supervisor:
     def open_journal_entries(self) -> int:
         return len(self.services.journal.open_intents())
 
-    def journal_action(self, action: str, **details) -> None:
+    def left_behind(self) -> list[LeftItem]:
+        """Cards customers walked away from: on a reader, in the slot, or captured."""
+        return self.services.left_behind.items()
+
+    def figures(self) -> dict[str, int]:
+        """Today's figures as flat counts (the figures tab draws them from the store)."""
+        return self.services.figures.snapshot()
+
+    def journal_action(self, action: str, **details: object) -> None:
         """A local action, journaled as done at once: there is nothing to ask the bank later."""
         self._require()
         key = new_idempotency_key()
@@ -155,7 +166,7 @@ class Supervisor:
         self.journal_action("in_service" if on else "out_of_service")
         self.kiosk.set_in_service(on)
 
-    def journal_trouble(self):
+    def journal_trouble(self) -> JournalTrouble | None:
         """What is wrong with the journal since this start (None: nothing): a JournalTrouble
         with the problem and the file kept aside, for the staff screen."""
         return self.kiosk.journal_trouble

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -38,6 +39,12 @@ def _scrolling(content: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
     return area
+
+
+def _scrolling_layout(layout: QVBoxLayout) -> QScrollArea:
+    content = QWidget()
+    content.setLayout(layout)
+    return _scrolling(content)
 
 
 def _percent(value: float | None, catalog: Catalog) -> str:
@@ -151,7 +158,7 @@ class SupervisorScreen(QWidget):
             grid.addWidget(
                 label(t(f"supervisor.state.{line.state}"), f"state_{line.device}"), row, 1
             )
-            reset = self._act(lambda d=line.device: s.reset_device(d), "devices")
+            reset = self._act(partial(s.reset_device, line.device), "devices")
             grid.addWidget(
                 button(t("supervisor.reset"), reset, name=f"reset_{line.device}"), row, 2
             )
@@ -169,8 +176,14 @@ class SupervisorScreen(QWidget):
                     f"{t(f'supervisor.device.{line.device}')} · {t('supervisor.supply.' + supply)}"
                 )
                 listing.addWidget(label(f"{text}: {value}", f"supply_{line.device}_{supply}"))
+        left = self.supervisor.left_behind()
+        if left:  # cards and ID cards customers walked away from
+            listing.addWidget(label(t("supervisor.left.title"), "prompt"))
+            for i in left:
+                text = t(f"supervisor.left.{i.item}.{i.state}", at=i.at, card=i.detail)
+                listing.addWidget(label(text, "small"))
         listing.addStretch(1)
-        row.addLayout(listing, 3)
+        row.addWidget(_scrolling_layout(listing), 3)
         refill = button(
             t("supervisor.refill_cards"), self._refill, name="refill_cards", primary=True
         )
@@ -210,7 +223,7 @@ class SupervisorScreen(QWidget):
             buttons.addWidget(
                 button(
                     t("supervisor.panel.trend", days=days),
-                    lambda days=days: self._show_trend(days),
+                    partial(self._show_trend, days),
                     name=f"trend_{days}",
                     primary=days == self._trend_days,
                 )

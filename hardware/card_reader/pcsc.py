@@ -14,6 +14,8 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from smartcard.CardConnection import CardConnection
 from smartcard.Exceptions import CardConnectionException, NoCardException, SmartcardException
@@ -46,6 +48,7 @@ from hardware.ports import CardData
 from hardware.status import DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SW_OK = 0x9000
 CHINA = b"\x01\x56"  # terminal country code 156, for a PDOL that asks for 9F1A
@@ -64,7 +67,7 @@ class PcscCardReader:
 
     # --- PC/SC plumbing ---
 
-    def _reader(self):
+    def _reader(self) -> Any:  # a pyscard reader (pyscard has no type information)
         try:
             found = readers()
         except BaseSCardException as error:  # pcscd not running / not reachable
@@ -180,7 +183,9 @@ class PcscCardReader:
         log.info("%s: staff card of %s read", self.name, staff_id.decode())
         return staff_id.decode()
 
-    def _with_card(self, read, timeout: float, cancel: threading.Event | None):
+    def _with_card(
+        self, read: Callable[[CardConnection], T], timeout: float, cancel: threading.Event | None
+    ) -> T:
         """Waits for a card, then reads it with `read(connection)`."""
         self._cancel.clear()
         deadline = time.monotonic() + timeout

@@ -74,9 +74,9 @@ class VirtualCard:
     # --- the customer's hand ---
 
     @classmethod
-    def staff(cls, staff_id: str, **where: object) -> VirtualCard:
+    def staff(cls, staff_id: str, host: str = "127.0.0.1", port: int = VPCD_PORT) -> VirtualCard:
         """A staff card (柜员卡) with this staff number, and no payment application."""
-        card = cls(pan="", aid=STAFF_CARD_AID, **where)
+        card = cls(pan="", aid=STAFF_CARD_AID, host=host, port=port)
         card.staff_id = staff_id
         return card
 

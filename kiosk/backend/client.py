@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -107,7 +108,7 @@ class CoreBankingClient:
         self.backoff_s = backoff_s
         self._session = requests.Session()
         # (operation, seconds, error class name or None), from the worker: fleet monitoring
-        self.call_done = Event("backend_call_done")
+        self.call_done: Event[str, float, str | None] = Event("backend_call_done")
         # no hidden retries in urllib3: this class decides what is safe to send again
         self._session.mount("http://", HTTPAdapter(max_retries=0))
         self._session.mount("https://", HTTPAdapter(max_retries=0))
@@ -201,13 +202,17 @@ class CoreBankingClient:
         return [build(AccountAwaitingCard, a) for a in answer["accounts"]]
 
     def issue_card(
-        self, account_number: str, card_serial: str, pin_block: bytes, *, idempotency_key: str
+        self,
+        account_number: str,
+        card_serial: str,
+        pin_block: bytes | None,
+        *,
+        idempotency_key: str,
     ) -> CardIssued:
-        body = {
-            "account_number": account_number,
-            "card_serial": card_serial,
-            "pin_block": pin_block.hex().upper(),
-        }
+        """`pin_block` None: the card takes the PIN the account was opened with."""
+        body = {"account_number": account_number, "card_serial": card_serial}
+        if pin_block is not None:
+            body["pin_block"] = pin_block.hex().upper()
         return build(CardIssued, self._call("issueCard", body, idempotency_key))
 
     def reverse_card_binding(
@@ -313,13 +318,14 @@ class CoreBankingClient:
         answer = self._call("sendHeartbeat", body, path={"kiosk_id": self.kiosk_id})
         return build(HeartbeatAck, answer)
 
-    def journal_head_held(self) -> str | None:
+    def get_journal_head(self) -> str | None:
         """The last journal head (`seq:mac`) the bank saw from this kiosk; None: none yet."""
         try:
             answer = self._call("getJournalHead", path={"kiosk_id": self.kiosk_id})
         except _NotFound:
             return None
-        return answer["head"]
+        head: str = answer["head"]
+        return head
 
     def call_staff(
         self, reason: str, language: str | None = None, *, idempotency_key: str
@@ -340,7 +346,7 @@ class CoreBankingClient:
     # --- the plumbing ---------------------------------------------------------------------
 
     def _url(self, operation: str, path: Mapping[str, str]) -> str:
-        quoted = {name: requests.utils.quote(value, safe="") for name, value in path.items()}
+        quoted = {name: quote(value, safe="") for name, value in path.items()}
         return self.base_url + contract.path_of(operation).format_map(quoted)
 
     def _headers(self, operation: str, key: str | None, changes_state: bool) -> dict[str, str]:
@@ -354,7 +360,7 @@ class CoreBankingClient:
     def _call(
         self,
         operation: str,
-        body: dict | None = None,
+        body: dict[str, Any] | None = None,
         key: str | None = None,
         *,
         path: Mapping[str, str] | None = None,
@@ -369,7 +375,11 @@ class CoreBankingClient:
         return answer
 
     def _send(
-        self, operation: str, body: dict | None, key: str | None, path: Mapping[str, str] | None
+        self,
+        operation: str,
+        body: dict[str, Any] | None,
+        key: str | None,
+        path: Mapping[str, str] | None,
     ) -> dict[str, Any]:
         """One operation, retried where that is safe."""
         method, url = contract.method_of(operation), self._url(operation, path or {})
@@ -437,6 +447,7 @@ class CoreBankingClient:
         self, operation: str, key: str | None, changes_state: bool, response: requests.Response
     ) -> dict[str, Any]:
         status = response.status_code
+        data: dict[str, Any] | None
         try:
             data = contract.whole_numbers(response.json())
         except ValueError:
@@ -444,7 +455,7 @@ class CoreBankingClient:
         problems = (
             ["not JSON"] if data is None else contract.response_problems(operation, status, data)
         )
-        if problems:
+        if problems or data is None:
             log.error(
                 "%s key=%s: HTTP %s answer breaks the contract: %s",
                 operation,

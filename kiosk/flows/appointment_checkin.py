@@ -20,6 +20,7 @@ from kiosk.flows.fallback_tickets import issue_fallback_ticket, sync_fallback_ti
 from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_phone
@@ -243,6 +244,7 @@ APPOINTMENT_CHECKIN = Flow(
     title="appointment.title",
     hint="appointment.hint",
     icon="appointment_checkin.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     steps=(
         Step(
             "method",
@@ -354,10 +356,9 @@ APPOINTMENT_CHECKIN = Flow(
             next="print_ticket",
             can_go_back=False,
         ),
-        print_step(
-            "print_ticket",
-            _receipt,
-            next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket",
+        print_step("print_ticket", _receipt, next=TAKE_BACK),
+        *take_back_steps(
+            FLOW_ID, next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket"
         ),
         result_step("appointment", "ticket", _ticket_params),
         result_step("appointment", "ticket_offline", _ticket_params),

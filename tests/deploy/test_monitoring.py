@@ -60,7 +60,7 @@ def make_kiosk(tmp_path):
 
 
 def scrape(kiosk) -> str:
-    port = kiosk.metrics._server.server_port
+    port = kiosk.metrics.port
     return requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
 
 
@@ -164,7 +164,7 @@ def _wait_for(what: str, found: Callable[[], Any], within_s: float = 90) -> Any:
 def test_a_real_prometheus_scrapes_two_kiosks_and_sees_the_paper_run_low(make_kiosk, tmp_path):
     prometheus = _tool("prometheus")
     kiosks = [make_kiosk("01"), make_kiosk("02", printer={"paper": 300, "low_at": 200})]
-    targets = [f"127.0.0.1:{k.metrics._server.server_port}" for k in kiosks]
+    targets = [f"127.0.0.1:{k.metrics.port}" for k in kiosks]
     config = {
         "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
         "rule_files": [str(RULES)],

@@ -45,12 +45,12 @@ def test_staff_sign_in_and_look_after_the_kiosk(kiosk_app):
     hold_kiosk_number(k, 1000)  # a short touch is nothing
     assert k.window.current_screen() == "attract"
     hold_kiosk_number(k)
-    k.sees(text(k, "supervisor.sign_in"))
+    k.sees_message("supervisor.sign_in")
     sign_in(k, "800103", "246802")  # a teller may not enter supervisor mode
-    k.sees(text(k, "backend.declined.staff_not_permitted"))
+    k.sees_message("backend.declined.staff_not_permitted")
     sign_in(k, "800102", "913579")
-    k.sees(text(k, "supervisor.title", staff="800102"))
-    k.sees(text(k, "supervisor.device.card_dispenser"))
+    k.sees_message("supervisor.title", staff="800102")
+    k.sees_message("supervisor.device.card_dispenser")
     assert text(k, "supervisor.state.online") in k.screen_text()
 
     k.window.supervisor.show_tab("supplies")
@@ -66,7 +66,7 @@ def test_staff_sign_in_and_look_after_the_kiosk(kiosk_app):
     k.window.supervisor.show_tab("journal")
     k.sees("out_of_service")  # the journal tab lists the action just taken
     k.tap("sign_out")
-    k.sees(text(k, "ui.out_of_service.title"))
+    k.sees_message("ui.out_of_service.title")
     k.qtbot.mouseClick(k.window.attract, Qt.MouseButton.LeftButton)
     assert k.window.current_screen() == "attract"  # touches do nothing while out of service
 
@@ -84,18 +84,18 @@ def test_quitting_needs_the_exit_code_tried_at_most_three_times(kiosk_app, monke
     monkeypatch.setattr(QApplication, "quit", lambda *_: quits.append(True))
     k.window.open_supervisor()
     sign_in(k, "800102", "913579")
-    k.sees(text(k, "supervisor.title", staff="800102"))
+    k.sees_message("supervisor.title", staff="800102")
     for _try in range(2):
         k.window.supervisor.show_tab("service")
         k.type_digits("12")
         k.tap("exit_app")
-        k.sees(text(k, "supervisor.error.exit_code"))
+        k.sees_message("supervisor.error.exit_code")
     k.type_digits("13")
     k.tap("exit_app")  # the third wrong code: signed out, back to the sign-in
-    k.sees(text(k, "supervisor.error.exit_tries"))
+    k.sees_message("supervisor.error.exit_tries")
     assert not k.window.supervisor.supervisor.signed_in and not quits
     sign_in(k, "800102", "913579")
-    k.sees(text(k, "supervisor.title", staff="800102"))
+    k.sees_message("supervisor.title", staff="800102")
     k.window.supervisor.show_tab("service")
     k.type_digits("98")
     k.tap("exit_app")
@@ -182,17 +182,17 @@ def test_five_wrong_passwords_lock_the_staff_number_at_the_bank(kiosk_app):
     k.window.open_supervisor()
     for _try in range(4):
         sign_in(k, "800102", "000000")
-        k.sees(text(k, "backend.declined.staff_refused"))
+        k.sees_message("backend.declined.staff_refused")
         k.window.supervisor.message.clear()
     sign_in(k, "800102", "000000")
     locked = text(k, "backend.declined.staff_locked", minutes=15)
     k.sees(locked)
     k.window.supervisor.message.clear()
     sign_in(k, "800102", "913579")  # the right password no longer helps: locked here too
-    k.sees(text(k, "supervisor.error.locked", minutes=15))
+    k.sees_message("supervisor.error.locked", minutes=15)
     assert not k.window.supervisor.supervisor.signed_in
     sign_in(k, "800101", "802468")  # another staff number is not locked: its password is
-    k.sees(text(k, "backend.declined.staff_not_permitted"))  # right (a lobby manager, though)
+    k.sees_message("backend.declined.staff_not_permitted")  # right (a lobby manager, though)
 
 
 def test_the_kiosk_counts_wrong_passwords_itself(build_kiosk, config, qtbot):
