@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,10 +28,23 @@ from ui.supervisor import SupervisorScreen
 from ui.theme import CARE, STANDARD, Theme, stylesheet
 from ui.widgets import button, label
 
+if TYPE_CHECKING:  # built on top of the window (ui/app.py), so imported for the checker only
+    from ui.voice_screen import VoiceScreen
+    from voice.service import KioskVoice
+
 log = logging.getLogger(__name__)
 
 
+def _application() -> QCoreApplication:
+    app = QApplication.instance()
+    assert app is not None  # the window is only ever made inside the running application
+    return app
+
+
 class KioskWindow(QMainWindow):
+    voice: KioskVoice  # set by ui.app.build_window, which knows the voice
+    voice_screen: VoiceScreen
+
     def __init__(self, kiosk: Kiosk, runner, screen_height: int = 1080):
         super().__init__()
         self.kiosk = kiosk
@@ -78,7 +91,7 @@ class KioskWindow(QMainWindow):
         self.face_watch.setInterval(700)
         self.face_watch.timeout.connect(self._look_for_face)
         self._looking = False
-        QApplication.instance().installEventFilter(self)
+        _application().installEventFilter(self)
 
         # "Staff are on the way" shows in the bar for a while, then the kiosk number again.
         self.staff_notice = QTimer(self)
@@ -116,7 +129,7 @@ class KioskWindow(QMainWindow):
     def _make_bar(self) -> QFrame:
         bar = QFrame()
         bar.setObjectName("bar")
-        row = QHBoxLayout(bar)
+        row = self.bar_row = QHBoxLayout(bar)  # the voice adds its notice and sound button
         row.setContentsMargins(24, 8, 24, 8)
         self.kiosk_label = label(f"{self.kiosk.config.kiosk.id}", "small", wrap=False)
         row.addWidget(self.kiosk_label)
@@ -199,9 +212,12 @@ class KioskWindow(QMainWindow):
 
     def current_screen(self) -> str:
         """Which screen is showing: attract, home, step or supervisor."""
-        return {self.attract: "attract", self.home: "home", self.supervisor: "supervisor"}.get(
-            self.stack.currentWidget(), "step"
-        )
+        screens: dict[QWidget | None, str] = {
+            self.attract: "attract",
+            self.home: "home",
+            self.supervisor: "supervisor",
+        }
+        return screens.get(self.stack.currentWidget(), "step")
 
     def _attract_touched(self) -> None:
         if self.kiosk.in_service:
@@ -242,7 +258,7 @@ class KioskWindow(QMainWindow):
 
     def _quit(self) -> None:
         self.allow_close()
-        QApplication.instance().quit()
+        _application().quit()
 
     # --- the customer's taps ----------------------------------------------------------------
 

@@ -83,6 +83,10 @@ class KioskDriver:
                 f"{text!r} is not on screen; it says:\n{self.screen_text()}"
             ) from None
 
+    def sees_message(self, key: str, **params: object) -> None:
+        """The message `key` is on screen, in the kiosk's current language."""
+        self.sees(self.kiosk.catalog.text(key, **params))
+
     def step(self) -> str | None:
         view = self.engine.view
         return view.step.id if view else None
