@@ -196,7 +196,10 @@ class Journal:
         return JournalDamaged(f"{self.path}: {exc}")
 
     def close(self) -> None:
-        self._db.close()
+        # under the lock: a worker still writing (a card left at shutdown) finishes first;
+        # closing mid-write crashes SQLite's C code, later writes get a clean ProgrammingError
+        with self._lock:
+            self._db.close()
 
     def __enter__(self) -> Self:
         return self
