@@ -168,6 +168,13 @@ class FiguresStore:
             }
         )
 
+    def answer_totals(self, question: str) -> Counter[str]:
+        """How often each answer was given, over every day kept (billers paid, say)."""
+        rows = self._run(
+            "SELECT answer, SUM(count) FROM answers WHERE question = ? GROUP BY answer", question
+        )
+        return Counter(dict(rows))
+
     def counter_count(self, day: date) -> int | None:
         rows = self._run("SELECT count FROM counter_tickets WHERE day = ?", day.isoformat())
         return rows[0][0] if rows else None
