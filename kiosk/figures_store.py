@@ -155,6 +155,13 @@ class FiguresStore:
                 of(flow).ratings[answer] += count
         return dict(sorted(figures.items()))
 
+    def answer_counts(self, question: str) -> Counter[str]:
+        """How often each answer to `question` was given here, over every day kept."""
+        rows = self._run(
+            "SELECT answer, SUM(count) FROM answers WHERE question = ? GROUP BY answer", question
+        )
+        return Counter({answer: n for answer, n in rows})
+
     def answers(self, day: date) -> Counter[str]:
         """`question.answer` counts of the day (ratings, offers), over all flows."""
         return Counter(
@@ -167,13 +174,6 @@ class FiguresStore:
                 )
             }
         )
-
-    def answer_totals(self, question: str) -> Counter[str]:
-        """How often each answer was given, over every day kept (billers paid, say)."""
-        rows = self._run(
-            "SELECT answer, SUM(count) FROM answers WHERE question = ? GROUP BY answer", question
-        )
-        return Counter(dict(rows))
 
     def counter_count(self, day: date) -> int | None:
         rows = self._run("SELECT count FROM counter_tickets WHERE day = ?", day.isoformat())

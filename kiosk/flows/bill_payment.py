@@ -63,7 +63,7 @@ def _most_paid_first(billers: list[str], services) -> list[str]:
     """The branch's configured order first (water, electricity, gas, phone), then by how often
     customers paid each one here, so the common ones never hide behind "more"."""
     configured = services.config.bank.biller_order
-    paid = services.figures.store.answer_totals("biller")  # kept across restarts
+    paid = services.figures.store.answer_counts("biller")
 
     def rank(biller: str) -> tuple[int, int]:
         first = configured.index(biller) if biller in configured else len(configured)

@@ -196,8 +196,7 @@ class Journal:
         return JournalDamaged(f"{self.path}: {exc}")
 
     def close(self) -> None:
-        # under the lock: a worker still writing (a card left at shutdown) finishes first;
-        # closing mid-write crashes SQLite's C code, later writes get a clean ProgrammingError
+        # under the lock: closing a connection another thread is writing through crashes sqlite
         with self._lock:
             self._db.close()
 
