@@ -14,9 +14,10 @@ from kiosk.backend.client import CoreBankingClient, new_idempotency_key
 from kiosk.backend.errors import BackendError
 from kiosk.backend.models import DeviceStatus as HeartbeatDevice
 from kiosk.config import Config
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.flows.fallback_tickets import sync_fallback_tickets
+from kiosk.flows.registry import FlowRegistry
 from kiosk.i18n import Catalog
 from kiosk.journal import Journal, reconcile
 from kiosk.kiosk import Kiosk
@@ -82,7 +83,12 @@ def device_config(config: Config) -> dict:
     return devices
 
 
-def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
+def build_kiosk(
+    config: Config, runner: Runner, scheduler: Scheduler, flows: FlowRegistry | None = None
+) -> Kiosk:
+    """`flows`: the kiosk's flows (all of them when None); a flow that fails its check raises
+    FlowError before anything is started."""
+    flows = flows if flows is not None else flow_registry()
     catalog = Catalog(config.kiosk.default_language)
     figures = Figures()
     client, sandbox = connect_backend(config)
@@ -94,7 +100,7 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
         devices=build_devices(device_config(config)),
         journal=Journal(config.journal_path),
     )
-    engine = FlowEngine(all_flows(), services, runner, scheduler, timeouts_from(config), figures)
+    engine = FlowEngine(flows, services, runner, scheduler, timeouts_from(config), figures)
     kiosk = Kiosk(config, catalog, engine)
     kiosk.add_closer(services.devices.close)
     kiosk.add_closer(client.close)

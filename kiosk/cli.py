@@ -7,6 +7,7 @@ import importlib
 import sys
 
 from kiosk.config import ConfigError, load_config
+from kiosk.flows import FlowError, flow_registry
 from kiosk.logs import setup_logging
 
 # Tools that live beside their subsystem, each with its own main(argv).
@@ -45,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        flow_registry()  # a flow with a wrong turn stops the kiosk here, not a customer later
+    except FlowError as exc:
+        print(f"kiosk: a flow cannot be offered: {exc}", file=sys.stderr)
         return 2
     from ui.app import has_display, run
 

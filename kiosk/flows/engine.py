@@ -18,6 +18,8 @@ from hardware.errors import Action
 from kiosk.events import Event
 from kiosk.flows.model import (
     CONFIRM,
+    END,
+    Branch,
     Flow,
     Step,
     StepContext,
@@ -25,15 +27,14 @@ from kiosk.flows.model import (
     StepFailed,
     StepKind,
     StepView,
+    Target,
+    chained_flow,
 )
 from kiosk.metrics import Figures
 from kiosk.runtime import Cancellable, Runner, Scheduler
-from kiosk.session import CustomerSession
+from kiosk.session import CustomerSession, Failure
 
 log = logging.getLogger(__name__)
-
-END = "end"
-FLOW_PREFIX = "flow:"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class FlowEngine:
         self._cancel = threading.Event()
         self._generation = 0  # results of work started before a flow ended are dropped
         self._entered_at = 0.0
+        self._stage = 0  # the furthest stage of this visit: the bar never moves back
 
     # --- what the screen, the voice and the PIN pad can ask for --------------------------
 
@@ -118,6 +120,7 @@ class FlowEngine:
         self.flow = self.flows[flow_id]
         self.session = session
         self._history = []
+        self._stage = 0
         self._cancel = threading.Event()
         log.info("session %s: flow %s started", session.id, flow_id)
         self.flow_started.emit(self.flow, session)
@@ -138,13 +141,13 @@ class FlowEngine:
                 self._arm_idle()
                 self.step_failed.emit(StepError(problem, {}, True))
                 return
-            self.session[step.field.name] = value
-        elif step.kind in (StepKind.CHOOSE, StepKind.REVIEW, StepKind.RESULT) and self.view.choices:
-            if value not in {c.id for c in self.view.choices}:
-                log.warning("step %s has no choice %r", step.id, value)
-                return
-            if step.kind is StepKind.CHOOSE:
-                self.session[step.id] = value
+        elif self.view.choices and value not in {c.id for c in self.view.choices}:
+            log.warning("step %s has no choice %r", step.id, value)
+            return
+        if step.kind in (StepKind.CHOOSE, StepKind.FIELD):
+            self.session.answered = True
+        if step.keep is not None and self.flow.state is not None:  # checked at registration
+            setattr(self.session.state(self.flow.state), step.keep, value)
         self._cancel_timer()
         self._run_action(step, value)
 
@@ -209,6 +212,7 @@ class FlowEngine:
         step = self.flow.step(step_id)
         self._extensions = 0
         self._entered_at = time.monotonic()
+        self._stage = max(self._stage, self.flow.stage_of(step.id))
         self.view = self._make_view(step)
         log.info("session %s: %s/%s", self.session.id, self.flow.id, step.id)
         self.step_entered.emit(self.view)
@@ -232,6 +236,8 @@ class FlowEngine:
             choices=tuple(choices),
             summary=tuple(step.summary(session)) if step.summary else (),
             can_go_back=step.can_go_back and step.kind is not StepKind.RESULT,
+            stages=self.flow.stages,
+            stage=self._stage,
         )
 
     def _check_field(self, step: Step, value: str) -> str | None:
@@ -277,19 +283,39 @@ class FlowEngine:
 
         self._runner.post(show)
 
-    def _advance(self, step: Step, goto: str | None, value: Any) -> None:
+    def _advance(self, step: Step, goto: Target | None, value: Any) -> None:
         self.figures.step_done(self.flow.id, step.id, time.monotonic() - self._entered_at)
-        target = goto
+        target = self._target(step, goto, value)
         if target is None:
-            target = step.next(self.session, value) if callable(step.next) else step.next
-        if target is None:
-            target = self.flow.following(step.id) or END
-        if target == END:
+            log.error(
+                "session %s: %s/%s took a way it does not declare (%r)",
+                self.session.id,
+                self.flow.id,
+                step.id,
+                goto,
+            )
+            self._arm_idle()
+            self.step_failed.emit(StepError("flow.error.system", {}, False))
+        elif target == END:
             self.end("completed")
-        elif target.startswith(FLOW_PREFIX):
-            self._chain(target.removeprefix(FLOW_PREFIX))
+        elif (service := chained_flow(target)) is not None:
+            self._chain(service)
         else:
             self._enter(target)
+
+    def _target(self, step: Step, goto: Target | None, value: Any) -> Target | None:
+        """Where `step` leads now; None when that is a way it never declared (a bug the
+        registration check cannot see inside an action or a function)."""
+        if goto is None:
+            if isinstance(step.next, str):
+                return step.next
+            if isinstance(step.next, Mapping):
+                return step.next.get(value)
+            if isinstance(step.next, Branch):
+                goto = step.next.choose(self.session, value)
+        if goto is None:
+            return self.flow.following(step.id) or END
+        return goto if goto in step.targets() else None
 
     def _chain(self, flow_id: str) -> None:
         """Goes straight on to another service, keeping what the customer already showed."""
@@ -303,7 +329,7 @@ class FlowEngine:
 
     def _fail(self, step: Step, exc: BaseException) -> None:
         if isinstance(exc, StepFailed) and exc.goto:
-            self.session["failure"] = exc.message_key
+            self.session.failure = Failure(exc.message_key, exc.params)
             self._advance(step, exc.goto, None)
             return
         if getattr(exc, "action", None) is Action.CLEAR:  # a jam, an empty cassette: staff only

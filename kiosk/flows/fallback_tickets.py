@@ -17,8 +17,7 @@ from datetime import date, datetime
 
 from kiosk.backend.errors import BackendError, Declined, OutcomeUnknown
 from kiosk.backend.models import QueueTicket
-from kiosk.flows.events import record_event
-from kiosk.journal import Journal
+from kiosk.journal import Journal, record_event
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from hardware.id_card_reader.simulated import placeholder_photo
 from kiosk.backend.client import new_idempotency_key
+from kiosk.flows.account_opening import AccountOpeningState
 from kiosk.journal import reconcile
 
 ZHAO_ID = "320102199403250527"
@@ -83,7 +84,7 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     k.wait_for_step("issued")
     k.sees("领卡成功")
 
-    account = session["account"].account_number
+    account = session.state(AccountOpeningState).account.account_number
     [card] = cards_of(k, account)
     assert card["status"] == "active" and card["card_serial"].startswith("SIM")
     k.sees(card["pan"][:6] + "*********" + card["pan"][-4:])

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
+from kiosk.flows.guide import GuideState
 from ui.theme import CARE, STANDARD, contrast
 
 
@@ -34,7 +35,7 @@ def test_a_customer_is_guided_to_the_right_counter_and_forgotten(qtbot, window):
     tap(qtbot, window, "choice_yes")
     assert "请到综合业务柜台办理挂失" in visible_text(window)
     session = window.engine.session
-    assert session["need"] == "lost_card"
+    assert session.state(GuideState).need == "lost_card"
     tap(qtbot, window, "choice_done")
     assert window.current_screen() == "attract"
     assert session.is_empty

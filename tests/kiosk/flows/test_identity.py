@@ -11,8 +11,8 @@ import pytest
 from hardware.demo_people import PEOPLE
 from hardware.id_card_reader.simulated import id_card_of
 from kiosk.app import build_kiosk
-from kiosk.flows.identity import AGE, FACE_RETRIED, id_card_problem
-from kiosk.flows.staff import ACCOUNT_CLASS, staff_reasons
+from kiosk.flows.account_opening import AccountOpeningState, staff_reasons
+from kiosk.flows.identity import IdentityState, id_card_problem
 from kiosk.runtime import InlineRunner, ManualClock
 from kiosk.session import CustomerSession
 
@@ -44,9 +44,10 @@ def test_expired_under_age_and_garbled_cards_are_refused():
 
 def test_staff_rules_class_i_age_70_and_a_retaken_photo():
     session = CustomerSession("zh_CN")
-    session[ACCOUNT_CLASS], session[AGE] = "II", 69
+    account, identity = session.state(AccountOpeningState), session.state(IdentityState)
+    account.account_class, identity.age = "II", 69
     assert staff_reasons(session) == []
-    session[ACCOUNT_CLASS], session[AGE], session[FACE_RETRIED] = "I", 70, True
+    account.account_class, identity.age, identity.face_retried = "I", 70, True
     assert staff_reasons(session) == [
         "identity.staff.reason_class_i",
         "identity.staff.reason_age",
