@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 
 import kiosk.flows
-from kiosk import cli
 from kiosk.flows import SERVICES, flow_registry
 from kiosk.flows.model import (
     DONE,
@@ -24,6 +23,7 @@ from kiosk.flows.model import (
     to_flow,
 )
 from kiosk.flows.registry import FlowError, FlowRegistry, check_flow, successors
+from ui import cli
 
 DONE_CHOICES = (Choice(DONE, "common.done"),)
 
