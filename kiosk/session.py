@@ -42,7 +42,7 @@ class CustomerSession:
         found = self._states.get(kind)
         if found is None:
             found = self._states[kind] = kind()
-        return found  # type: ignore[no-any-return]  # keyed by its own type
+        return found  # keyed by its own type
 
     def wipe(self) -> None:
         """Forgets everything the customer told or showed the machine; PIN blocks and other

@@ -14,7 +14,7 @@ import math
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hardware.ports import Receipt
 from kiosk.backend.client import new_idempotency_key
@@ -55,6 +55,9 @@ from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.session import CustomerSession
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +249,7 @@ def _open(ctx: StepContext) -> None:
     )
 
 
-def _card_issue_available(services: Any) -> bool:
+def _card_issue_available(services: Services) -> bool:
     try:
         return card_issue_available(services)
     except Exception:  # a device that cannot say is a device we do not offer

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hardware.ports import Receipt
 from kiosk.backend.errors import BackendError, Declined
@@ -35,11 +35,14 @@ from kiosk.flows.model import (
     in_stage,
     known,
 )
-from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
+from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_phone
 from kiosk.session import CustomerSession
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +124,7 @@ def _find(ctx: StepContext, found_by: str, **credentials: str) -> Target:
     return CHECK_IN
 
 
-def _send_pending_tickets(services: Any) -> None:
+def _send_pending_tickets(services: Services) -> None:
     """The bank answers again: hand it the tickets printed while it did not."""
     try:
         sync_fallback_tickets(services.journal, services.backend)
@@ -217,6 +220,7 @@ def _receipt(session: CustomerSession) -> Receipt:
         ("appointment.ticket.service", words(session, f"backend.service.{ticket.service}")),
         ("receipt.time", ticket.issued_at.replace("T", " ")[:16]),
     ]
+    notes: list[Text]
     if state.offline:
         notes = [("appointment.ticket.offline_note", {})]
     else:

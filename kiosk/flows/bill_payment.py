@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hardware.ports import Receipt
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
@@ -47,6 +47,9 @@ from kiosk.flows.model import (
 from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words, yuan
 from kiosk.journal import journaled
 from kiosk.session import CustomerSession
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +265,7 @@ def _after_receipt(session: CustomerSession, _value: object) -> str:
     return PAID if _state(session).payment is not None else NOT_DONE
 
 
-def _available(services: Any) -> bool:
+def _available(services: Services) -> bool:
     reader = services.devices.card_reader.status()
     pin_pad = services.devices.pin_pad.status()
     return reader.usable and pin_pad.usable

@@ -15,10 +15,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hardware.errors import CardJammed, DeviceError
-from hardware.ports import IssuedCard, Receipt
+from hardware.ports import CardDispenser, IssuedCard, Receipt
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountAwaitingCard, CardIssued, CardReversal
 from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
@@ -44,6 +44,9 @@ from kiosk.journal import journaled
 from kiosk.masking import mask_pan
 from kiosk.session import CustomerSession
 
+if TYPE_CHECKING:
+    from kiosk.services import Services
+
 log = logging.getLogger(__name__)
 
 FLOW_ID = "card_issue"
@@ -67,7 +70,7 @@ def _state(session: CustomerSession) -> CardIssueState:
     return session.state(CardIssueState)
 
 
-def available(services: Any) -> bool:
+def available(services: Services) -> bool:
     """Only with blank cards in a working dispenser and a working PIN pad."""
     dispenser = services.devices.card_dispenser
     return (
@@ -108,7 +111,7 @@ def _choose_type(ctx: StepContext) -> None:
 # --- dispensing ----------------------------------------------------------------------------
 
 
-def _capture(dispenser: Any, serial: str) -> None:
+def _capture(dispenser: CardDispenser, serial: str) -> None:
     try:
         dispenser.capture()
     except DeviceError as exc:

@@ -51,8 +51,11 @@ def _result(step_id: str) -> Step:
 
 def guide_flow(services: Iterable[Flow]) -> Flow:
     """The guide for the kiosk's self-services (the flows with a home tile and guide words)."""
-    offered = [f for f in home_flows(services) if f.home and f.home.guide]
-    need: dict[str, Target] = {f.id: to_flow(f.id) for f in offered}
+    # (flow id, the guide's words for it, what customers call it)
+    offered = [
+        (f.id, f.home.guide, f.home.say) for f in home_flows(services) if f.home and f.home.guide
+    ]
+    need: dict[str, Target] = {flow_id: to_flow(flow_id) for flow_id, _, _ in offered}
     need.update(_FOLLOW_UP)
     return Flow(
         id=FLOW_ID,
@@ -70,7 +73,7 @@ def guide_flow(services: Iterable[Flow]) -> Flow:
                     "guide.need.title",
                     "guide.need.prompt",
                     choices=(
-                        *(Choice(f.id, f.home.guide, say=f.home.say) for f in offered if f.home),
+                        *(Choice(flow_id, words, say=say) for flow_id, words, say in offered),
                         Choice("cash", "guide.need.cash", say="guide.say.cash"),
                         Choice("lost_card", "guide.need.lost_card", say="guide.say.lost_card"),
                         Choice("other", "guide.need.other", say="guide.say.other"),

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from kiosk.services import Services
     from kiosk.session import CustomerSession
 
 
@@ -104,7 +105,7 @@ class StepContext:
     """What an action gets: the session, the kiosk's services, the value the customer gave."""
 
     session: CustomerSession
-    services: Any  # kiosk.services.Services; kept loose so flows stay testable piece by piece
+    services: Services
     value: Any = None
     cancelled: threading.Event = field(default_factory=threading.Event)
     # Lets a long action update its screen (e.g. "●●●" while a PIN is keyed in).
@@ -195,7 +196,7 @@ class Flow:
     # Runs (on a worker) however the flow ends, so a card or ID card is always handed back.
     cleanup: Callable[[StepContext], None] | None = None
     # Whether the service can be offered now (e.g. no cards left in the dispenser).
-    available: Callable[[Any], bool] | None = None
+    available: Callable[[Services], bool] | None = None
     # Message keys of the stages a customer goes through, shown as a bar (e.g. identify ->
     # details -> confirm -> done); each step names its stage or inherits it.
     stages: tuple[str, ...] = ()
