@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,10 +28,23 @@ from ui.supervisor import SupervisorScreen
 from ui.theme import CARE, STANDARD, Theme, stylesheet
 from ui.widgets import button, label
 
+if TYPE_CHECKING:  # built on top of the window (ui/app.py), so imported for the checker only
+    from ui.voice_screen import VoiceScreen
+    from voice.service import KioskVoice
+
 log = logging.getLogger(__name__)
 
 
+def _application() -> QCoreApplication:
+    app = QApplication.instance()
+    assert app is not None  # the window is only ever made inside the running application
+    return app
+
+
 class KioskWindow(QMainWindow):
+    voice: KioskVoice  # set by ui.app.build_window, which knows the voice
+    voice_screen: VoiceScreen
+
     def __init__(self, kiosk: Kiosk, runner, screen_height: int = 1080):
         super().__init__()
         self.kiosk = kiosk
@@ -78,7 +91,7 @@ class KioskWindow(QMainWindow):
         self.face_watch.setInterval(700)
         self.face_watch.timeout.connect(self._look_for_face)
         self._looking = False
-        QApplication.instance().installEventFilter(self)
+        _application().installEventFilter(self)
 
         # "Staff are on the way" shows in the bar for a while, then the kiosk number again.
         self.staff_notice = QTimer(self)
@@ -116,7 +129,7 @@ class KioskWindow(QMainWindow):
     def _make_bar(self) -> QFrame:
         bar = QFrame()
         bar.setObjectName("bar")
-        row = QHBoxLayout(bar)
+        row = self.bar_row = QHBoxLayout(bar)  # the voice adds its notice and sound button
         row.setContentsMargins(24, 8, 24, 8)
         self.kiosk_label = label(f"{self.kiosk.config.kiosk.id}", "small", wrap=False)
         row.addWidget(self.kiosk_label)
@@ -163,6 +176,7 @@ class KioskWindow(QMainWindow):
         self.home_idle.stop()
         self.kiosk.reset()
         self._show_service()
+        self._ask_to_take(self.kiosk.left_in_readers())
         self.stack.setCurrentWidget(self.attract)
         if self.kiosk.config.ui.attract_wake_on_face:
             self.face_watch.start()
@@ -178,7 +192,7 @@ class KioskWindow(QMainWindow):
             self._looking = False
             if present and self.stack.currentWidget() is self.attract and self.kiosk.in_service:
                 log.info("a customer stepped up: waking the attract screen")
-                self.show_home()
+                self._wake()
 
         def failed(exc: BaseException) -> None:
             self._looking = False
@@ -198,13 +212,38 @@ class KioskWindow(QMainWindow):
 
     def current_screen(self) -> str:
         """Which screen is showing: attract, home, step or supervisor."""
-        return {self.attract: "attract", self.home: "home", self.supervisor: "supervisor"}.get(
-            self.stack.currentWidget(), "step"
-        )
+        screens: dict[QWidget | None, str] = {
+            self.attract: "attract",
+            self.home: "home",
+            self.supervisor: "supervisor",
+        }
+        return screens.get(self.stack.currentWidget(), "step")
 
     def _attract_touched(self) -> None:
         if self.kiosk.in_service:
+            self._wake()
+
+    def _wake(self) -> None:
+        """The home screen, unless a card an earlier customer left still lies in a reader:
+        the attract screen asks for it to be taken, and no visit can read it."""
+        if not self.kiosk.left_in_readers():
             self.show_home()
+            return
+
+        def checked(still: list[str]) -> None:
+            if self.stack.currentWidget() is self.attract:
+                self._ask_to_take(still) if still else self.show_home()
+
+        left = self.engine.services.left_behind
+        self.kiosk_runner.run(
+            lambda: left.check_taken(self.engine.services.devices), checked, log.warning
+        )
+
+    def _ask_to_take(self, items: list[str]) -> None:
+        if items:
+            self.attract.prompt.setText(
+                "\n".join(self.catalog.text(f"ui.attract.left.{item}") for item in items)
+            )
 
     def open_supervisor(self) -> None:
         """Supervisor mode, only between customers (never in the middle of a visit)."""
@@ -219,7 +258,7 @@ class KioskWindow(QMainWindow):
 
     def _quit(self) -> None:
         self.allow_close()
-        QApplication.instance().quit()
+        _application().quit()
 
     # --- the customer's taps ----------------------------------------------------------------
 

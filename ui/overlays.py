@@ -43,7 +43,9 @@ class Overlay(QWidget):
             row.addWidget(button(text, self._then(callback), name=name, primary=primary))
         self.inner.addStretch(1)
         self.inner.addLayout(row)
-        self.setGeometry(self.parentWidget().rect())
+        owner = self.parentWidget()
+        assert owner is not None  # an overlay is always made on the window
+        self.setGeometry(owner.rect())
         self.show()
         self.raise_()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
@@ -71,7 +72,7 @@ class HomeScreen(QWidget):
             )
             tile = button(
                 f"{text}\n{hint}",
-                lambda f=service.flow_id: self._on_service(f),
+                partial(self._on_service, service.flow_id),
                 name=f"service_{service.flow_id}",
                 tile=True,
                 primary=service.available,

@@ -7,6 +7,7 @@ the keyed-in text, or a dict for staff authorisation); the engine decides what i
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ class StepBody(QWidget):
                 text += "\n" + self.catalog.text(choice.hint)
             widget = button(
                 text,
-                lambda c=choice.id: self.answer.emit(c),
+                partial(self.answer.emit, choice.id),
                 name=f"choice_{choice.id}",
                 primary=choice.primary,
                 choice=self.view.step.kind is StepKind.CHOOSE,
@@ -289,8 +290,11 @@ class StepScreen(QWidget):
             self.body.entry.setText(text)
             self.body.problem.setText("")
 
+    def _is_device_step(self) -> bool:
+        return self.view is not None and self.view.step.kind is StepKind.DEVICE
+
     def set_busy(self, busy: bool) -> None:
-        if self.body is not None and self.view.step.kind is not StepKind.DEVICE:
+        if self.body is not None and not self._is_device_step():
             self.body.set_enabled_for_input(not busy)
 
     def show_error(self, text: str, can_retry: bool) -> None:
@@ -299,7 +303,7 @@ class StepScreen(QWidget):
             return
         self.error.setText(text)
         self.error.show()
-        self.retry_button.setVisible(can_retry and self.view.step.kind is StepKind.DEVICE)
+        self.retry_button.setVisible(can_retry and self._is_device_step())
         if isinstance(self.body, DeviceBody):
             self.body.status.hide()
 

@@ -77,8 +77,8 @@ CARE = Theme(
 
 
 def relative_luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
+    def channel(byte: int) -> float:
+        c = byte / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))

@@ -68,4 +68,5 @@ class SimulatedCamera(SimulatedDevice):
         self._wait_for(lambda: self._code is not None, timeout, cancel)
         with self._changed:
             payload, self._code = self._code, None  # a code is read once, then taken away
+        assert payload is not None  # what _wait_for waited for
         return payload

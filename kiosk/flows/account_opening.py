@@ -20,6 +20,7 @@ from hardware.ports import Receipt
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountOpened, OtpSent
+from kiosk.flows.card_issue import CardIssueState
 from kiosk.flows.card_issue import available as card_issue_available
 from kiosk.flows.feedback import DONE_CHOICE, FeedbackState, feedback_steps, result_step
 from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
@@ -51,6 +52,7 @@ from kiosk.flows.model import (
 from kiosk.flows.pin_setup import PinSetupState, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
 from kiosk.flows.staff import StaffState, staff_step
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
@@ -239,6 +241,7 @@ def _open(ctx: StepContext) -> None:
         # not be reached carried nothing out, so that error is shown with "try again".
         raise StepFailed(exc.message_key, goto=STOPPED) from exc
     state.account = opened
+    session.state(CardIssueState).opened_in_visit = opened.account_number  # its PIN is set
     session.state(FeedbackState).customer_id = opened.customer_id
     state.card_offer = state.product in CARD_PRODUCTS and _card_issue_available(services)
     log.info(
@@ -327,6 +330,7 @@ ACCOUNT_OPENING = Flow(
     title="account_opening.title",
     hint="account_opening.hint",
     icon="account_opening.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     available=lambda services: (
         services.devices.id_card_reader.status().usable
         and services.devices.camera.status().usable
@@ -447,7 +451,8 @@ ACCOUNT_OPENING = Flow(
         ),
         *in_stage(
             "stages.done",
-            print_step("print_receipt", _receipt, next="opened"),
+            print_step("print_receipt", _receipt, next=TAKE_BACK),
+            *take_back_steps(FLOW_ID, next="opened"),
             Step(
                 "opened",
                 StepKind.RESULT,

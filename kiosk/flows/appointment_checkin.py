@@ -36,6 +36,7 @@ from kiosk.flows.model import (
     known,
 )
 from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_phone
@@ -283,6 +284,7 @@ APPOINTMENT_CHECKIN = Flow(
     title="appointment.title",
     hint="appointment.hint",
     icon="appointment_checkin.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     stages=STAGES,
     state=CheckinState,
     home=Home(
@@ -421,9 +423,8 @@ APPOINTMENT_CHECKIN = Flow(
         ),
         *in_stage(
             "stages.done",
-            print_step(
-                "print_ticket", _receipt, next=Branch(_ticket_kind, ("ticket_offline", "ticket"))
-            ),
+            print_step("print_ticket", _receipt, next=TAKE_BACK),
+            *take_back_steps(FLOW_ID, next=Branch(_ticket_kind, ("ticket_offline", "ticket"))),
             result_step("appointment", "ticket", _ticket_params),
             result_step("appointment", "ticket_offline", _ticket_params),
             result_step("appointment", "to_counter"),

@@ -40,6 +40,7 @@ from kiosk.flows.model import (
 )
 from kiosk.flows.pin_setup import PinSetupState, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.journal import journaled
 from kiosk.masking import mask_pan
 from kiosk.session import CustomerSession
@@ -53,8 +54,8 @@ FLOW_ID = "card_issue"
 DISPENSE_TIMEOUT_S = 30.0
 TAKE_TIMEOUT_S = 30.0  # then the card is captured and its binding reversed
 
-NOT_ISSUED, NO_ACCOUNT, INSERT_ID = "not_issued", "no_account", "insert_id"
-STAGES = ("stages.identify", "stages.choose_card", "stages.set_pin", "stages.issue", "stages.done")
+NOT_ISSUED, NO_ACCOUNT, INSERT_ID, DISPENSE = "not_issued", "no_account", "insert_id", "dispense"
+STAGES = ("stages.identify", "stages.card_setup", "stages.issue", "stages.done")
 
 
 @dataclass(slots=True)
@@ -64,6 +65,7 @@ class CardIssueState:
     account: AccountAwaitingCard | None = None  # the account the card is for
     issued: CardIssued | None = None
     staff_called: bool = False  # staff were called to the dispenser
+    opened_in_visit: str | None = None  # account number opened (with its PIN) in this visit
 
 
 def _state(session: CustomerSession) -> CardIssueState:
@@ -103,9 +105,22 @@ def _type_choices(session: CustomerSession) -> list[Choice]:
     ]
 
 
-def _choose_type(ctx: StepContext) -> None:
+def _choose_type(ctx: StepContext) -> Target | None:
     state = _state(ctx.session)
     state.account = next(a for a in state.awaiting if a.product == ctx.value)
+    return DISPENSE if _pin_set_at_opening(ctx.session) else None
+
+
+def _pin_set_at_opening(session: CustomerSession) -> bool:
+    """The account was opened minutes ago in this visit, with its PIN: the card takes that
+    PIN, and the customer is not asked for another."""
+    state = _state(session)
+    return (
+        state.opened_in_visit is not None
+        and session.state(PinSetupState).check is not None
+        and state.account is not None
+        and state.account.account_number == state.opened_in_visit
+    )
 
 
 # --- dispensing ----------------------------------------------------------------------------
@@ -167,7 +182,7 @@ def _dispense(ctx: StepContext) -> None:
         _state(ctx.session),
     )
     account = known(state.account)
-    pin_block = known(session.state(PinSetupState).block)
+    pin = session.state(PinSetupState)
     try:
         card = dispenser.dispense(DISPENSE_TIMEOUT_S)
     except CardJammed as exc:
@@ -181,7 +196,10 @@ def _dispense(ctx: StepContext) -> None:
     def bind(key: str) -> CardIssued:
         keys.append(key)
         return ctx.services.backend.issue_card(
-            account.account_number, card.serial, bytes(pin_block), idempotency_key=key
+            account.account_number,
+            card.serial,
+            None if _pin_set_at_opening(session) else bytes(known(pin.block)),
+            idempotency_key=key,
         )
 
     masked = {"account": mask_pan(account.account_number), "card_serial": card.serial}
@@ -252,6 +270,7 @@ CARD_ISSUE = Flow(
     title="card_issue.title",
     hint="card_issue.hint",
     icon="card_issue.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     available=available,
     stages=STAGES,
     state=CardIssueState,
@@ -286,16 +305,14 @@ CARD_ISSUE = Flow(
             "card_issue.type.prompt",
             choices=_type_choices,
             action=_choose_type,
+            exits=(DISPENSE,),  # the PIN was set when the account was opened in this visit
             keep="card_type",
             can_go_back=False,
-            stage="stages.choose_card",
+            stage="stages.card_setup",
         ),
-        *in_stage(
-            "stages.set_pin",
-            set_pin_step(FLOW_ID, pan=lambda s: known(_state(s).account).account_number),
-        ),
+        set_pin_step(FLOW_ID, pan=lambda s: known(_state(s).account).account_number),
         Step(
-            "dispense",
+            DISPENSE,
             StepKind.DEVICE,
             "card_issue.dispense.title",
             "card_issue.dispense.prompt",
@@ -307,7 +324,8 @@ CARD_ISSUE = Flow(
         ),
         *in_stage(
             "stages.done",
-            print_step("print_receipt", _receipt, next="issued"),
+            print_step("print_receipt", _receipt, next=TAKE_BACK),
+            *take_back_steps(FLOW_ID, next="issued"),
             result_step(FLOW_ID, "issued", _issued_params),
             result_step(FLOW_ID, NOT_ISSUED, _not_issued_params),
             Step(

@@ -19,7 +19,7 @@ def test_an_on_time_booking_is_checked_in_and_its_ticket_kept(visit):
     assert visit.step == "ticket" and state.found_by == "qr"
     assert state.ticket is not None and not state.offline
     assert visit.engine.view.params["number"] == state.ticket.ticket_number
-    assert visit.stages == [0, 0, 1, 2, 2]  # method, scan, check in, print, ticket
+    assert visit.stages == [0, 0, 1, 2, 2, 2]  # method, scan, check in, print, take back, ticket
 
 
 def test_phone_and_code_are_kept_apart_from_the_booking_found(visit):
