@@ -3,34 +3,11 @@ card the customer never gets."""
 
 from __future__ import annotations
 
-import base64
-
-from hardware.id_card_reader.simulated import placeholder_photo
-from kiosk.backend.client import new_idempotency_key
 from kiosk.flows.card_issue import CardIssueState
 from kiosk.flows.pin_setup import PinSetupState
+from tests.sandbox_bank import open_account_without_card
 
-ZHAO_ID, ZHAO_PHONE, GOOD_PIN = "320102199403250527", "13500135000", "802413"
-
-
-def _account_awaiting_a_card(backend) -> str:
-    """赵丽 opened a class II account at the counter; it has no card yet."""
-    photo = base64.b64encode(placeholder_photo()).decode()
-    v = backend.verify_identity(ZHAO_ID, "赵丽", photo, idempotency_key=new_idempotency_key())
-    otp = backend.send_otp(ZHAO_PHONE, "account_opening", idempotency_key=new_idempotency_key())
-    backend.verify_otp(otp.otp_id, "246810", idempotency_key=new_idempotency_key())
-    opened = backend.open_account(
-        verification_id=v.verification_id,
-        otp_id=otp.otp_id,
-        id_number=ZHAO_ID,
-        name="赵丽",
-        phone=ZHAO_PHONE,
-        address="南京",
-        account_class="II",
-        product="standard_debit",
-        idempotency_key=new_idempotency_key(),
-    )
-    return opened.account_number
+GOOD_PIN = "802413"
 
 
 def _identified(visit, person: str = "zhao"):
@@ -41,7 +18,7 @@ def _identified(visit, person: str = "zhao"):
 
 
 def test_the_card_is_issued_for_the_account_waiting_for_it(visit, core_kiosk):
-    account = _account_awaiting_a_card(core_kiosk.engine.services.backend)
+    account = open_account_without_card(core_kiosk.engine.services.backend)
     session = _identified(visit)
     state = session.state(CardIssueState)
     assert visit.step == "card_type" and [a.account_number for a in state.awaiting] == [account]
@@ -65,7 +42,7 @@ def test_nobody_waiting_may_go_on_to_open_an_account(visit):
 
 
 def test_a_jam_calls_staff_and_the_result_says_so(visit, core_kiosk):
-    _account_awaiting_a_card(core_kiosk.engine.services.backend)
+    open_account_without_card(core_kiosk.engine.services.backend)
     staff = []
     core_kiosk.staff_called.connect(staff.append)
     visit.devices.card_dispenser.inject("jam")
