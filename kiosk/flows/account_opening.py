@@ -51,7 +51,7 @@ from kiosk.flows.model import (
 )
 from kiosk.flows.pin_setup import PinSetupState, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
-from kiosk.flows.staff import StaffState, staff_step
+from kiosk.flows.staff import StaffState, staff_steps
 from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
@@ -438,7 +438,7 @@ ACCOUNT_OPENING = Flow(
                 summary=_summary,
             ),
             set_pin_step(FLOW_ID, pan=_pin_number, next=Branch(_after_pin, ("staff", "open"))),
-            staff_step("staff", FLOW_ID, FLOW_ID, staff_reasons, next="open"),
+            *staff_steps("staff", FLOW_ID, FLOW_ID, staff_reasons, next="open", summary=_summary),
             Step(
                 "open",
                 StepKind.DEVICE,

@@ -54,11 +54,11 @@ QR_PREFIX = "APPT"  # booking QR codes on the phone carry APPT:<token>
 WALK_IN_SERVICE = "general"
 
 OFF_TIME, CHECK_IN, FALLBACK = "off_time", "check_in", "fallback"
+ALREADY = "already_checked_in"
 STAGES = ("stages.find_booking", "stages.check_in", "stages.done")
 _PROBLEMS = {
     "early": "appointment.problem.early",
     "late": "appointment.problem.late",
-    "checked_in": "appointment.problem.checked_in",
 }
 
 
@@ -70,6 +70,8 @@ class CheckinState:
     problem: str | None = None  # message key of why it cannot be checked in now
     ticket: QueueTicket | None = None  # the ticket printed
     offline: bool = False  # the ticket is a local fallback one
+    checked_in: bool = False  # this visit checked a booking in
+    reprint: bool = False  # the ticket is one issued at an earlier check-in
 
 
 def _state(session: CustomerSession) -> CheckinState:
@@ -116,9 +118,9 @@ def _find(ctx: StepContext, found_by: str, **credentials: str) -> Target:
         appointment.status,
         appointment.timing,
     )
-    problem = _PROBLEMS.get(
-        "checked_in" if appointment.status == "checked_in" else appointment.timing
-    )
+    if appointment.status == "checked_in":
+        return ALREADY  # their ticket again is what they most likely want
+    problem = _PROBLEMS.get(appointment.timing)
     if problem:
         state.problem = problem
         return OFF_TIME
@@ -173,12 +175,46 @@ def _check_in(ctx: StepContext) -> Target | None:
             ),
         )
     except Declined as exc:  # the booked time passed meanwhile, or checked in elsewhere
+        if exc.reason_code == "appointment_already_checked_in":
+            return ALREADY
         state.problem = _PROBLEMS.get(exc.reason_code.removeprefix("appointment_"), exc.message_key)
         return OFF_TIME
     except BackendError:  # an unknown check-in stays open in the journal for reconciliation
         return FALLBACK
     state.ticket = checked.ticket
+    state.checked_in = True
     return None
+
+
+def _reprint(ctx: StepContext) -> None:
+    state = _state(ctx.session)
+    appointment = known(state.appointment)
+    try:  # a read: the ticket keeps its number, nothing is journaled
+        state.ticket = ctx.services.backend.reprint_check_in_ticket(appointment.appointment_id)
+    except BackendError as exc:
+        raise StepFailed(exc.message_key) from exc
+    state.reprint = True
+
+
+def _which_ticket(session: CustomerSession, _value: object) -> Target:
+    """签到成功 only for a booking checked in now; a reprint or a walk-in ticket says so."""
+    state = _state(session)
+    if state.offline:
+        return "ticket_offline"
+    if state.reprint:
+        return "reprinted"
+    return "ticket" if state.checked_in else "queue_ticket"
+
+
+def _wait_words(session: CustomerSession, ticket: QueueTicket, key: str) -> str:
+    if ticket.people_ahead == 0 or ticket.estimated_wait_min == 0:
+        return words(session, f"appointment.wait.{key}")
+    return words(
+        session,
+        "appointment.wait.some" if key == "none" else "appointment.ticket.minutes",
+        people_ahead=ticket.people_ahead,
+        minutes=ticket.estimated_wait_min,
+    )
 
 
 def _walk_in_ticket(ctx: StepContext) -> Target | None:
@@ -227,10 +263,7 @@ def _receipt(session: CustomerSession) -> Receipt:
     else:
         lines += [
             ("appointment.ticket.ahead", str(ticket.people_ahead)),
-            (
-                "appointment.ticket.wait",
-                words(session, "appointment.ticket.minutes", minutes=ticket.estimated_wait_min),
-            ),
+            ("appointment.ticket.wait", _wait_words(session, ticket, "none_line")),
         ]
         notes = (
             [] if ticket.priority == "normal" else [(f"appointment.priority.{ticket.priority}", {})]
@@ -250,8 +283,7 @@ def _ticket_params(session: CustomerSession) -> dict[str, object]:
         return {}
     return {
         "number": ticket.ticket_number,
-        "people_ahead": ticket.people_ahead,
-        "minutes": ticket.estimated_wait_min,
+        "wait": _wait_words(session, ticket, "none"),
         "service": words(session, f"backend.service.{ticket.service}"),
         "priority": words(session, f"appointment.priority.{ticket.priority}"),
         "receipt": receipt_note(session, ticket.ticket_number),
@@ -272,11 +304,8 @@ def _problem_params(session: CustomerSession) -> dict[str, str]:
     }
 
 
-_FOUND = (OFF_TIME, CHECK_IN, FALLBACK)  # where finding a booking leads
-
-
-def _ticket_kind(session: CustomerSession, _value: object) -> Target:
-    return "ticket_offline" if _state(session).offline else "ticket"
+_FOUND = (OFF_TIME, CHECK_IN, FALLBACK, ALREADY)  # where finding a booking leads
+_TICKETS = ("ticket", "queue_ticket", "reprinted", "ticket_offline")
 
 
 APPOINTMENT_CHECKIN = Flow(
@@ -379,7 +408,34 @@ APPOINTMENT_CHECKIN = Flow(
                 "appointment.check_in.prompt",
                 action=_check_in,
                 next="print_ticket",
-                exits=(OFF_TIME, FALLBACK),
+                exits=(OFF_TIME, FALLBACK, ALREADY),
+                can_go_back=False,
+            ),
+            Step(
+                ALREADY,
+                StepKind.CHOOSE,
+                "appointment.checked_in.title",
+                "appointment.checked_in.prompt",
+                choices=(
+                    Choice(
+                        "reprint",
+                        "appointment.checked_in.reprint",
+                        say="appointment.say.reprint",
+                        primary=True,
+                    ),
+                    Choice(
+                        "counter", "appointment.checked_in.counter", say="appointment.say.counter"
+                    ),
+                ),
+                next={"reprint": "reprint", "counter": "to_counter"},
+            ),
+            Step(
+                "reprint",
+                StepKind.DEVICE,
+                "appointment.reprint.title",
+                "appointment.reprint.prompt",
+                action=_reprint,
+                next="print_ticket",
                 can_go_back=False,
             ),
             Step(
@@ -424,8 +480,10 @@ APPOINTMENT_CHECKIN = Flow(
         *in_stage(
             "stages.done",
             print_step("print_ticket", _receipt, next=TAKE_BACK),
-            *take_back_steps(FLOW_ID, next=Branch(_ticket_kind, ("ticket_offline", "ticket"))),
+            *take_back_steps(FLOW_ID, next=Branch(_which_ticket, _TICKETS)),
             result_step("appointment", "ticket", _ticket_params),
+            result_step("appointment", "queue_ticket", _ticket_params, "appointment.ticket.prompt"),
+            result_step("appointment", "reprinted", _ticket_params, "appointment.ticket.prompt"),
             result_step("appointment", "ticket_offline", _ticket_params),
             result_step("appointment", "to_counter"),
         ),

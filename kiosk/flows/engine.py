@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -86,7 +85,6 @@ class FlowEngine:
         self._busy = False
         self._cancel = threading.Event()
         self._generation = 0  # results of work started before a flow ended are dropped
-        self._entered_at = 0.0
         self._stage = 0  # the furthest stage of this visit: the bar never moves back
 
     # --- what the screen, the voice and the PIN pad can ask for --------------------------
@@ -230,7 +228,6 @@ class FlowEngine:
             self._history.append(self.view.step.id)
         step = flow.step(step_id)
         self._extensions = 0
-        self._entered_at = time.monotonic()
         self._stage = max(self._stage, flow.stage_of(step.id))
         self.view = view = self._make_view(step)
         log.info("session %s: %s/%s", session.id, flow.id, step.id)
@@ -311,7 +308,6 @@ class FlowEngine:
 
     def _advance(self, step: Step, goto: Target | None, value: Any) -> None:
         flow, session = self._running()
-        self.figures.step_done(flow.id, step.id, time.monotonic() - self._entered_at)
         target = self._target(step, goto, value)
         if target is None:
             log.error(
