@@ -29,7 +29,7 @@ def test_phone_and_code_are_kept_apart_from_the_booking_found(visit):
     assert state.phone == "13800138000" and state.found_by == "phone"
     assert visit.step == "off_time" and state.problem == "appointment.problem.early"
     visit.answer("ticket")
-    assert visit.step == "ticket" and state.ticket is not None
+    assert visit.step == "queue_ticket" and state.ticket is not None and not state.checked_in
 
 
 def test_a_code_that_is_no_booking_is_explained_and_may_be_shown_again(visit):
@@ -42,3 +42,15 @@ def test_the_bank_away_gives_a_local_ticket(visit, core_kiosk):
     state = _by_qr(visit, "APPT:APT-7F3K9Q").state(CheckinState)
     assert visit.step == "ticket_offline" and state.offline
     assert state.ticket is not None and state.ticket.ticket_number.startswith("L")
+
+
+def test_a_booking_checked_in_before_gets_its_ticket_again(visit):
+    _by_qr(visit, "APPT:APT-7F3K9Q")
+    first = visit.engine.session.state(CheckinState).ticket
+    visit.engine.cancel()
+    state = _by_qr(visit, "APPT:APT-7F3K9Q").state(CheckinState)
+    assert visit.step == "already_checked_in"
+    visit.answer("reprint")
+    assert visit.step == "reprinted" and state.reprint and not state.checked_in
+    assert first is not None and state.ticket is not None
+    assert state.ticket.ticket_number == first.ticket_number  # the same number, not a new one
