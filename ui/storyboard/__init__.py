@@ -49,7 +49,10 @@ def use_offscreen_1080p() -> None:
     if os.environ.get("QT_QPA_PLATFORM"):
         return
     path = Path(tempfile.gettempdir()) / "smart-teller-screen.json"
-    path.write_text(json.dumps(SCREEN))
+    # written whole then moved into place: another kiosk starting now may be reading it
+    draft = path.with_suffix(f".{os.getpid()}.tmp")
+    draft.write_text(json.dumps(SCREEN))
+    draft.replace(path)
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={path}"
 
 
