@@ -126,7 +126,7 @@ def taps(quick: bool) -> list[list[str]]:
     for theme in ("standard", "care"):
         for j in chosen:
             before_taps, before_steps = _count(), len(waits) + len(after_call)
-            _shots, problem = run_journey(j, "zh_CN", theme, set(), out=None, check=False)
+            _shots, problem = run_journey(j, "zh_CN", theme, Taken(), out=None, check=False)
             if problem:
                 stuck.append(problem)
             if theme == "standard":
@@ -171,6 +171,14 @@ def taps(quick: bool) -> list[list[str]]:
 
 
 _TAPS = [0]
+
+
+class Taken(set):
+    """Every screen counts as photographed already: the storyboard's board then reads no
+    screen text and settles no layout at each step, which would be counted in the figures."""
+
+    def __contains__(self, _key) -> bool:
+        return True
 
 
 def _count() -> int:
