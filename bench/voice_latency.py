@@ -35,7 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.flows.engine import FlowEngine
 from kiosk.i18n import Catalog
 from kiosk.runtime import InlineRunner, ManualClock
@@ -111,7 +111,7 @@ def ms(values: list[float]) -> str:
 def first_audio(rounds: int) -> list[list[object]]:
     cache = Path(tempfile.mkdtemp(prefix="voice-bench-"))
     speech_out = SpeechOut(cache, language="ko")
-    engine = FlowEngine(all_flows(), None, InlineRunner(), ManualClock())
+    engine = FlowEngine(flow_registry(), None, InlineRunner(), ManualClock())
     VoiceNavigator(engine, Catalog("ko"), speech_out, None)
     spoke_at: list[float] = []
     speech_out.spoke.connect(lambda _text: spoke_at.append(time.perf_counter()))
@@ -185,7 +185,7 @@ def guide_commands(
     speech_in: SpeechIn, folder: Path, catalog: Catalog, repeat: int
 ) -> list[list[object]]:
     """End of speech -> command for the voice commands and two answers on the guide's first step."""
-    need = build_grammar(static_views(all_flows()["guide"])[0], catalog)
+    need = build_grammar(static_views(flow_registry()["guide"])[0], catalog)
     phrases = [
         (catalog.phrases(f"voice.command.{name}")[0], None)
         for name in ("back", "repeat", "help", "cancel", "more_time")
@@ -198,7 +198,7 @@ def _cases(speech_in: SpeechIn, catalog: Catalog) -> list[tuple]:
     """(step, grammar, phrase, meaning): every phrase of every fixed step of every flow."""
     cases = []
     seen = set()
-    for flow in all_flows().values():
+    for flow in flow_registry().values():
         for view in static_views(flow):
             grammar = build_grammar(view, catalog)
             known = {w for w in grammar.words() if speech_in.model.vosk_model_find_word(w) >= 0}
@@ -250,7 +250,7 @@ def accuracy(
         total = len(utterances)
         rows.append([f"{bar:.2f}", total] + [f"{100 * n / total:.1f}%" for n in counts.values()])
     # Speech nobody offered: how often does the kiosk act on it anyway?
-    need = build_grammar(static_views(all_flows()["guide"])[0], catalog)
+    need = build_grammar(static_views(flow_registry()["guide"])[0], catalog)
     false_acts = asked = 0
     for voice, rate, pitch in HELD_OUT:
         for sentence in OUT_OF_GRAMMAR:

@@ -16,9 +16,10 @@ from kiosk.backend.errors import BackendError
 from kiosk.backend.models import DeviceStatus as HeartbeatDevice
 from kiosk.config import Config
 from kiosk.figures_store import FiguresStore
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.flows.fallback_tickets import sync_fallback_tickets
+from kiosk.flows.registry import FlowRegistry
 from kiosk.i18n import Catalog
 from kiosk.journal import Journal, JournalHead, Reconciliation, reconcile
 from kiosk.journal.keys import key_store_from
@@ -91,7 +92,12 @@ def device_config(config: Config) -> dict[str, dict[str, object]]:
     return devices
 
 
-def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
+def build_kiosk(
+    config: Config, runner: Runner, scheduler: Scheduler, flows: FlowRegistry | None = None
+) -> Kiosk:
+    """`flows`: the kiosk's flows (all of them when None); a flow that fails its check raises
+    FlowError before anything is started."""
+    flows = flows if flows is not None else flow_registry()
     catalog = Catalog(config.kiosk.default_language)
     client, sandbox = connect_backend(config)
     journal, trouble = open_journal(
@@ -107,7 +113,7 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
         # an UnwritableJournal stands in for the journal with the same calls, refusing writes
         journal=cast(Journal, journal),
     )
-    engine = FlowEngine(all_flows(), services, runner, scheduler, timeouts_from(config), figures)
+    engine = FlowEngine(flows, services, runner, scheduler, timeouts_from(config), figures)
     figures.watch(engine)
     kiosk = Kiosk(config, catalog, engine)
     if trouble is not None:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import Config
 from kiosk.events import Event
-from kiosk.flows import HOME_SERVICES
 from kiosk.flows.engine import FlowEngine
+from kiosk.flows.model import Home
+from kiosk.flows.registry import home_flows
 from kiosk.i18n import Catalog
 from kiosk.runtime import Cancellable
 from kiosk.services import Services
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 class Service:
     flow_id: str
     available: bool
+    home: Home  # its tile and what customers call it
 
 
 class Kiosk:
@@ -67,10 +69,12 @@ class Kiosk:
         return list(self.config.kiosk.languages)
 
     def services(self) -> list[Service]:
-        """The home screen's services, each offered only when its flow exists and can run now."""
+        """The home screen's services in the order of their tiles, each offered only when its
+        flow can run now."""
         return [
-            Service(flow_id, flow_id in self.engine.flows and self.engine.available(flow_id))
-            for flow_id in HOME_SERVICES
+            Service(flow.id, self.engine.available(flow.id), flow.home)
+            for flow in home_flows(self.engine.flows.values())
+            if flow.home is not None
         ]
 
     def left_in_readers(self) -> list[str]:

@@ -51,17 +51,18 @@ def virtual_card(pcscd):
 @pytest.fixture
 def build_kiosk(qtbot, config: Config):
     """Builds whole kiosks, (window, runner), on `config` (keyword arguments replace device
-    tables); afterwards stops what they still do and closes them."""
+    tables; `flows` replaces the kiosk's flows); afterwards stops what they still do and
+    closes them."""
     from ui.app import build_window
     from ui.qt_runtime import QtRunner
 
     made: list[tuple] = []
 
-    def build(**devices) -> tuple:
+    def build(flows=None, **devices) -> tuple:
         for name, table in devices.items():
             config.devices[name] = table
         runner = QtRunner()
-        window = build_window(config, runner)
+        window = build_window(config, runner, flows=flows)
         qtbot.addWidget(window)
         window.setGeometry(0, 0, 1920, 1080)
         window.show()

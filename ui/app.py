@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build_kiosk
 from kiosk.config import Config
+from kiosk.flows.registry import FlowRegistry
 from ui.main_window import KioskWindow
 from ui.qt_runtime import QtRunner, QtScheduler
 from ui.voice_screen import VoiceScreen
@@ -31,13 +32,18 @@ def application() -> QApplication:
 
 
 def build_window(
-    config: Config, runner: QtRunner | None = None, *, voice_input: str | None = None
+    config: Config,
+    runner: QtRunner | None = None,
+    *,
+    voice_input: str | None = None,
+    flows: FlowRegistry | None = None,
 ) -> KioskWindow:
-    """The kiosk's window with its voice; `voice_input` names a WAV heard as the microphone."""
+    """The kiosk's window with its voice; `voice_input` names a WAV heard as the microphone;
+    `flows` replaces the kiosk's own (kiosk.flows.flow_registry)."""
     app = application()
     screen = app.primaryScreen()
     runner = runner or QtRunner()
-    kiosk = build_kiosk(config, runner, QtScheduler())
+    kiosk = build_kiosk(config, runner, QtScheduler(), flows)
     window = KioskWindow(kiosk, runner, screen.geometry().height() if screen else 1080)
     devices = kiosk.engine.services.devices
     window.voice = KioskVoice(kiosk, runner, pin_pad=devices.pin_pad, printer=devices.printer)

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 
 from kiosk.config import ConfigError, load_config
+from kiosk.flows import FlowError, flow_registry
 from kiosk.journal import cli as journal_cli
 from kiosk.logs import setup_logging
 from kiosk.sandbox import cli as sandbox_cli
@@ -54,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        flow_registry()  # a flow with a wrong turn stops the kiosk here, not a customer later
+    except FlowError as exc:
+        print(f"kiosk: a flow cannot be offered: {exc}", file=sys.stderr)
         return 2
     from ui.app import has_display, run  # Qt Multimedia: only when the kiosk itself starts
 

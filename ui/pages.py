@@ -66,11 +66,9 @@ class HomeScreen(QWidget):
         grid.setSpacing(24)
         columns = 2
         for i, service in enumerate(services[: theme.choices_per_page]):
-            text = catalog.text(f"ui.services.{service.flow_id}")
+            text = catalog.text(service.home.tile)
             hint = catalog.text(
-                f"ui.services.{service.flow_id}_hint"
-                if service.available
-                else "ui.home.unavailable"
+                service.home.tile_hint if service.available else "ui.home.unavailable"
             )
             tile = button(
                 f"{text}\n{hint}",

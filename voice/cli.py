@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.i18n import available_languages
 from voice.models import ModelLoadError, VoiceModels, load_model
 
@@ -69,7 +69,7 @@ def install(archive: Path, sha256: str, language: str, models_dir: Path) -> Path
 def check(models: VoiceModels, languages: list[str]) -> list[str]:
     """One line per language: its model, or that voice input is off, and unknown words."""
     lines = []
-    flows = all_flows()
+    flows = flow_registry()
     for language in languages:
         folder = models.folder(language)
         model = models.load(language) if folder else None

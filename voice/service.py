@@ -20,8 +20,6 @@ from pathlib import Path
 
 from hardware.ports import KeyPress, PinPad, Receipt, ReceiptPrinter
 from kiosk.events import Event
-from kiosk.flows import all_flows
-from kiosk.flows.guide import SPOKEN_NAMES
 from kiosk.flows.model import Choice, Flow, Step, StepKind, StepView
 from kiosk.i18n import Catalog
 from kiosk.kiosk import Kiosk
@@ -114,7 +112,7 @@ class KioskVoice:
     def prerender(self) -> None:
         """Renders every fixed prompt of every language, at both speeds, in the background."""
         for language in self.config.kiosk.languages:
-            texts = fixed_prompts(all_flows(), Catalog(language))
+            texts = fixed_prompts(self.engine.flows, Catalog(language))
             for rate in (self.config.voice.rate, self.config.voice.care_rate):
                 self.speech_out.prerender(texts, language=language, rate=rate)
 
@@ -131,7 +129,7 @@ class KioskVoice:
             model = self.models.load(language)
             if model is None:
                 return None
-            self.models.check(language, model, all_flows(), (home,))
+            self.models.check(language, model, self.engine.flows, (home,))
             return SpeechIn(model, language, post=self.runner.post)
 
         def loaded(speech_in: SpeechIn | None) -> None:
@@ -185,7 +183,7 @@ class KioskVoice:
         also by the guide's words for it, and the guide."""
         flows = self.engine.flows
         choices = tuple(
-            Choice(s.flow_id, flows[s.flow_id].title, say=SPOKEN_NAMES[s.flow_id])
+            Choice(s.flow_id, flows[s.flow_id].title, say=s.home.say)
             for s in self.kiosk.services()
             if s.available
         )

@@ -13,51 +13,92 @@ import logging
 import math
 import secrets
 import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from hardware.ports import Receipt
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountOpened, OtpSent
-from kiosk.flows.card_issue import OPENED_ACCOUNT
+from kiosk.flows.card_issue import CardIssueState
 from kiosk.flows.card_issue import available as card_issue_available
-from kiosk.flows.feedback import CUSTOMER_ID, DONE_CHOICE, feedback_steps, result_step
+from kiosk.flows.feedback import DONE_CHOICE, FeedbackState, feedback_steps, result_step
 from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
 from kiosk.flows.identity import (
-    ID_CARD,
-    VERIFICATION,
+    IdentityState,
     care_offer_step,
     face_step,
+    id_card_of,
     id_card_step,
     identity_summary,
+    verification_of,
 )
-from kiosk.flows.model import DONE, Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
-from kiosk.flows.pin_setup import PIN_CHECK, set_pin_step
+from kiosk.flows.model import (
+    DONE,
+    END,
+    Branch,
+    Choice,
+    Field,
+    Flow,
+    Home,
+    Step,
+    StepContext,
+    StepFailed,
+    StepKind,
+    in_stage,
+    known,
+    to_flow,
+)
+from kiosk.flows.pin_setup import PinSetupState, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
-from kiosk.flows.staff import ACCOUNT_CLASS, AUTHORISATION, staff_reasons, staff_steps
+from kiosk.flows.staff import StaffState, staff_steps
 from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.session import CustomerSession
 
+if TYPE_CHECKING:
+    from kiosk.services import Services
+
 log = logging.getLogger(__name__)
 
 FLOW_ID = "account_opening"
 CARD_ISSUE = "card_issue"
-PRODUCT = "product"  # session: the CHOOSE step's answer
 CLASSES = {"standard_debit": ("II", "I"), "senior_debit": ("II", "I"), "e_account": ("II",)}
 CARD_PRODUCTS = {"standard_debit", "senior_debit"}  # products that come with a debit card
 
 RESEND_COOLDOWN_S = 60.0  # between two SMS codes
 MAX_CODES = 3  # SMS codes one visit may ask for
-PHONE = "phone"  # session: the FIELD's value
-OTP = "otp"  # session: OtpSent
-OTP_SENT_AT = "otp_sent_at"  # session: time.monotonic() of the last code sent
-OTP_CODES = "otp_codes"  # session: how many codes were sent
-PIN_NUMBER = "pin_entry_number"  # session: the number the new PIN's blocks are made with
-ACCOUNT = OPENED_ACCOUNT  # session: AccountOpened (card issue sets no second PIN for it)
-CARD_OFFER = "card_offer"  # session: True when a card can be issued right after
+STAFF_AGE = 70  # customers this old open accounts with staff beside them
+STOPPED, REFUSED = "stopped", "refused"
+STAGES = (
+    "stages.choose",
+    "stages.agree",
+    "stages.identify",
+    "stages.details",
+    "stages.confirm",
+    "stages.done",
+)
 
 clock = time.monotonic  # the cool-down's clock
+
+
+@dataclass(slots=True)
+class AccountOpeningState:
+    product: str = ""  # the product chosen
+    account_class: str = ""  # "I" or "II"
+    phone: str = ""  # the mobile number keyed in
+    otp: OtpSent | None = None  # the last SMS code sent
+    otp_sent_at: float | None = None  # clock() when it was sent
+    otp_codes: int = 0  # SMS codes sent in this visit
+    pin_number: str = ""  # the number the new PIN's blocks are made with
+    account: AccountOpened | None = None
+    card_offer: bool = False  # a debit card can be issued right after
+
+
+def _state(session: CustomerSession) -> AccountOpeningState:
+    return session.state(AccountOpeningState)
 
 
 # --- product and class -------------------------------------------------------------------
@@ -72,12 +113,12 @@ def _class_choices(session: CustomerSession) -> list[Choice]:
             say=f"account_opening.say.{c.lower()}_class",
             primary=c == "II",
         )
-        for c in CLASSES[session[PRODUCT]]
+        for c in CLASSES.get(_state(session).product, ())
     ]
 
 
-def _agreed(on_yes: str):
-    return lambda _session, value: on_yes if value == "agree" else "refused"
+def _agreed(on_yes: str) -> dict[str, str]:
+    return {"agree": on_yes, "refuse": REFUSED}
 
 
 _AGREE = (
@@ -90,58 +131,74 @@ _AGREE = (
 
 
 def _send_code(ctx: StepContext) -> None:
-    session = ctx.session
-    sent_at = session.get(OTP_SENT_AT)
-    if sent_at is not None:
-        wait = RESEND_COOLDOWN_S - (clock() - sent_at)
+    session, state = ctx.session, _state(ctx.session)
+    if state.otp_sent_at is not None:
+        wait = RESEND_COOLDOWN_S - (clock() - state.otp_sent_at)
         if wait > 0:
             raise StepFailed("account_opening.otp.wait", seconds=math.ceil(wait))
-    if session.get(OTP_CODES, 0) >= MAX_CODES:
-        raise StepFailed("account_opening.otp.too_many", goto="stopped")
+    if state.otp_codes >= MAX_CODES:
+        raise StepFailed("account_opening.otp.too_many", goto=STOPPED)
     # sending a code changes no money or identity: not journaled; a new key per code
     otp: OtpSent = ctx.services.backend.send_otp(
-        session[PHONE], FLOW_ID, idempotency_key=new_idempotency_key()
+        state.phone, FLOW_ID, idempotency_key=new_idempotency_key()
     )
-    session[OTP] = otp
-    session[OTP_SENT_AT] = clock()
-    session[OTP_CODES] = session.get(OTP_CODES, 0) + 1
-    log.info("session %s: SMS code %d sent to %s", session.id, session[OTP_CODES], otp.phone_masked)
+    state.otp, state.otp_sent_at = otp, clock()
+    state.otp_codes += 1
+    log.info("session %s: SMS code %d sent to %s", session.id, state.otp_codes, otp.phone_masked)
 
 
 def _check_code(ctx: StepContext) -> None:
     # a wrong code is shown with the tries left; after the last try the customer goes back
     # for a new code (the message says so)
     ctx.services.backend.verify_otp(
-        ctx.session[OTP].otp_id, ctx.value, idempotency_key=new_idempotency_key()
+        known(_state(ctx.session).otp).otp_id, ctx.value, idempotency_key=new_idempotency_key()
     )
 
 
 def _otp_params(session: CustomerSession) -> dict[str, object]:
-    return {"phone": session[OTP].phone_masked, "seconds": int(RESEND_COOLDOWN_S)}
+    otp = _state(session).otp
+    return {"phone": otp.phone_masked if otp else "", "seconds": int(RESEND_COOLDOWN_S)}
 
 
 # --- review, PIN, staff ------------------------------------------------------------------
 
 
 def _summary(session: CustomerSession) -> list[tuple[str, str]]:
+    state = _state(session)
     return identity_summary(session) + [
-        ("account_opening.summary.phone", mask_phone(session[PHONE])),
-        ("account_opening.summary.product", words(session, f"backend.product.{session[PRODUCT]}")),
+        ("account_opening.summary.phone", mask_phone(state.phone)),
+        ("account_opening.summary.product", words(session, f"backend.product.{state.product}")),
         (
             "account_opening.summary.class",
-            words(session, f"account_opening.class.{session[ACCOUNT_CLASS].lower()}"),
+            words(session, f"account_opening.class.{state.account_class.lower()}"),
         ),
     ]
 
 
 def _pin_number(session: CustomerSession) -> str:
     """The account has no number yet: the PIN blocks are made with one chosen for this entry."""
-    if PIN_NUMBER not in session:
-        session[PIN_NUMBER] = "9" + "".join(secrets.choice("0123456789") for _ in range(15))
-    return session[PIN_NUMBER]
+    state = _state(session)
+    if not state.pin_number:
+        state.pin_number = "9" + "".join(secrets.choice("0123456789") for _ in range(15))
+    return state.pin_number
 
 
-def _after_pin(session: CustomerSession, _value) -> str:
+def staff_reasons(session: CustomerSession) -> list[str]:
+    """Message keys of why staff must authorise: a class I account, a customer of STAFF_AGE or
+    more, or a face photo that had to be taken again (the bank checks the age once more).
+    Empty when the customer may go on alone."""
+    identity = session.state(IdentityState)
+    reasons = []
+    if _state(session).account_class == "I":
+        reasons.append("identity.staff.reason_class_i")
+    if identity.age >= STAFF_AGE:
+        reasons.append("identity.staff.reason_age")
+    if identity.face_retried:
+        reasons.append("identity.staff.reason_face")
+    return reasons
+
+
+def _after_pin(session: CustomerSession, _value: object) -> str:
     return "staff" if staff_reasons(session) else "open"
 
 
@@ -149,30 +206,31 @@ def _after_pin(session: CustomerSession, _value) -> str:
 
 
 def _open(ctx: StepContext) -> None:
-    session, services = ctx.session, ctx.services
-    card = session[ID_CARD]
-    authorisation = session.get(AUTHORISATION)
+    session, services, state = ctx.session, ctx.services, _state(ctx.session)
+    card = id_card_of(session)
+    authorisation = session.state(StaffState).authorisation
     masked = {
         "id": mask_id_number(card.id_number),
-        "phone": mask_phone(session[PHONE]),
-        "product": session[PRODUCT],
-        "class": session[ACCOUNT_CLASS],
+        "phone": mask_phone(state.phone),
+        "product": state.product,
+        "class": state.account_class,
         "staff_id": authorisation.staff_id if authorisation else None,
     }
+    pin_check = known(session.state(PinSetupState).check)
 
     def call(key: str) -> AccountOpened:
         return services.backend.open_account(
-            verification_id=session[VERIFICATION].verification_id,
-            otp_id=session[OTP].otp_id,
+            verification_id=verification_of(session).verification_id,
+            otp_id=known(state.otp).otp_id,
             id_number=card.id_number,
             name=card.name,
-            phone=session[PHONE],
+            phone=state.phone,
             address=card.address,
-            account_class=session[ACCOUNT_CLASS],
-            product=session[PRODUCT],
+            account_class=state.account_class,
+            product=state.product,
             idempotency_key=key,
             staff_authorisation_id=authorisation.authorisation_id if authorisation else None,
-            pin_check_id=session[PIN_CHECK].pin_check_id,
+            pin_check_id=pin_check.pin_check_id,
         )
 
     try:
@@ -181,10 +239,11 @@ def _open(ctx: StepContext) -> None:
         # refused, or not known whether it was done (the journal keeps that open for
         # reconciliation): either way not something to try again here. A bank that could
         # not be reached carried nothing out, so that error is shown with "try again".
-        raise StepFailed(exc.message_key, goto="stopped") from exc
-    session[ACCOUNT] = opened
-    session[CUSTOMER_ID] = opened.customer_id
-    session[CARD_OFFER] = session[PRODUCT] in CARD_PRODUCTS and _card_issue_available(services)
+        raise StepFailed(exc.message_key, goto=STOPPED) from exc
+    state.account = opened
+    session.state(CardIssueState).opened_in_visit = opened.account_number  # its PIN is set
+    session.state(FeedbackState).customer_id = opened.customer_id
+    state.card_offer = state.product in CARD_PRODUCTS and _card_issue_available(services)
     log.info(
         "session %s: account %s opened (%s)",
         session.id,
@@ -193,7 +252,7 @@ def _open(ctx: StepContext) -> None:
     )
 
 
-def _card_issue_available(services) -> bool:
+def _card_issue_available(services: Services) -> bool:
     try:
         return card_issue_available(services)
     except Exception:  # a device that cannot say is a device we do not offer
@@ -201,10 +260,11 @@ def _card_issue_available(services) -> bool:
         return False
 
 
-def _receipt(session: CustomerSession):
-    opened: AccountOpened = session[ACCOUNT]
-    card = session[ID_CARD]
-    authorisation = session.get(AUTHORISATION)
+def _receipt(session: CustomerSession) -> Receipt:
+    state = _state(session)
+    opened = known(state.account)
+    card = id_card_of(session)
+    authorisation = session.state(StaffState).authorisation
     lines = [
         ("identity.summary.name", mask_name(card.name)),
         ("identity.summary.id_number", mask_id_number(card.id_number)),
@@ -214,7 +274,7 @@ def _receipt(session: CustomerSession):
             "account_opening.summary.class",
             words(session, f"account_opening.class.{opened.account_class.lower()}"),
         ),
-        ("account_opening.summary.phone", mask_phone(session[PHONE])),
+        ("account_opening.summary.phone", mask_phone(state.phone)),
         ("receipt.reference", opened.reference),
         ("receipt.time", opened.opened_at),
     ]
@@ -233,7 +293,7 @@ def _receipt(session: CustomerSession):
 
 
 def _opened_params(session: CustomerSession) -> dict[str, str]:
-    opened: AccountOpened = session[ACCOUNT]
+    opened = known(_state(session).account)
     return {
         "account": mask_pan(opened.account_number),
         "reference": opened.reference,
@@ -242,7 +302,7 @@ def _opened_params(session: CustomerSession) -> dict[str, str]:
 
 
 def _opened_choices(session: CustomerSession) -> list[Choice]:
-    if not session.get(CARD_OFFER):
+    if not _state(session).card_offer:
         return [DONE_CHOICE]
     done = Choice(DONE, "common.done", say="common.say.done")
     return [
@@ -257,7 +317,12 @@ def _opened_choices(session: CustomerSession) -> list[Choice]:
 
 
 def _stopped_params(session: CustomerSession) -> dict[str, str]:
-    return {"reason": words(session, session.get("failure") or "account_opening.stopped.default")}
+    failure = session.failure
+    return {
+        "reason": words(
+            session, failure.message_key if failure else "account_opening.stopped.default"
+        )
+    }
 
 
 ACCOUNT_OPENING = Flow(
@@ -271,111 +336,144 @@ ACCOUNT_OPENING = Flow(
         and services.devices.camera.status().usable
         and services.devices.pin_pad.status().usable
     ),
+    stages=STAGES,
+    state=AccountOpeningState,
+    home=Home(
+        position=10,
+        tile="ui.services.account_opening",
+        tile_hint="ui.services.account_opening_hint",
+        say="guide.say.open_account",
+        guide="guide.need.open_account",
+    ),
     steps=(
-        Step(
-            PRODUCT,
-            StepKind.CHOOSE,
-            "account_opening.product.title",
-            "account_opening.product.prompt",
-            choices=tuple(
-                Choice(
-                    p,
-                    f"backend.product.{p}",
-                    hint=f"account_opening.product.{p}",
-                    say=f"account_opening.say.{p}",
-                )
-                for p in CLASSES
+        *in_stage(
+            "stages.choose",
+            Step(
+                "product",
+                StepKind.CHOOSE,
+                "account_opening.product.title",
+                "account_opening.product.prompt",
+                choices=tuple(
+                    Choice(
+                        p,
+                        f"backend.product.{p}",
+                        hint=f"account_opening.product.{p}",
+                        say=f"account_opening.say.{p}",
+                    )
+                    for p in CLASSES
+                ),
+                keep="product",
+            ),
+            Step(
+                "account_class",
+                StepKind.CHOOSE,
+                "account_opening.class.title",
+                "account_opening.class.prompt",
+                choices=_class_choices,
+                keep="account_class",
             ),
         ),
-        Step(
-            ACCOUNT_CLASS,
-            StepKind.CHOOSE,
-            "account_opening.class.title",
-            "account_opening.class.prompt",
-            choices=_class_choices,
-        ),
-        Step(
-            "agreement",
-            StepKind.REVIEW,
-            "account_opening.agreement.title",
-            "account_opening.agreement.prompt",
-            body="account_opening.agreement.body",
-            choices=_AGREE,
-            next=_agreed("consent"),
-        ),
-        Step(
-            "consent",
-            StepKind.REVIEW,
-            "account_opening.consent.title",
-            "account_opening.consent.prompt",
-            body="account_opening.consent.body",
-            choices=_AGREE,
-            next=_agreed("insert_id"),
-        ),
-        id_card_step(stop="stopped", next="face"),
-        care_offer_step(next="face"),
-        face_step(FLOW_ID, stop="stopped", next=PHONE),
-        Step(
-            PHONE,
-            StepKind.FIELD,
-            "account_opening.phone.title",
-            "account_opening.phone.prompt",
-            field=Field(
-                PHONE,
-                "account_opening.phone.label",
-                min_length=11,
-                max_length=11,
-                validate=mobile_problem,
-                display=mask_phone,
+        *in_stage(
+            "stages.agree",
+            Step(
+                "agreement",
+                StepKind.REVIEW,
+                "account_opening.agreement.title",
+                "account_opening.agreement.prompt",
+                body="account_opening.agreement.body",
+                choices=_AGREE,
+                next=_agreed("consent"),
             ),
-            action=_send_code,
+            Step(
+                "consent",
+                StepKind.REVIEW,
+                "account_opening.consent.title",
+                "account_opening.consent.prompt",
+                body="account_opening.consent.body",
+                choices=_AGREE,
+                next=_agreed("insert_id"),
+            ),
         ),
-        Step(
-            "otp",
-            StepKind.FIELD,
-            "account_opening.otp.title",
-            "account_opening.otp.prompt",
-            params=_otp_params,
-            field=Field("otp_code", "account_opening.otp.label", min_length=6, max_length=6),
-            action=_check_code,
+        *in_stage(
+            "stages.identify",
+            id_card_step(stop=STOPPED, next="face"),
+            care_offer_step(next="face"),
+            face_step(FLOW_ID, stop=STOPPED, next="phone"),
         ),
-        Step(
-            "review",
-            StepKind.REVIEW,
-            "account_opening.review.title",
-            "account_opening.review.prompt",
-            summary=_summary,
+        *in_stage(
+            "stages.details",
+            Step(
+                "phone",
+                StepKind.FIELD,
+                "account_opening.phone.title",
+                "account_opening.phone.prompt",
+                field=Field(
+                    "account_opening.phone.label",
+                    min_length=11,
+                    max_length=11,
+                    validate=mobile_problem,
+                    display=mask_phone,
+                ),
+                keep="phone",
+                action=_send_code,
+                exits=(STOPPED,),
+            ),
+            Step(
+                "otp",
+                StepKind.FIELD,
+                "account_opening.otp.title",
+                "account_opening.otp.prompt",
+                params=_otp_params,
+                field=Field("account_opening.otp.label", min_length=6, max_length=6),
+                action=_check_code,
+            ),
         ),
-        set_pin_step(FLOW_ID, pan=_pin_number, next=_after_pin),
-        *staff_steps("staff", FLOW_ID, FLOW_ID, next="open", summary=_summary),
-        Step(
-            "open",
-            StepKind.DEVICE,
-            "account_opening.open.title",
-            "account_opening.open.prompt",
-            action=_open,
-            can_go_back=False,
+        *in_stage(
+            "stages.confirm",
+            Step(
+                "review",
+                StepKind.REVIEW,
+                "account_opening.review.title",
+                "account_opening.review.prompt",
+                summary=_summary,
+            ),
+            set_pin_step(FLOW_ID, pan=_pin_number, next=Branch(_after_pin, ("staff", "open"))),
+            *staff_steps("staff", FLOW_ID, FLOW_ID, staff_reasons, next="open", summary=_summary),
+            Step(
+                "open",
+                StepKind.DEVICE,
+                "account_opening.open.title",
+                "account_opening.open.prompt",
+                action=_open,
+                exits=(STOPPED,),
+                can_go_back=False,
+            ),
         ),
-        print_step("print_receipt", _receipt, next=TAKE_BACK),
-        *take_back_steps(FLOW_ID, next="opened"),
-        Step(
-            "opened",
-            StepKind.RESULT,
-            "account_opening.opened.title",
-            "account_opening.opened.prompt",
-            params=_opened_params,
-            choices=_opened_choices,
-            next=lambda _s, value: f"flow:{CARD_ISSUE}" if value == CARD_ISSUE else FEEDBACK,
+        *in_stage(
+            "stages.done",
+            print_step("print_receipt", _receipt, next=TAKE_BACK),
+            *take_back_steps(FLOW_ID, next="opened"),
+            Step(
+                "opened",
+                StepKind.RESULT,
+                "account_opening.opened.title",
+                "account_opening.opened.prompt",
+                params=_opened_params,
+                choices=_opened_choices,
+                next={CARD_ISSUE: to_flow(CARD_ISSUE), DONE: FEEDBACK},
+            ),
+            Step(
+                REFUSED,
+                StepKind.RESULT,
+                "account_opening.refused.title",
+                "account_opening.refused.prompt",
+                choices=(DONE_CHOICE,),
+                next=END,
+            ),
+            result_step(FLOW_ID, STOPPED, _stopped_params),
         ),
-        Step(
-            "refused",
-            StepKind.RESULT,
-            "account_opening.refused.title",
-            "account_opening.refused.prompt",
-            choices=(DONE_CHOICE,),
-            next="end",
-        ),
-        result_step(FLOW_ID, "stopped", _stopped_params),
         *feedback_steps(),
     ),
 )
+
+__all__ = ["ACCOUNT_OPENING", "AccountOpeningState"]

@@ -12,19 +12,38 @@ printed and journaled; it is sent to the bank's queue once the bank answers agai
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from hardware.ports import Receipt
 from kiosk.backend.errors import BackendError, Declined
 from kiosk.backend.models import Appointment, QueueTicket
 from kiosk.flows.fallback_tickets import issue_fallback_ticket, sync_fallback_tickets
 from kiosk.flows.feedback import feedback_steps, result_step
-from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
-from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
+from kiosk.flows.model import (
+    Branch,
+    Choice,
+    Field,
+    Flow,
+    Home,
+    Step,
+    StepContext,
+    StepFailed,
+    StepKind,
+    Target,
+    in_stage,
+    known,
+)
+from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words
 from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_phone
 from kiosk.session import CustomerSession
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +53,29 @@ ID_TIMEOUT_S = 30.0
 QR_PREFIX = "APPT"  # booking QR codes on the phone carry APPT:<token>
 WALK_IN_SERVICE = "general"
 
-APPOINTMENT = "appointment"  # session: the Appointment found
-PROBLEM = "booking_problem"  # session: message key of why it cannot be checked in now
-TICKET = "ticket"  # session: the QueueTicket printed
-OFFLINE = "offline_ticket"  # session: True when the ticket is a local fallback one
-FOUND_BY = "found_by"  # session: qr / phone / id_card, for the journal
-CHECKED_IN = "checked_in"  # session: True once this visit checked a booking in
-REPRINT = "reprint"  # session: True when the ticket is one issued at an earlier check-in
+OFF_TIME, CHECK_IN, FALLBACK = "off_time", "check_in", "fallback"
+ALREADY = "already_checked_in"
+STAGES = ("stages.find_booking", "stages.check_in", "stages.done")
 _PROBLEMS = {
     "early": "appointment.problem.early",
     "late": "appointment.problem.late",
 }
+
+
+@dataclass(slots=True)
+class CheckinState:
+    phone: str = ""  # the mobile number keyed in
+    found_by: str = ""  # qr / phone / id_card, for the journal
+    appointment: Appointment | None = None  # the booking found
+    problem: str | None = None  # message key of why it cannot be checked in now
+    ticket: QueueTicket | None = None  # the ticket printed
+    offline: bool = False  # the ticket is a local fallback one
+    checked_in: bool = False  # this visit checked a booking in
+    reprint: bool = False  # the ticket is one issued at an earlier check-in
+
+
+def _state(session: CustomerSession) -> CheckinState:
+    return session.state(CheckinState)
 
 
 # --- finding the booking -------------------------------------------------------------------
@@ -63,22 +94,22 @@ def _pick(found: list[Appointment]) -> Appointment | None:
     return None
 
 
-def _find(ctx: StepContext, found_by: str, **credentials: str) -> str:
-    session, services = ctx.session, ctx.services
-    session[FOUND_BY] = found_by
+def _find(ctx: StepContext, found_by: str, **credentials: str) -> Target:
+    session, services, state = ctx.session, ctx.services, _state(ctx.session)
+    state.found_by = found_by
     try:
         found = services.backend.find_appointments(**credentials)
     except Declined:
         found = []
     except BackendError as exc:
         log.warning("session %s: bookings cannot be looked up (%s)", session.id, type(exc).__name__)
-        return "fallback"
+        return FALLBACK
     _send_pending_tickets(services)
     appointment = _pick(found)
     if appointment is None:
-        session[PROBLEM] = "appointment.problem.not_found"
-        return "off_time"
-    session[APPOINTMENT] = appointment
+        state.problem = "appointment.problem.not_found"
+        return OFF_TIME
+    state.appointment = appointment
     log.info(
         "session %s: booking %s found by %s (%s, %s)",
         session.id,
@@ -88,15 +119,15 @@ def _find(ctx: StepContext, found_by: str, **credentials: str) -> str:
         appointment.timing,
     )
     if appointment.status == "checked_in":
-        return "already_checked_in"  # their ticket again is what they most likely want
+        return ALREADY  # their ticket again is what they most likely want
     problem = _PROBLEMS.get(appointment.timing)
     if problem:
-        session[PROBLEM] = problem
-        return "off_time"
-    return "check_in"
+        state.problem = problem
+        return OFF_TIME
+    return CHECK_IN
 
 
-def _send_pending_tickets(services) -> None:
+def _send_pending_tickets(services: Services) -> None:
     """The bank answers again: hand it the tickets printed while it did not."""
     try:
         sync_fallback_tickets(services.journal, services.backend)
@@ -104,7 +135,7 @@ def _send_pending_tickets(services) -> None:
         log.exception("fallback tickets not sent")
 
 
-def _scanned(ctx: StepContext) -> str:
+def _scanned(ctx: StepContext) -> Target:
     payload = ctx.services.devices.camera.scan_code(SCAN_TIMEOUT_S, ctx.cancelled)
     kind, _, token = payload.partition(":")
     if kind != QR_PREFIX or not token:
@@ -112,11 +143,11 @@ def _scanned(ctx: StepContext) -> str:
     return _find(ctx, "qr", qr_token=token)
 
 
-def _by_phone(ctx: StepContext) -> str:
-    return _find(ctx, "phone", phone=ctx.session["phone"], booking_code=ctx.value)
+def _by_phone(ctx: StepContext) -> Target:
+    return _find(ctx, "phone", phone=_state(ctx.session).phone, booking_code=ctx.value)
 
 
-def _by_id_card(ctx: StepContext) -> str:
+def _by_id_card(ctx: StepContext) -> Target:
     card = ctx.services.devices.id_card_reader.read(ID_TIMEOUT_S, ctx.cancelled)
     return _find(ctx, "id_card", id_number=card.id_number)  # the card itself is not kept
 
@@ -124,13 +155,13 @@ def _by_id_card(ctx: StepContext) -> str:
 # --- tickets -------------------------------------------------------------------------------
 
 
-def _check_in(ctx: StepContext) -> str | None:
-    session = ctx.session
-    appointment: Appointment = session[APPOINTMENT]
+def _check_in(ctx: StepContext) -> Target | None:
+    state = _state(ctx.session)
+    appointment = known(state.appointment)
     masked = {
         "appointment": appointment.appointment_id,
         "service": appointment.service,
-        "found_by": session[FOUND_BY],
+        "found_by": state.found_by,
     }
     try:
         checked = journaled(
@@ -145,37 +176,34 @@ def _check_in(ctx: StepContext) -> str | None:
         )
     except Declined as exc:  # the booked time passed meanwhile, or checked in elsewhere
         if exc.reason_code == "appointment_already_checked_in":
-            return "already_checked_in"
-        session[PROBLEM] = _PROBLEMS.get(
-            exc.reason_code.removeprefix("appointment_"), exc.message_key
-        )
-        return "off_time"
+            return ALREADY
+        state.problem = _PROBLEMS.get(exc.reason_code.removeprefix("appointment_"), exc.message_key)
+        return OFF_TIME
     except BackendError:  # an unknown check-in stays open in the journal for reconciliation
-        return "fallback"
-    session[TICKET] = checked.ticket
-    session[CHECKED_IN] = True
+        return FALLBACK
+    state.ticket = checked.ticket
+    state.checked_in = True
     return None
 
 
-def _reprint(ctx: StepContext) -> str | None:
-    appointment: Appointment = ctx.session[APPOINTMENT]
+def _reprint(ctx: StepContext) -> None:
+    state = _state(ctx.session)
+    appointment = known(state.appointment)
     try:  # a read: the ticket keeps its number, nothing is journaled
-        ctx.session[TICKET] = ctx.services.backend.reprint_check_in_ticket(
-            appointment.appointment_id
-        )
+        state.ticket = ctx.services.backend.reprint_check_in_ticket(appointment.appointment_id)
     except BackendError as exc:
         raise StepFailed(exc.message_key) from exc
-    ctx.session[REPRINT] = True
-    return None
+    state.reprint = True
 
 
-def _which_ticket(session: CustomerSession, _value) -> str:
+def _which_ticket(session: CustomerSession, _value: object) -> Target:
     """签到成功 only for a booking checked in now; a reprint or a walk-in ticket says so."""
-    if session.get(OFFLINE):
+    state = _state(session)
+    if state.offline:
         return "ticket_offline"
-    if session.get(REPRINT):
+    if state.reprint:
         return "reprinted"
-    return "ticket" if session.get(CHECKED_IN) else "queue_ticket"
+    return "ticket" if state.checked_in else "queue_ticket"
 
 
 def _wait_words(session: CustomerSession, ticket: QueueTicket, key: str) -> str:
@@ -189,44 +217,48 @@ def _wait_words(session: CustomerSession, ticket: QueueTicket, key: str) -> str:
     )
 
 
-def _walk_in_ticket(ctx: StepContext) -> str | None:
-    appointment: Appointment | None = ctx.session.get(APPOINTMENT)
+def _walk_in_ticket(ctx: StepContext) -> Target | None:
+    state = _state(ctx.session)
+    appointment = state.appointment
     service = appointment.service if appointment else WALK_IN_SERVICE
     try:
-        ctx.session[TICKET] = journaled(
+        state.ticket = journaled(
             ctx.services.journal,
             FLOW_ID,
             "walk_in_ticket",
             "take_queue_ticket",
-            {"service": service, "found_by": ctx.session.get(FOUND_BY, "")},
+            {"service": service, "found_by": state.found_by},
             lambda key: ctx.services.backend.take_queue_ticket(service, idempotency_key=key),
         )
     except BackendError:
-        return "fallback"
+        return FALLBACK
     return None
 
 
 def _fallback(ctx: StepContext) -> None:
-    appointment: Appointment | None = ctx.session.get(APPOINTMENT)
-    ctx.session[TICKET] = issue_fallback_ticket(
+    state = _state(ctx.session)
+    appointment = state.appointment
+    state.ticket = issue_fallback_ticket(
         ctx.services.journal,
         FLOW_ID,
         "fallback",
         ctx.services.config.kiosk.branch,
         appointment.service if appointment else WALK_IN_SERVICE,
-        ctx.session.get(FOUND_BY, ""),
+        state.found_by,
     )
-    ctx.session[OFFLINE] = True
+    state.offline = True
 
 
-def _receipt(session: CustomerSession):
-    ticket: QueueTicket = session[TICKET]
+def _receipt(session: CustomerSession) -> Receipt:
+    state = _state(session)
+    ticket = known(state.ticket)
     lines = [
         ("appointment.ticket.number", ticket.ticket_number),
         ("appointment.ticket.service", words(session, f"backend.service.{ticket.service}")),
         ("receipt.time", ticket.issued_at.replace("T", " ")[:16]),
     ]
-    if session.get(OFFLINE):
+    notes: list[Text]
+    if state.offline:
         notes = [("appointment.ticket.offline_note", {})]
     else:
         lines += [
@@ -246,7 +278,7 @@ def _receipt(session: CustomerSession):
 
 
 def _ticket_params(session: CustomerSession) -> dict[str, object]:
-    ticket: QueueTicket | None = session.get(TICKET)
+    ticket = _state(session).ticket
     if ticket is None:  # drawn before a ticket was taken (a layout check)
         return {}
     return {
@@ -259,16 +291,21 @@ def _ticket_params(session: CustomerSession) -> dict[str, object]:
 
 
 def _problem_params(session: CustomerSession) -> dict[str, str]:
-    appointment: Appointment | None = session.get(APPOINTMENT)
+    state = _state(session)
+    appointment = state.appointment
     when = datetime.fromisoformat(appointment.scheduled_at) if appointment else None
     return {
         "problem": words(
             session,
-            session.get(PROBLEM, "appointment.problem.not_found"),
+            state.problem or "appointment.problem.not_found",
             time=when.strftime("%H:%M") if when else "",
             date=when.strftime("%m-%d") if when else "",
         )
     }
+
+
+_FOUND = (OFF_TIME, CHECK_IN, FALLBACK, ALREADY)  # where finding a booking leads
+_TICKETS = ("ticket", "queue_ticket", "reprinted", "ticket_offline")
 
 
 APPOINTMENT_CHECKIN = Flow(
@@ -277,151 +314,181 @@ APPOINTMENT_CHECKIN = Flow(
     hint="appointment.hint",
     icon="appointment_checkin.svg",
     cleanup=id_card_cleanup(FLOW_ID),
+    stages=STAGES,
+    state=CheckinState,
+    home=Home(
+        position=40,
+        tile="ui.services.appointment_checkin",
+        tile_hint="ui.services.appointment_checkin_hint",
+        say="guide.say.appointment",
+        guide="guide.need.appointment",
+    ),
     steps=(
-        Step(
-            "method",
-            StepKind.CHOOSE,
-            "appointment.method.title",
-            "appointment.method.prompt",
-            choices=(
-                Choice(
-                    "qr",
-                    "appointment.method.qr",
-                    "appointment.method.qr_hint",
-                    say="appointment.say.qr",
-                    primary=True,
+        *in_stage(
+            "stages.find_booking",
+            Step(
+                "method",
+                StepKind.CHOOSE,
+                "appointment.method.title",
+                "appointment.method.prompt",
+                choices=(
+                    Choice(
+                        "qr",
+                        "appointment.method.qr",
+                        "appointment.method.qr_hint",
+                        say="appointment.say.qr",
+                        primary=True,
+                    ),
+                    Choice(
+                        "phone",
+                        "appointment.method.phone",
+                        "appointment.method.phone_hint",
+                        say="appointment.say.phone",
+                    ),
+                    Choice(
+                        "id_card",
+                        "appointment.method.id_card",
+                        "appointment.method.id_card_hint",
+                        say="appointment.say.id_card",
+                    ),
                 ),
-                Choice(
-                    "phone",
-                    "appointment.method.phone",
-                    "appointment.method.phone_hint",
-                    say="appointment.say.phone",
-                ),
-                Choice(
-                    "id_card",
-                    "appointment.method.id_card",
-                    "appointment.method.id_card_hint",
-                    say="appointment.say.id_card",
-                ),
+                next={"qr": "scan_qr", "phone": "phone", "id_card": "read_id"},
             ),
-            next=lambda _s, value: {"qr": "scan_qr", "phone": "phone"}.get(value, "read_id"),
-        ),
-        Step(
-            "scan_qr",
-            StepKind.DEVICE,
-            "appointment.scan.title",
-            "appointment.scan.prompt",
-            action=_scanned,
-            illustration="scan_phone.png",
-        ),
-        Step(
-            "phone",
-            StepKind.FIELD,
-            "appointment.phone.title",
-            "appointment.phone.prompt",
-            field=Field(
+            Step(
+                "scan_qr",
+                StepKind.DEVICE,
+                "appointment.scan.title",
+                "appointment.scan.prompt",
+                action=_scanned,
+                next=CHECK_IN,
+                exits=_FOUND,
+                illustration="scan_phone.png",
+            ),
+            Step(
                 "phone",
-                "appointment.phone.label",
-                min_length=11,
-                max_length=11,
-                validate=mobile_problem,
-                display=mask_phone,
-            ),
-        ),
-        Step(
-            "booking_code",
-            StepKind.FIELD,
-            "appointment.code.title",
-            "appointment.code.prompt",
-            field=Field("booking_code", "appointment.code.label", min_length=4, max_length=8),
-            action=_by_phone,
-        ),
-        Step(
-            "read_id",
-            StepKind.DEVICE,
-            "appointment.id_card.title",
-            "appointment.id_card.prompt",
-            action=_by_id_card,
-            illustration="id_card.png",
-        ),
-        Step(
-            "check_in",
-            StepKind.DEVICE,
-            "appointment.check_in.title",
-            "appointment.check_in.prompt",
-            action=_check_in,
-            next="print_ticket",
-            can_go_back=False,
-        ),
-        Step(
-            "already_checked_in",
-            StepKind.CHOOSE,
-            "appointment.checked_in.title",
-            "appointment.checked_in.prompt",
-            choices=(
-                Choice(
-                    "reprint",
-                    "appointment.checked_in.reprint",
-                    say="appointment.say.reprint",
-                    primary=True,
+                StepKind.FIELD,
+                "appointment.phone.title",
+                "appointment.phone.prompt",
+                field=Field(
+                    "appointment.phone.label",
+                    min_length=11,
+                    max_length=11,
+                    validate=mobile_problem,
+                    display=mask_phone,
                 ),
-                Choice("counter", "appointment.checked_in.counter", say="appointment.say.counter"),
+                keep="phone",
             ),
-            next=lambda _s, value: "reprint" if value == "reprint" else "to_counter",
+            Step(
+                "booking_code",
+                StepKind.FIELD,
+                "appointment.code.title",
+                "appointment.code.prompt",
+                field=Field("appointment.code.label", min_length=4, max_length=8),
+                action=_by_phone,
+                next=CHECK_IN,
+                exits=_FOUND,
+            ),
+            Step(
+                "read_id",
+                StepKind.DEVICE,
+                "appointment.id_card.title",
+                "appointment.id_card.prompt",
+                action=_by_id_card,
+                next=CHECK_IN,
+                exits=_FOUND,
+                illustration="id_card.png",
+            ),
         ),
-        Step(
-            "reprint",
-            StepKind.DEVICE,
-            "appointment.reprint.title",
-            "appointment.reprint.prompt",
-            action=_reprint,
-            next="print_ticket",
-            can_go_back=False,
-        ),
-        Step(
-            "off_time",
-            StepKind.CHOOSE,
-            "appointment.off_time.title",
-            "appointment.off_time.prompt",
-            params=_problem_params,
-            choices=(
-                Choice(
-                    "ticket",
-                    "appointment.off_time.ticket",
-                    say="appointment.say.ticket",
-                    primary=True,
+        *in_stage(
+            "stages.check_in",
+            Step(
+                CHECK_IN,
+                StepKind.DEVICE,
+                "appointment.check_in.title",
+                "appointment.check_in.prompt",
+                action=_check_in,
+                next="print_ticket",
+                exits=(OFF_TIME, FALLBACK, ALREADY),
+                can_go_back=False,
+            ),
+            Step(
+                ALREADY,
+                StepKind.CHOOSE,
+                "appointment.checked_in.title",
+                "appointment.checked_in.prompt",
+                choices=(
+                    Choice(
+                        "reprint",
+                        "appointment.checked_in.reprint",
+                        say="appointment.say.reprint",
+                        primary=True,
+                    ),
+                    Choice(
+                        "counter", "appointment.checked_in.counter", say="appointment.say.counter"
+                    ),
                 ),
-                Choice("counter", "appointment.off_time.counter", say="appointment.say.counter"),
+                next={"reprint": "reprint", "counter": "to_counter"},
             ),
-            next=lambda _s, value: "walk_in_ticket" if value == "ticket" else "to_counter",
+            Step(
+                "reprint",
+                StepKind.DEVICE,
+                "appointment.reprint.title",
+                "appointment.reprint.prompt",
+                action=_reprint,
+                next="print_ticket",
+                can_go_back=False,
+            ),
+            Step(
+                OFF_TIME,
+                StepKind.CHOOSE,
+                "appointment.off_time.title",
+                "appointment.off_time.prompt",
+                params=_problem_params,
+                choices=(
+                    Choice(
+                        "ticket",
+                        "appointment.off_time.ticket",
+                        say="appointment.say.ticket",
+                        primary=True,
+                    ),
+                    Choice(
+                        "counter", "appointment.off_time.counter", say="appointment.say.counter"
+                    ),
+                ),
+                next={"ticket": "walk_in_ticket", "counter": "to_counter"},
+            ),
+            Step(
+                "walk_in_ticket",
+                StepKind.DEVICE,
+                "appointment.walk_in.title",
+                "appointment.walk_in.prompt",
+                action=_walk_in_ticket,
+                next="print_ticket",
+                exits=(FALLBACK,),
+                can_go_back=False,
+            ),
+            Step(
+                FALLBACK,
+                StepKind.DEVICE,
+                "appointment.fallback.title",
+                "appointment.fallback.prompt",
+                action=_fallback,
+                next="print_ticket",
+                can_go_back=False,
+            ),
         ),
-        Step(
-            "walk_in_ticket",
-            StepKind.DEVICE,
-            "appointment.walk_in.title",
-            "appointment.walk_in.prompt",
-            action=_walk_in_ticket,
-            next="print_ticket",
-            can_go_back=False,
+        *in_stage(
+            "stages.done",
+            print_step("print_ticket", _receipt, next=TAKE_BACK),
+            *take_back_steps(FLOW_ID, next=Branch(_which_ticket, _TICKETS)),
+            result_step("appointment", "ticket", _ticket_params),
+            result_step("appointment", "queue_ticket", _ticket_params, "appointment.ticket.prompt"),
+            result_step("appointment", "reprinted", _ticket_params, "appointment.ticket.prompt"),
+            result_step("appointment", "ticket_offline", _ticket_params),
+            result_step("appointment", "to_counter"),
         ),
-        Step(
-            "fallback",
-            StepKind.DEVICE,
-            "appointment.fallback.title",
-            "appointment.fallback.prompt",
-            action=_fallback,
-            next="print_ticket",
-            can_go_back=False,
-        ),
-        print_step("print_ticket", _receipt, next=TAKE_BACK),
-        *take_back_steps(FLOW_ID, next=_which_ticket),
-        result_step("appointment", "ticket", _ticket_params),
-        result_step("appointment", "queue_ticket", _ticket_params, "appointment.ticket.prompt"),
-        result_step("appointment", "reprinted", _ticket_params, "appointment.ticket.prompt"),
-        result_step("appointment", "ticket_offline", _ticket_params),
-        result_step("appointment", "to_counter"),
         *feedback_steps(),
     ),
 )
 
-__all__ = ["APPOINTMENT_CHECKIN"]
+__all__ = ["APPOINTMENT_CHECKIN", "CheckinState"]

@@ -2,22 +2,25 @@
 bank checks it), and hand the card back — reminding a customer who leaves it in the slot, and
 keeping it when they walk away.
 
-The card stays in the session (`CARD`) exactly as long as it is in the reader, so the flow's
-cleanup (`card_cleanup`) knows whether there is a card to give back however the flow ends.
+The card stays in the session (`BankCardState.card`) exactly as long as it is in the reader, so
+the flow's cleanup (`card_cleanup`) knows whether there is a card to give back however the flow
+ends.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from hardware.errors import Cancelled, DeviceError, MediaNotTaken, MediaRetained
 from hardware.ports import CardData, KeyKind, KeyPress
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined
-from kiosk.flows.events import record_event
-from kiosk.flows.model import Next, Step, StepContext, StepFailed, StepKind
+from kiosk.backend.models import CardVerified
+from kiosk.flows.model import Next, Step, StepContext, StepFailed, StepKind, Target, known
 from kiosk.flows.receipt import build_receipt, print_receipt
+from kiosk.journal import record_event
 from kiosk.masking import mask_pan
 from kiosk.session import CustomerSession
 
@@ -33,19 +36,28 @@ DOT = "●"
 
 TAKE_CARD = "take_card"
 REMIND_CARD = "take_card_reminder"
-CARD = "card"  # session: CardData while the card is in the reader
-VERIFIED = "card_verified"  # session: CardVerified (token, masked numbers, customer id)
-CARD_NOTE = "card_note"  # session: message key when the card was not simply handed back
 # The card is still in the machine's mouth: the screen promises staff will come for it.
 STAFF_NOTES = {"bank_card.returned.jammed", "bank_card.returned.left_in_slot"}
 # Declines after which the card is of no use here: give it back and say why.
 REFUSING = {"card_frozen", "card_locked", "card_unknown"}
 
 
+@dataclass(slots=True)
+class BankCardState:
+    card: CardData | None = None  # while the card is in the reader
+    verified: CardVerified | None = None  # the bank's answer to the PIN (token, masked numbers)
+    note: str | None = None  # message key when the card was not simply handed back
+
+
+def verified_card(session: CustomerSession) -> CardVerified:
+    """The card whose PIN the bank accepted in this visit."""
+    return known(session.state(BankCardState).verified)
+
+
 def insert_card_step(*, next: Next = None) -> Step:
     def accept(ctx: StepContext) -> None:
         card = ctx.services.devices.card_reader.accept(INSERT_TIMEOUT_S, ctx.cancelled)
-        ctx.session[CARD] = card
+        ctx.session.state(BankCardState).card = card
         log.info("session %s: card %s inserted", ctx.session.id, mask_pan(card.pan))
 
     return Step(
@@ -59,13 +71,13 @@ def insert_card_step(*, next: Next = None) -> Step:
     )
 
 
-def pin_step(*, refused: str = TAKE_CARD, next: Next = None) -> Step:
+def pin_step(*, refused: Target = TAKE_CARD, next: Next = None) -> Step:
     """PIN on the PIN pad, checked by the bank. A wrong PIN is shown with the tries left and
     may be keyed again; a frozen, locked or unknown card, or CANCEL on the pad, goes to
     `refused` (hand the card back)."""
 
     def enter_pin(ctx: StepContext) -> None:
-        card: CardData = ctx.session[CARD]
+        card = known(ctx.session.state(BankCardState).card)
         keyed = 0
 
         def on_key(key: KeyPress) -> None:  # masked presses only: never a digit's value
@@ -92,7 +104,7 @@ def pin_step(*, refused: str = TAKE_CARD, next: Next = None) -> Step:
             if exc.reason_code in REFUSING:
                 raise StepFailed(exc.message_key, goto=refused) from exc
             raise  # a wrong PIN: shown with the tries left; "retry" keys it again
-        ctx.session[VERIFIED] = verified
+        ctx.session.state(BankCardState).verified = verified
         log.info("session %s: PIN accepted for card %s", ctx.session.id, verified.pan_masked)
 
     return Step(
@@ -103,6 +115,7 @@ def pin_step(*, refused: str = TAKE_CARD, next: Next = None) -> Step:
         params=lambda _s: {"dots": ""},
         action=enter_pin,
         next=next,
+        exits=(refused,),
         can_go_back=False,
         illustration="pin_pad.png",
     )
@@ -159,11 +172,12 @@ def _wait_taken(ctx: StepContext, card: CardData, seconds: float, *, keep: bool)
 def _settle(ctx: StepContext, card: CardData, note: str | None, flow: str, step: str) -> None:
     """The card is out of our hands: forget it, and journal it when it was not taken."""
     session = ctx.session
-    session.data.pop(CARD, None)
+    state = session.state(BankCardState)
+    state.card = None
     if note is None:
         log.info("session %s: card %s taken", session.id, mask_pan(card.pan))
         return
-    session[CARD_NOTE] = note
+    state.note = note
     log.warning("session %s: card %s %s", session.id, mask_pan(card.pan), note)
     if note in STAFF_NOTES:
         ctx.call_staff("device_fault")
@@ -205,8 +219,8 @@ def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
     Go to TAKE_CARD from anywhere; with no card in the reader it passes straight on.
     """
 
-    def present(ctx: StepContext) -> str | None:
-        card: CardData | None = ctx.session.get(CARD)
+    def present(ctx: StepContext) -> Target | None:
+        card = ctx.session.state(BankCardState).card
         if card is None:
             return None
         note = _eject(ctx, card)
@@ -220,7 +234,7 @@ def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
         return None
 
     def remind(ctx: StepContext) -> None:
-        card: CardData | None = ctx.session.get(CARD)
+        card = ctx.session.state(BankCardState).card
         if card is not None:
             note = _wait_taken(ctx, card, TAKE_TIMEOUT_S - REMIND_AFTER_S, keep=True)
             _settle(ctx, card, note, flow, REMIND_CARD)
@@ -233,6 +247,7 @@ def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
             "bank_card.take.prompt",
             action=present,
             next=next,
+            exits=(REMIND_CARD,),
             can_go_back=False,
             illustration="take_card.png",
         ),
@@ -254,7 +269,7 @@ def card_cleanup(flow: str) -> Callable[[StepContext], None]:
     back, or retained when nobody takes it."""
 
     def return_card(ctx: StepContext) -> None:
-        card: CardData | None = ctx.session.get(CARD)
+        card = ctx.session.state(BankCardState).card
         if card is not None:
             note = _eject(ctx, card) or _wait_taken(ctx, card, TAKE_TIMEOUT_S, keep=True)
             _settle(ctx, card, note, flow, "cleanup")
@@ -264,4 +279,4 @@ def card_cleanup(flow: str) -> Callable[[StepContext], None]:
 
 def card_note(session: CustomerSession) -> str | None:
     """Why the card was not simply handed back (retained, jammed, left in the slot), or None."""
-    return session.get(CARD_NOTE)
+    return session.state(BankCardState).note

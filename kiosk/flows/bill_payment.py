@@ -14,23 +14,42 @@ and the bank's "already paid" stops a second payment of the same bill.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from hardware.ports import Receipt
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
-from kiosk.backend.models import Bill, CardVerified, Payment
+from kiosk.backend.models import Bill, Payment
 from kiosk.flows.bank_card import (
     TAKE_CARD,
-    VERIFIED,
+    BankCardState,
     card_cleanup,
     card_note,
     insert_card_step,
     pin_step,
     take_card_steps,
+    verified_card,
 )
-from kiosk.flows.feedback import CUSTOMER_ID, feedback_steps, result_step
-from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
+from kiosk.flows.feedback import FeedbackState, feedback_steps, result_step
+from kiosk.flows.model import (
+    Branch,
+    Choice,
+    Field,
+    Flow,
+    Home,
+    Step,
+    StepContext,
+    StepFailed,
+    StepKind,
+    in_stage,
+    known,
+)
 from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words, yuan
 from kiosk.journal import journaled
 from kiosk.session import CustomerSession
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -38,28 +57,36 @@ FLOW_ID = "bill_payment"
 SCAN_TIMEOUT_S = 30.0
 QR_PREFIX = "BILL"  # paper bills' QR codes carry BILL:<biller>:<bill number>
 
-BILLERS = "billers"  # session: the bank's biller ids, in its order
-BILLER = "biller"  # session: the chosen biller id (the CHOOSE step's id)
-BILL = "bill"  # session: Bill as the bank returned it
-PAYMENT = "payment"  # session: Payment
-UNKNOWN_KEY = "payment_key"  # session: idempotency key of a payment with an unknown outcome
-FAILURE_PARAMS = "failure_params"  # session: parameters of the decline shown at the end
+PAID, NOT_DONE = "paid", "not_done"
+STAGES = ("stages.card", "stages.bill", "stages.confirm", "stages.done")
+
+
+@dataclass(slots=True)
+class BillPaymentState:
+    billers: list[str] = field(default_factory=list)  # the bank's biller ids, in its order
+    biller: str | None = None  # the chosen (or scanned) biller id
+    bill: Bill | None = None  # as the bank returned it
+    payment: Payment | None = None
+    unknown_key: str | None = None  # idempotency key of a payment with an unknown outcome
+
+
+def _state(session: CustomerSession) -> BillPaymentState:
+    return session.state(BillPaymentState)
 
 
 # --- card and biller ---------------------------------------------------------------------
 
 
 def _billers_after_pin(ctx: StepContext) -> None:
-    verified: CardVerified = ctx.session[VERIFIED]
-    ctx.session[CUSTOMER_ID] = verified.customer_id
+    ctx.session.state(FeedbackState).customer_id = verified_card(ctx.session).customer_id
     try:
         billers = ctx.services.backend.list_billers()
     except BackendError as exc:
         raise StepFailed(exc.message_key, goto=TAKE_CARD) from exc
-    ctx.session[BILLERS] = _most_paid_first([b.biller_id for b in billers], ctx.services)
+    _state(ctx.session).billers = _most_paid_first([b.biller_id for b in billers], ctx.services)
 
 
-def _most_paid_first(billers: list[str], services) -> list[str]:
+def _most_paid_first(billers: list[str], services: Services) -> list[str]:
     """The branch's configured order first (water, electricity, gas, phone), then by how often
     customers paid each one here, so the common ones never hide behind "more"."""
     configured = services.config.bank.biller_order
@@ -75,7 +102,7 @@ def _most_paid_first(billers: list[str], services) -> list[str]:
 def _biller_choices(session: CustomerSession) -> list[Choice]:
     return [
         Choice(b, f"backend.biller.{b}", say=f"bill_payment.say.{b}")
-        for b in session.get(BILLERS, ())
+        for b in _state(session).billers
     ]
 
 
@@ -87,14 +114,14 @@ def _look_up(ctx: StepContext, biller: str, number: str) -> None:
     ctx.services.figures.answered("biller", biller)  # for the order billers are offered in
     if bill.status == "paid" or bill.amount_due_fen <= 0:
         raise StepFailed("bill_payment.error.nothing_due")
-    ctx.session[BILL] = bill
+    _state(ctx.session).bill = bill
     log.info(
         "session %s: bill %s/%s, %d fen due", ctx.session.id, biller, number, bill.amount_due_fen
     )
 
 
 def _typed(ctx: StepContext) -> None:
-    _look_up(ctx, ctx.session[BILLER], ctx.value)
+    _look_up(ctx, known(_state(ctx.session).biller), ctx.value)
 
 
 def _scanned(ctx: StepContext) -> None:
@@ -103,26 +130,28 @@ def _scanned(ctx: StepContext) -> None:
     biller, _, number = rest.partition(":")
     if kind != QR_PREFIX or not biller or not number:
         raise StepFailed("bill_payment.error.not_a_bill")
-    if biller not in ctx.session.get(BILLERS, ()):
+    state = _state(ctx.session)
+    if biller not in state.billers:
         raise StepFailed("backend.declined.biller_unknown")
-    ctx.session[BILLER] = biller  # the paper bill knows its biller better than a tap
+    state.biller = biller  # the paper bill knows its biller better than a tap
     _look_up(ctx, biller, number)
 
 
 def _bill_lines(session: CustomerSession) -> list[tuple[str, str]]:
-    bill: Bill = session[BILL]
+    bill = known(_state(session).bill)
     return [
         ("bill_payment.summary.biller", words(session, f"backend.biller.{bill.biller_id}")),
         ("bill_payment.summary.bill_number", bill.bill_number),
         ("bill_payment.summary.holder", bill.holder_masked),
-        ("bill_payment.summary.card", session[VERIFIED].pan_masked),
+        ("bill_payment.summary.card", verified_card(session).pan_masked),
     ]
 
 
 def _summary(session: CustomerSession) -> list[tuple[str, str]]:
-    if BILL not in session:  # drawn before a bill was found (a layout check)
+    bill = _state(session).bill
+    if bill is None:  # drawn before a bill was found (a layout check)
         return []
-    amount = words(session, "receipt.yuan", amount=yuan(session[BILL].amount_due_fen))
+    amount = words(session, "receipt.yuan", amount=yuan(bill.amount_due_fen))
     return [*_bill_lines(session), ("bill_payment.summary.amount", amount)]
 
 
@@ -130,9 +159,9 @@ def _summary(session: CustomerSession) -> list[tuple[str, str]]:
 
 
 def _pay(ctx: StepContext) -> None:
-    session = ctx.session
-    bill: Bill = session[BILL]
-    verified: CardVerified = session[VERIFIED]
+    session, state = ctx.session, _state(ctx.session)
+    bill = known(state.bill)
+    verified = verified_card(session)
     masked = {
         "biller": bill.biller_id,
         "bill_number": bill.bill_number,
@@ -152,17 +181,15 @@ def _pay(ctx: StepContext) -> None:
         )
 
     try:
-        session[PAYMENT] = journaled(
-            ctx.services.journal, FLOW_ID, "review", "pay_bill", masked, pay
-        )
+        payment = journaled(ctx.services.journal, FLOW_ID, "review", "pay_bill", masked, pay)
     except (OutcomeUnknown, InvalidResponse) as exc:
         # never sent again from here: reconciliation asks the bank what became of this key
-        session[UNKNOWN_KEY] = keys[0]
+        state.unknown_key = keys[0]
         raise StepFailed("bill_payment.unknown.reason", goto=TAKE_CARD) from exc
     except Declined as exc:  # insufficient funds, already paid, card frozen meanwhile...
-        session[FAILURE_PARAMS] = dict(exc.params)
-        raise StepFailed(exc.message_key, goto=TAKE_CARD) from exc
-    log.info("session %s: bill paid, reference %s", session.id, session[PAYMENT].reference)
+        raise StepFailed(exc.message_key, goto=TAKE_CARD, **exc.params) from exc
+    state.payment = payment
+    log.info("session %s: bill paid, reference %s", session.id, payment.reference)
 
 
 def _short(key: str) -> str:
@@ -178,11 +205,13 @@ def _card_notes(session: CustomerSession) -> list[Text]:
     return [(note, {})] if note else []
 
 
-def _receipt(session: CustomerSession):
+def _receipt(session: CustomerSession) -> Receipt | None:
     """The payment receipt; a slip with the reference when the outcome is unknown; a slip
     saying where the card is when it was kept; else nothing."""
-    if PAYMENT in session:
-        payment: Payment = session[PAYMENT]
+    state = _state(session)
+    verified = session.state(BankCardState).verified
+    if state.payment is not None:
+        payment = state.payment
         return build_receipt(
             session,
             "bill_payment.receipt.title",
@@ -200,21 +229,21 @@ def _receipt(session: CustomerSession):
             ],
             notes=[*_card_notes(session), ("receipt.keep", {})],
         )
-    if UNKNOWN_KEY in session:
-        reference = _short(session[UNKNOWN_KEY])
+    if state.unknown_key is not None:
+        reference = _short(state.unknown_key)
         return build_receipt(
             session,
             "bill_payment.receipt.unknown_title",
-            qr=session[UNKNOWN_KEY],
+            qr=state.unknown_key,
             lines=[*_bill_lines(session), ("receipt.reference", reference)],
             notes=[("bill_payment.unknown.slip", {}), *_card_notes(session)],
         )
-    if card_note(session) and VERIFIED in session:
+    if card_note(session) and verified is not None:
         return build_receipt(
             session,
             "bank_card.slip.title",
             qr=session.id,
-            lines=[("bill_payment.summary.card", session[VERIFIED].pan_masked)],
+            lines=[("bill_payment.summary.card", verified.pan_masked)],
             notes=_card_notes(session),
         )
     return None
@@ -226,7 +255,7 @@ def _card_text(session: CustomerSession) -> str:
 
 
 def _paid_params(session: CustomerSession) -> dict[str, str]:
-    payment: Payment | None = session.get(PAYMENT)
+    payment = _state(session).payment
     if payment is None:  # drawn before paying (a layout check)
         return {}
     return {
@@ -238,21 +267,19 @@ def _paid_params(session: CustomerSession) -> dict[str, str]:
 
 
 def _not_done_params(session: CustomerSession) -> dict[str, str]:
-    key = session.get(UNKNOWN_KEY)
-    reason = session.get("failure") or "bill_payment.not_done.default"
-    return {
-        "reason": words(
-            session, reason, reference=_short(key) if key else "", **session.get(FAILURE_PARAMS, {})
-        ),
-        "card": _card_text(session),
-    }
+    key = _state(session).unknown_key
+    failure = session.failure
+    reason = failure.message_key if failure else "bill_payment.not_done.default"
+    params: dict[str, Any] = dict(failure.params) if failure else {}
+    params.setdefault("reference", _short(key) if key else "")
+    return {"reason": words(session, reason, **params), "card": _card_text(session)}
 
 
-def _after_receipt(session: CustomerSession, _value) -> str:
-    return "paid" if PAYMENT in session else "not_done"
+def _after_receipt(session: CustomerSession, _value: object) -> str:
+    return PAID if _state(session).payment is not None else NOT_DONE
 
 
-def _available(services) -> bool:
+def _available(services: Services) -> bool:
     reader = services.devices.card_reader.status()
     pin_pad = services.devices.pin_pad.status()
     return reader.usable and pin_pad.usable
@@ -265,58 +292,71 @@ BILL_PAYMENT = Flow(
     icon="bill_payment.svg",
     cleanup=card_cleanup(FLOW_ID),
     available=_available,
+    stages=STAGES,
+    state=BillPaymentState,
+    home=Home(
+        position=30,
+        tile="ui.services.bill_payment",
+        tile_hint="ui.services.bill_payment_hint",
+        say="guide.say.pay_bill",
+        guide="guide.need.pay_bill",
+    ),
     steps=(
-        insert_card_step(),
-        pin_step(),
-        Step(
-            "load_billers",
-            StepKind.DEVICE,
-            "bill_payment.load.title",
-            "bill_payment.load.prompt",
-            action=_billers_after_pin,
-            can_go_back=False,
-        ),
-        Step(
-            BILLER,
-            StepKind.CHOOSE,
-            "bill_payment.biller.title",
-            "bill_payment.biller.prompt",
-            choices=_biller_choices,
-            can_go_back=False,
-        ),
-        Step(
-            "bill_source",
-            StepKind.CHOOSE,
-            "bill_payment.source.title",
-            "bill_payment.source.prompt",
-            choices=(
-                Choice(
-                    "keypad",
-                    "bill_payment.source.keypad",
-                    say="bill_payment.say.keypad",
-                    primary=True,
-                ),
-                Choice("scan", "bill_payment.source.scan", say="bill_payment.say.scan"),
+        *in_stage("stages.card", insert_card_step(), pin_step()),
+        *in_stage(
+            "stages.bill",
+            Step(
+                "load_billers",
+                StepKind.DEVICE,
+                "bill_payment.load.title",
+                "bill_payment.load.prompt",
+                action=_billers_after_pin,
+                exits=(TAKE_CARD,),
+                can_go_back=False,
             ),
-            next=lambda _s, value: "bill_number" if value == "keypad" else "scan_bill",
-        ),
-        Step(
-            "bill_number",
-            StepKind.FIELD,
-            "bill_payment.number.title",
-            "bill_payment.number.prompt",
-            field=Field("bill_number", "bill_payment.number.label", min_length=4, max_length=20),
-            action=_typed,
-            next="review",
-        ),
-        Step(
-            "scan_bill",
-            StepKind.DEVICE,
-            "bill_payment.scan.title",
-            "bill_payment.scan.prompt",
-            action=_scanned,
-            next="review",
-            illustration="scan_bill.png",
+            Step(
+                "biller",
+                StepKind.CHOOSE,
+                "bill_payment.biller.title",
+                "bill_payment.biller.prompt",
+                choices=_biller_choices,
+                keep="biller",
+                can_go_back=False,
+            ),
+            Step(
+                "bill_source",
+                StepKind.CHOOSE,
+                "bill_payment.source.title",
+                "bill_payment.source.prompt",
+                choices=(
+                    Choice(
+                        "keypad",
+                        "bill_payment.source.keypad",
+                        say="bill_payment.say.keypad",
+                        primary=True,
+                    ),
+                    Choice("scan", "bill_payment.source.scan", say="bill_payment.say.scan"),
+                ),
+                next={"keypad": "bill_number", "scan": "scan_bill"},
+            ),
+            Step(
+                "bill_number",
+                StepKind.FIELD,
+                "bill_payment.number.title",
+                "bill_payment.number.prompt",
+                field=Field("bill_payment.number.label", min_length=4, max_length=20),
+                action=_typed,
+                next="review",
+            ),
+            Step(
+                "scan_bill",
+                StepKind.DEVICE,
+                "bill_payment.scan.title",
+                "bill_payment.scan.prompt",
+                action=_scanned,
+                next="review",
+                illustration="scan_bill.png",
+            ),
         ),
         Step(
             "review",
@@ -326,13 +366,17 @@ BILL_PAYMENT = Flow(
             summary=_summary,
             action=_pay,
             next=TAKE_CARD,
+            stage="stages.confirm",
         ),
-        *take_card_steps(FLOW_ID, next="print_receipt"),
-        print_step("print_receipt", _receipt, next=_after_receipt),
-        result_step(FLOW_ID, "paid", _paid_params),
-        result_step(FLOW_ID, "not_done", _not_done_params),
+        *in_stage(
+            "stages.done",
+            *take_card_steps(FLOW_ID, next="print_receipt"),
+            print_step("print_receipt", _receipt, next=Branch(_after_receipt, (PAID, NOT_DONE))),
+        ),
+        result_step(FLOW_ID, PAID, _paid_params),
+        result_step(FLOW_ID, NOT_DONE, _not_done_params),
         *feedback_steps(),
     ),
 )
 
-__all__ = ["BILL_PAYMENT"]
+__all__ = ["BILL_PAYMENT", "BillPaymentState"]

@@ -11,12 +11,14 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hardware.errors import DeviceError, RecommendedAction
 from kiosk.events import Event
 from kiosk.flows.model import (
     CONFIRM,
+    END,
+    Branch,
     Flow,
     Step,
     StepContext,
@@ -24,15 +26,17 @@ from kiosk.flows.model import (
     StepFailed,
     StepKind,
     StepView,
+    Target,
+    chained_flow,
 )
 from kiosk.metrics import Figures
 from kiosk.runtime import Cancellable, Runner, Scheduler
-from kiosk.session import CustomerSession
+from kiosk.session import CustomerSession, Failure
+
+if TYPE_CHECKING:
+    from kiosk.services import Services
 
 log = logging.getLogger(__name__)
-
-END = "end"
-FLOW_PREFIX = "flow:"
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class FlowEngine:
     def __init__(
         self,
         flows: Mapping[str, Flow],
-        services: Any,
+        services: Services,
         runner: Runner,
         scheduler: Scheduler,
         timeouts: Timeouts = Timeouts(),
@@ -81,6 +85,7 @@ class FlowEngine:
         self._busy = False
         self._cancel = threading.Event()
         self._generation = 0  # results of work started before a flow ended are dropped
+        self._stage = 0  # the furthest stage of this visit: the bar never moves back
 
     # --- what the screen, the voice and the PIN pad can ask for --------------------------
 
@@ -113,38 +118,40 @@ class FlowEngine:
             return False
 
     def start(self, flow_id: str, session: CustomerSession) -> None:
-        if self.active:
+        if self.flow is not None:
             raise RuntimeError(f"flow {self.flow.id} is still running")
-        self.flow = self.flows[flow_id]
+        self.flow = flow = self.flows[flow_id]
         self.session = session
         self._history = []
+        self._stage = 0
         self._cancel = threading.Event()
         log.info("session %s: flow %s started", session.id, flow_id)
-        self.flow_started.emit(self.flow, session)
-        self._enter(self.flow.steps[0].id)
+        self.flow_started.emit(flow, session)
+        self._enter(flow.steps[0].id)
 
     def submit(self, value: Any = CONFIRM) -> None:
         """The customer's answer to the current step: a choice id, a field's text, confirm."""
         if not self.active or self._busy or self.view is None:
             log.info("answer ignored: no step is waiting for one")
             return
+        flow, session = self._running()
         step = self.view.step
         if step.kind is StepKind.DEVICE:
             return
-        if step.kind is StepKind.FIELD:
+        if step.field is not None:
             value = str(value).strip()
             problem = self._check_field(step, value)
             if problem:
                 self._arm_idle()
                 self.step_failed.emit(StepError(problem, {}, True))
                 return
-            self.session[step.field.name] = value
-        elif step.kind in (StepKind.CHOOSE, StepKind.REVIEW, StepKind.RESULT) and self.view.choices:
-            if value not in {c.id for c in self.view.choices}:
-                log.warning("step %s has no choice %r", step.id, value)
-                return
-            if step.kind is StepKind.CHOOSE:
-                self.session[step.id] = value
+        elif self.view.choices and value not in {c.id for c in self.view.choices}:
+            log.warning("step %s has no choice %r", step.id, value)
+            return
+        if step.kind in (StepKind.CHOOSE, StepKind.FIELD):
+            session.answered = True
+        if step.keep is not None and flow.state is not None:  # checked at registration
+            setattr(session.state(flow.state), step.keep, value)
         self._cancel_timer()
         self._run_action(step, value)
 
@@ -152,8 +159,9 @@ class FlowEngine:
         if not self.active or self._busy or not self.view or not self.view.can_go_back:
             return
         self._cancel_timer()
+        flow, _session = self._running()
         while self._history:
-            previous = self.flow.step(self._history.pop())
+            previous = flow.step(self._history.pop())
             if previous.kind is not StepKind.DEVICE:  # never re-run a device step backwards
                 self._enter(previous.id, remember=False)
                 return
@@ -181,7 +189,7 @@ class FlowEngine:
     def end(self, reason: str) -> None:
         """Ends the flow: stops its work, hands back cards, forgets the customer."""
         flow, session = self.flow, self.session
-        if flow is None:
+        if flow is None or session is None:
             return
         self._cancel_timer()
         self._cancel.set()
@@ -191,39 +199,52 @@ class FlowEngine:
         self.figures.flow_ended(flow.id, reason)
         log.info("session %s: flow %s ended: %s", session.id, flow.id, reason)
 
-        def forget(_result: Any = None) -> None:
+        def forget(_result: object = None) -> None:
             session.wipe()
 
-        if flow.cleanup:  # a card left behind calls staff from here too
+        def failed(exc: BaseException) -> None:
+            log.error("cleanup of %s failed: staff must check the devices", flow.id, exc_info=exc)
+            forget()
+
+        cleanup = flow.cleanup
+        if cleanup is not None:  # a card left behind calls staff from here too
             ctx = StepContext(session, self.services, call_staff=self._staff_from_worker)
-            self._runner.run(lambda: flow.cleanup(ctx), forget, self._cleanup_failed(flow, forget))
+            self._runner.run(lambda: cleanup(ctx), forget, failed)
         else:
             forget()
         self.flow_ended.emit(flow.id, reason)
 
     # --- moving between steps ---------------------------------------------------------------
 
+    def _running(self) -> tuple[Flow, CustomerSession]:
+        """The flow under way and its customer; only asked while one is."""
+        if self.flow is None or self.session is None:
+            raise RuntimeError("no flow is running")
+        return self.flow, self.session
+
     def _enter(self, step_id: str, remember: bool = True) -> None:
+        flow, session = self._running()
         if remember and self.view is not None:
             self._history.append(self.view.step.id)
-        step = self.flow.step(step_id)
+        step = flow.step(step_id)
         self._extensions = 0
-        self.view = self._make_view(step)
-        log.info("session %s: %s/%s", self.session.id, self.flow.id, step.id)
-        self.step_entered.emit(self.view)
+        self._stage = max(self._stage, flow.stage_of(step.id))
+        self.view = view = self._make_view(step)
+        log.info("session %s: %s/%s", session.id, flow.id, step.id)
+        self.step_entered.emit(view)
         if step.kind is StepKind.DEVICE:
             self._run_action(step, None)
         else:
             self._arm_idle()
 
     def _make_view(self, step: Step, params: Mapping[str, Any] | None = None) -> StepView:
-        session = self.session
+        flow, session = self._running()
         choices = step.choices(session) if callable(step.choices) else step.choices
         merged = dict(step.params(session)) if step.params else {}
         merged.update(params or {})
-        ids = [s.id for s in self.flow.steps]
+        ids = [s.id for s in flow.steps]
         return StepView(
-            flow=self.flow,
+            flow=flow,
             step=step,
             number=ids.index(step.id) + 1,
             total=len(ids),
@@ -231,10 +252,14 @@ class FlowEngine:
             choices=tuple(choices),
             summary=tuple(step.summary(session)) if step.summary else (),
             can_go_back=step.can_go_back and step.kind is not StepKind.RESULT,
+            stages=flow.stages,
+            stage=self._stage,
         )
 
     def _check_field(self, step: Step, value: str) -> str | None:
         spec = step.field
+        if spec is None:
+            return None
         if not spec.min_length <= len(value) <= spec.max_length:
             return "flow.error.length"
         if spec.input == "digits" and not value.isdigit():
@@ -242,12 +267,14 @@ class FlowEngine:
         return spec.validate(value) if spec.validate else None
 
     def _run_action(self, step: Step, value: Any) -> None:
-        if step.action is None:
+        action = step.action
+        if action is None:
             self._advance(step, None, value)
             return
+        _flow, session = self._running()
         generation = self._generation
         ctx = StepContext(
-            self.session,
+            session,
             self.services,
             value,
             self._cancel,
@@ -266,7 +293,7 @@ class FlowEngine:
                 self._set_busy(False)
                 self._fail(step, exc)
 
-        self._runner.run(lambda: step.action(ctx), done, failed)
+        self._runner.run(lambda: action(ctx), done, failed)
 
     def _staff_from_worker(self, reason: str) -> None:
         self._runner.post(lambda: self.staff_needed.emit(reason))
@@ -279,22 +306,43 @@ class FlowEngine:
 
         self._runner.post(show)
 
-    def _advance(self, step: Step, goto: str | None, value: Any) -> None:
-        target = goto
+    def _advance(self, step: Step, goto: Target | None, value: Any) -> None:
+        flow, session = self._running()
+        target = self._target(step, goto, value)
         if target is None:
-            target = step.next(self.session, value) if callable(step.next) else step.next
-        if target is None:
-            target = self.flow.following(step.id) or END
-        if target == END:
+            log.error(
+                "session %s: %s/%s took a way it does not declare (%r)",
+                session.id,
+                flow.id,
+                step.id,
+                goto,
+            )
+            self._arm_idle()
+            self.step_failed.emit(StepError("flow.error.system", {}, False))
+        elif target == END:
             self.end("completed")
-        elif target.startswith(FLOW_PREFIX):
-            self._chain(target.removeprefix(FLOW_PREFIX))
+        elif (service := chained_flow(target)) is not None:
+            self._chain(service)
         else:
             self._enter(target)
 
+    def _target(self, step: Step, goto: Target | None, value: Any) -> Target | None:
+        """Where `step` leads now; None when that is a way it never declared (a bug the
+        registration check cannot see inside an action or a function)."""
+        if goto is None:
+            if isinstance(step.next, str):
+                return step.next
+            if isinstance(step.next, Mapping):
+                return step.next.get(value)
+            if isinstance(step.next, Branch):
+                goto = step.next.choose(self._running()[1], value)
+        if goto is None:
+            return self._running()[0].following(step.id) or END
+        return goto if goto in step.targets() else None
+
     def _chain(self, flow_id: str) -> None:
         """Goes straight on to another service, keeping what the customer already showed."""
-        previous, session = self.flow, self.session
+        previous, session = self._running()
         self._cancel_timer()
         self._generation += 1
         self.figures.flow_ended(previous.id, "completed")
@@ -303,19 +351,22 @@ class FlowEngine:
         self.start(flow_id, session)
 
     def _fail(self, step: Step, exc: BaseException) -> None:
+        flow, session = self._running()
         if isinstance(exc, StepFailed) and exc.goto:
-            self.session["failure"] = exc.message_key
+            session.failure = Failure(exc.message_key, exc.params)
             self._advance(step, exc.goto, None)
             return
         # a jam, an empty cassette: staff only
         if isinstance(exc, DeviceError) and exc.action is RecommendedAction.CLEAR:
             self.staff_needed.emit("device_fault")
+        # every failure told in the bank's words carries a message key: StepFailed, BackendError,
+        # DeviceError, JournalUnwritable; anything else is a bug, shown as a system error
         message_key = getattr(exc, "message_key", None)
         if message_key:
             log.warning(
                 "session %s: %s/%s failed: %s (%s)",
-                self.session.id,
-                self.flow.id,
+                session.id,
+                flow.id,
                 step.id,
                 type(exc).__name__,
                 message_key,
@@ -323,19 +374,10 @@ class FlowEngine:
             params = getattr(exc, "params", None) or {}
             can_retry = bool(getattr(exc, "retry", True))
         else:
-            log.error(
-                "session %s: %s/%s broke", self.session.id, self.flow.id, step.id, exc_info=exc
-            )
+            log.error("session %s: %s/%s broke", session.id, flow.id, step.id, exc_info=exc)
             message_key, params, can_retry = "flow.error.system", {}, False
         self._arm_idle()
         self.step_failed.emit(StepError(message_key, params, can_retry))
-
-    def _cleanup_failed(self, flow: Flow, forget):
-        def failed(exc: BaseException) -> None:
-            log.error("cleanup of %s failed: staff must check the devices", flow.id, exc_info=exc)
-            forget()
-
-        return failed
 
     # --- the idle clock -----------------------------------------------------------------------
 
@@ -345,6 +387,8 @@ class FlowEngine:
 
     def _arm_idle(self) -> None:
         self._cancel_timer()
+        if self.view is None:
+            return
         step = self.view.step
         if step.kind is StepKind.RESULT:
             self._timer = self._scheduler.call_later(

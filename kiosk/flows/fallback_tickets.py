@@ -14,11 +14,14 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from kiosk.backend.errors import BackendError, Declined, OutcomeUnknown
 from kiosk.backend.models import QueueTicket
-from kiosk.flows.events import record_event
-from kiosk.journal import Journal
+
+if TYPE_CHECKING:
+    from kiosk.backend.client import CoreBankingClient
+from kiosk.journal import Entry, Journal, record_event
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,7 @@ def sync_key(fallback_key: str) -> str:
     return str(uuid.uuid5(_SYNC_NAMESPACE, fallback_key))
 
 
-def pending_fallback_tickets(journal: Journal) -> list:
+def pending_fallback_tickets(journal: Journal) -> list[Entry]:
     """Today's fallback tickets the bank has not registered yet (journal Entry records).
     Yesterday's queue is gone: its customers were served at the counter or left."""
     entries = journal.entries(since=date.today().isoformat())
@@ -79,7 +82,7 @@ def pending_fallback_tickets(journal: Journal) -> list:
     ]
 
 
-def sync_fallback_tickets(journal: Journal, backend) -> int:
+def sync_fallback_tickets(journal: Journal, backend: CoreBankingClient) -> int:
     """Registers pending fallback tickets with the bank; returns how many got through.
     Stops at the first failure to reach the bank: the rest wait for the next chance."""
     synced = 0

@@ -2,25 +2,27 @@
 
 An offer is shown only when the bank holds the customer's consent to be offered products
 (it answers with none otherwise), the customer did not refuse it in this visit
-(session "marketing_consent" False), and the kiosk is not in care mode: a senior being talked
+(`FeedbackState.consent` False), and the kiosk is not in care mode: a senior being talked
 through a service is not sold to. Offers are named by id; their words live in the catalogs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from kiosk.backend.errors import BackendError
-from kiosk.flows.model import DONE, Choice, Step, StepContext, StepKind
+from kiosk.backend.models import Offer
+from kiosk.flows.model import DONE, END, Choice, Step, StepContext, StepKind, Target, known
 from kiosk.flows.receipt import catalog_for, words
 from kiosk.session import CustomerSession
 
 log = logging.getLogger(__name__)
 
 FIRST_STEP = "rating"
-CUSTOMER_ID = "customer_id"  # session: set by a step that identified a bank customer
-CONSENT = "marketing_consent"  # session: False when the customer refused offers this visit
-OFFER = "offer"  # session: the Offer to show
+OFFER_STEP = "offer"
 SKIP = "skip"
 RATING_CHOICES = (
     Choice("5", "feedback.rating.stars_5", say="feedback.say.stars_5"),
@@ -34,7 +36,19 @@ RATING_CHOICES = (
 DONE_CHOICE = Choice(DONE, "common.done", say="common.say.done", primary=True)
 
 
-def result_step(domain: str, step_id: str, params=None, prompt: str | None = None) -> Step:
+@dataclass(slots=True)
+class FeedbackState:
+    customer_id: str | None = None  # set by a step that identified a bank customer
+    consent: bool | None = None  # False when the customer refused offers in this visit
+    offer: Offer | None = None  # the offer shown
+
+
+def result_step(
+    domain: str,
+    step_id: str,
+    params: Callable[[CustomerSession], Mapping[str, Any]] | None = None,
+    prompt: str | None = None,
+) -> Step:
     """A flow's result screen (`<domain>.<step_id>.title/prompt`, or another `prompt` key)
     whose "done" leads on to the rating."""
     return Step(
@@ -48,24 +62,24 @@ def result_step(domain: str, step_id: str, params=None, prompt: str | None = Non
     )
 
 
-def _offer_for(ctx: StepContext) -> str | None:
+def _offer_for(ctx: StepContext) -> Target:
     """The step to go to after the rating: the offer, or the end."""
     session = ctx.session
-    customer_id = session.get(CUSTOMER_ID)
-    if session.care_mode or session.get(CONSENT) is False or not customer_id:
-        return "end"
+    state = session.state(FeedbackState)
+    if session.care_mode or state.consent is False or not state.customer_id:
+        return END
     try:
-        offer = ctx.services.backend.find_offer(customer_id)
+        offer: Offer | None = ctx.services.backend.find_offer(state.customer_id)
     except BackendError as exc:  # an offer is never worth an error screen
         log.info("session %s: no offer (%s)", session.id, type(exc).__name__)
-        return "end"
+        return END
     if offer is None or not catalog_for(session.language).has(f"feedback.offers.{offer.offer_id}"):
-        return "end"
-    session[OFFER] = offer
-    return "offer"
+        return END
+    state.offer = offer
+    return OFFER_STEP
 
 
-def _rate(ctx: StepContext) -> str | None:
+def _rate(ctx: StepContext) -> Target:
     if ctx.value != SKIP:
         # kept as a figure: it reaches the supervisor screen and the bank with the heartbeat
         ctx.services.figures.answered("rating", ctx.value)
@@ -74,13 +88,13 @@ def _rate(ctx: StepContext) -> str | None:
 
 
 def _offer_chosen(ctx: StepContext) -> None:
-    offer = ctx.session[OFFER]
+    offer = known(ctx.session.state(FeedbackState).offer)
     ctx.services.figures.answered(f"offer.{offer.offer_id}", ctx.value)
     log.info("session %s: offer %s: %s", ctx.session.id, offer.offer_id, ctx.value)
 
 
 def _offer_params(session: CustomerSession) -> dict[str, str]:
-    offer = session.get(OFFER)
+    offer = session.state(FeedbackState).offer
     return {"offer": words(session, f"feedback.offers.{offer.offer_id}")} if offer else {}
 
 
@@ -93,10 +107,12 @@ def feedback_steps() -> tuple[Step, ...]:
         "feedback.rating.prompt",
         choices=RATING_CHOICES,
         action=_rate,
+        next=END,
+        exits=(OFFER_STEP,),
         can_go_back=False,
     )
     offer = Step(
-        "offer",
+        OFFER_STEP,
         StepKind.RESULT,
         "feedback.offer.title",
         "feedback.offer.prompt",
@@ -111,6 +127,6 @@ def feedback_steps() -> tuple[Step, ...]:
             Choice("no_thanks", "feedback.offer.no_thanks", say="feedback.say.no_thanks"),
         ),
         action=_offer_chosen,
-        next="end",
+        next=END,
     )
     return rating, offer

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from hardware.errors import FaceNotFound
 from hardware.ports import IdCardData
 from kiosk.backend.errors import Declined
 from kiosk.backend.models import IdentityVerification
-from kiosk.flows.feedback import CUSTOMER_ID
-from kiosk.flows.model import Choice, Next, Step, StepContext, StepFailed, StepKind
+from kiosk.flows.feedback import FeedbackState
+from kiosk.flows.model import (
+    Branch,
+    Choice,
+    Next,
+    Step,
+    StepContext,
+    StepFailed,
+    StepKind,
+    Target,
+    known,
+)
 from kiosk.flows.receipt import words
 from kiosk.flows.validators import age_on, id_number_problem
 from kiosk.journal import journaled
@@ -30,12 +41,27 @@ FACE_TIMEOUT_S = 20.0
 CARE_AGE = 60  # offered care mode from this age
 MIN_AGE = 16  # younger customers open accounts at the counter, with a guardian
 
-ID_CARD = "id_card"  # session: IdCardData as read from the chip
-AGE = "age"  # session: whole years, from the card's birth date
-VERIFICATION = "verification"  # session: IdentityVerification from the bank
-FACE_RETRIED = "face_retried"  # session: True once a face photo failed and was taken again
+CARE_OFFER = "care_offer"
 # Declines after which trying again at the kiosk cannot help.
 _FINAL_DECLINES = {"id_reported_lost", "name_mismatch", "id_number_invalid"}
+
+
+@dataclass(slots=True)
+class IdentityState:
+    id_card: IdCardData | None = None  # as read from the chip
+    age: int = 0  # whole years, from the card's birth date
+    verification: IdentityVerification | None = None  # the bank's identity check
+    face_retried: bool = False  # a face photo failed and was taken again
+
+
+def id_card_of(session: CustomerSession) -> IdCardData:
+    """The ID card read in this visit."""
+    return known(session.state(IdentityState).id_card)
+
+
+def verification_of(session: CustomerSession) -> IdentityVerification:
+    """The bank's identity check of this visit."""
+    return known(session.state(IdentityState).verification)
 
 
 def id_card_problem(card: IdCardData, today: date) -> tuple[str, bool] | None:
@@ -51,8 +77,9 @@ def id_card_problem(card: IdCardData, today: date) -> tuple[str, bool] | None:
     return None
 
 
-def id_card_step(*, stop: str, next: Next = None) -> Step:
-    """Reads the ID card; a card this kiosk cannot accept ends at `stop` or may be read again."""
+def id_card_step(*, stop: Target, next: Target) -> Step:
+    """Reads the ID card; a card this kiosk cannot accept ends at `stop` or may be read again.
+    A senior is offered care mode (CARE_OFFER) before going on to `next`."""
 
     def read(ctx: StepContext) -> None:
         card = ctx.services.devices.id_card_reader.read(READ_TIMEOUT_S, ctx.cancelled)
@@ -66,14 +93,15 @@ def id_card_step(*, stop: str, next: Next = None) -> Step:
                 key,
             )
             raise StepFailed(key, goto=stop if final else None)
-        ctx.session[ID_CARD] = card
-        ctx.session[AGE] = age_on(card.birth_date, date.today())
+        state = ctx.session.state(IdentityState)
+        state.id_card = card
+        state.age = age_on(card.birth_date, date.today())
         log.info("session %s: ID card %s read", ctx.session.id, mask_id_number(card.id_number))
 
-    def after(session: CustomerSession, _value) -> str | None:
-        if session[AGE] >= CARE_AGE and not session.care_mode:
-            return "care_offer"
-        return next(session, _value) if callable(next) else next
+    def after(session: CustomerSession, _value: object) -> Target:
+        if session.state(IdentityState).age >= CARE_AGE and not session.care_mode:
+            return CARE_OFFER
+        return next
 
     return Step(
         "insert_id",
@@ -81,7 +109,8 @@ def id_card_step(*, stop: str, next: Next = None) -> Step:
         "identity.insert_id.title",
         "identity.insert_id.prompt",
         action=read,
-        next=after,
+        next=Branch(after, (CARE_OFFER, next)),
+        exits=(stop,),
         can_go_back=False,
         illustration="id_card.png",
     )
@@ -99,7 +128,7 @@ def care_offer_step(*, next: Next = None) -> Step:
         )
 
     return Step(
-        "care_offer",
+        CARE_OFFER,
         StepKind.CHOOSE,
         "identity.care_offer.title",
         "identity.care_offer.prompt",
@@ -113,7 +142,7 @@ def care_offer_step(*, next: Next = None) -> Step:
     )
 
 
-def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
+def face_step(flow_id: str, *, stop: Target, next: Next = None) -> Step:
     """A photo framed on the face, then the bank checks it with the ID card (journaled).
 
     A photo that could not be taken or used may be taken again; that a retry was needed is
@@ -122,11 +151,12 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
 
     def photograph_and_verify(ctx: StepContext) -> None:
         session = ctx.session
-        card: IdCardData = session[ID_CARD]
+        state = session.state(IdentityState)
+        card = known(state.id_card)
         try:
             photo = ctx.services.devices.camera.capture_photo(FACE_TIMEOUT_S, ctx.cancelled)
         except FaceNotFound:
-            session[FACE_RETRIED] = True
+            state.face_retried = True
             raise
         masked = {"id": mask_id_number(card.id_number), "name": mask_name(card.name)}
 
@@ -145,11 +175,11 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
         except Declined as exc:
             if exc.reason_code in _FINAL_DECLINES:
                 raise StepFailed(exc.message_key, goto=stop) from exc
-            session[FACE_RETRIED] = True
+            state.face_retried = True
             raise
-        session[VERIFICATION] = verification
+        state.verification = verification
         if verification.customer_id:
-            session[CUSTOMER_ID] = verification.customer_id
+            session.state(FeedbackState).customer_id = verification.customer_id
         log.info(
             "session %s: identity %s verified (%s)",
             session.id,
@@ -164,6 +194,7 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
         "identity.face.prompt",
         action=photograph_and_verify,
         next=next,
+        exits=(stop,),
         can_go_back=False,
         illustration="face.png",
     )
@@ -171,7 +202,7 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
 
 def identity_summary(session: CustomerSession) -> list[tuple[str, str]]:
     """The review lines about the person, masked."""
-    card: IdCardData = session[ID_CARD]
+    card = id_card_of(session)
     valid_to = (
         card.valid_to.isoformat()
         if card.valid_to

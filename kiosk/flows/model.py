@@ -3,18 +3,26 @@
 A step names message keys (never text), its choices or its field, and an optional action that
 runs on a worker thread and talks to devices and the backend. The UI draws a step by its kind;
 voice reads the same keys and listens for the same choices.
+
+Where a step may lead is declared (`next`, `exits`), so a flow's graph is checked when it is
+registered (kiosk.flows.registry), not when a customer takes a wrong turn. What a flow
+collects lives in its own state dataclass (`Flow.state`, `CustomerSession.state`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from kiosk.services import Services
     from kiosk.session import CustomerSession
+
+
+T = TypeVar("T")
 
 
 class StepKind(StrEnum):
@@ -29,6 +37,29 @@ class StepKind(StrEnum):
 CONFIRM = "confirm"  # the value a REVIEW step or a voice "confirm" submits
 DONE = "done"
 
+# Where a step leads (a Target): the id of a step of the same flow, END, or to_flow(<flow id>).
+Target = str
+END: Target = "end"
+FLOW_PREFIX = "flow:"
+
+
+def to_flow(flow_id: str) -> Target:
+    """The target that goes straight on to another service, keeping the session."""
+    return FLOW_PREFIX + flow_id
+
+
+def chained_flow(target: Target) -> str | None:
+    """The flow a target starts, or None when it stays in this flow."""
+    return target.removeprefix(FLOW_PREFIX) if target.startswith(FLOW_PREFIX) else None
+
+
+def known(value: T | None) -> T:
+    """A state field an earlier step set: the flow's order guarantees it, so a gap is a bug
+    (shown as a system error, like any broken action)."""
+    if value is None:
+        raise LookupError("a step needs what an earlier step has not collected")
+    return value
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -42,8 +73,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Field:
-    name: str  # where the value goes in the session
     label: str  # message key
+    _: KW_ONLY
     input: str = "digits"  # "digits" or "text"
     min_length: int = 1
     max_length: int = 32
@@ -60,7 +91,7 @@ class StepFailed(Exception):
     """
 
     def __init__(
-        self, message_key: str, *, retry: bool = True, goto: str | None = None, **params: Any
+        self, message_key: str, *, retry: bool = True, goto: Target | None = None, **params: Any
     ):
         super().__init__(message_key)
         self.message_key = message_key
@@ -74,7 +105,7 @@ class StepContext:
     """What an action gets: the session, the kiosk's services, the value the customer gave."""
 
     session: CustomerSession
-    services: Any  # kiosk.services.Services; kept loose so flows stay testable piece by piece
+    services: Services
     value: Any = None
     cancelled: threading.Event = field(default_factory=threading.Event)
     # Lets a long action update its screen (e.g. "●●●" while a PIN is keyed in).
@@ -83,8 +114,20 @@ class StepContext:
     call_staff: Callable[[str], None] = lambda _reason: None
 
 
-Action = Callable[[StepContext], "str | None"]  # returns the id of the next step, or None
-Next = str | Callable[["CustomerSession", Any], "str | None"] | None
+Action = Callable[[StepContext], "Target | None"]  # returns where to go next, or None
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A way on chosen by a function of (session, answer) among declared targets."""
+
+    choose: Callable[[CustomerSession, Any], Target]
+    targets: tuple[Target, ...]
+
+
+# Where to go after a step: a Target; a Mapping from the choice made to a Target; a Branch;
+# None means the next step in the list.
+Next = Target | Mapping[str, Target] | Branch | None
 
 
 @dataclass(frozen=True)
@@ -101,12 +144,46 @@ class Step:
     summary: Callable[[CustomerSession], list[tuple[str, str]]] | None = None
     params: Callable[[CustomerSession], Mapping[str, Any]] | None = None  # for title/prompt
     action: Action | None = None
-    # Where to go after this step: a step id, "flow:<id>" to start another flow, "end", or a
-    # function of (session, value) choosing one. None means the next step in the list.
     next: Next = None
+    # The other targets this step's action may lead to, by returning one or by raising
+    # StepFailed(goto=...). Declared so the flow's graph can be checked.
+    exits: tuple[Target, ...] = ()
+    # CHOOSE/FIELD: the attribute of the flow's state that keeps the answer (None: not kept;
+    # the action still gets it as ctx.value).
+    keep: str | None = None
+    # Message key among the flow's stages; None: the stage of the step before it in the list.
+    stage: str | None = None
     timeout_s: float | None = None  # idle time before "need more time?"; None = kiosk default
     can_go_back: bool = True
     illustration: str | None = None  # file name in assets/illustrations
+
+    def targets(self) -> tuple[Target, ...]:
+        """Every target this step declares (not the next step in the list)."""
+        if isinstance(self.next, str):
+            declared: tuple[Target, ...] = (self.next,)
+        elif isinstance(self.next, Mapping):
+            declared = tuple(self.next.values())
+        elif isinstance(self.next, Branch):
+            declared = self.next.targets
+        else:
+            declared = ()
+        return tuple(dict.fromkeys((*declared, *self.exits)))
+
+
+def in_stage(stage: str, *steps: Step) -> tuple[Step, ...]:
+    """Steps of one stage of a flow (message key); shared builders' steps get theirs here."""
+    return tuple(replace(step, stage=stage) for step in steps)
+
+
+@dataclass(frozen=True)
+class Home:
+    """How a flow is offered as a service on the home screen, by the guide and by voice."""
+
+    position: int  # tiles are shown in ascending order
+    tile: str  # message key of the tile
+    tile_hint: str  # message key of the tile's second line
+    say: str  # message key of what customers call the service (spoken synonyms, a list)
+    guide: str | None = None  # message key of the guide's answer that leads here; None: not there
 
 
 @dataclass(frozen=True)
@@ -119,7 +196,12 @@ class Flow:
     # Runs (on a worker) however the flow ends, so a card or ID card is always handed back.
     cleanup: Callable[[StepContext], None] | None = None
     # Whether the service can be offered now (e.g. no cards left in the dispenser).
-    available: Callable[[Any], bool] | None = None
+    available: Callable[[Services], bool] | None = None
+    # Message keys of the stages a customer goes through, shown as a bar (e.g. identify ->
+    # details -> confirm -> done); each step names its stage or inherits it.
+    stages: tuple[str, ...] = ()
+    home: Home | None = None  # None: not a home-screen service (reached by another flow)
+    state: type | None = None  # the dataclass that keeps what this flow's steps collect
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
@@ -131,6 +213,17 @@ class Flow:
         ids = [s.id for s in self.steps]
         i = ids.index(step_id)
         return ids[i + 1] if i + 1 < len(ids) else None
+
+    def stage_of(self, step_id: str) -> int:
+        """0-based index among `stages` of a step's stage (named, or inherited from the steps
+        before it; 0 before any is named)."""
+        stage = 0
+        for step in self.steps:
+            if step.stage is not None and step.stage in self.stages:
+                stage = self.stages.index(step.stage)
+            if step.id == step_id:
+                return stage
+        raise KeyError(f"flow {self.id} has no step {step_id!r}")
 
 
 @dataclass(frozen=True)
@@ -146,6 +239,8 @@ class StepView:
     summary: tuple[tuple[str, str], ...]
     can_go_back: bool
     value: str = ""  # a FIELD's current text
+    stages: tuple[str, ...] = ()  # message keys of the flow's stages, for the stage bar
+    stage: int = 0  # index of the current stage: never goes back within a visit
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from hardware.errors import Cancelled
 from hardware.ports import KeyKind, KeyPress
 from kiosk.backend.models import PinChecked
-from kiosk.flows.identity import VERIFICATION
+from kiosk.flows.identity import verification_of
 from kiosk.flows.model import Next, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.receipt import words
 from kiosk.journal import journaled
@@ -27,8 +28,11 @@ PIN_LENGTH = 6
 ENTRY_TIMEOUT_S = 30.0
 DOT = "●"
 
-PIN_CHECK = "pin_check"  # session: PinChecked, the bank's word that the PIN may be used
-PIN_BLOCK = "new_pin_block"  # session: bytearray, the accepted PIN encrypted under `pan`
+
+@dataclass(slots=True)
+class PinSetupState:
+    check: PinChecked | None = None  # the bank's word that the PIN may be used
+    block: bytearray | None = None  # the accepted PIN encrypted under `pan`; zeroed at the end
 
 
 def _key_in(ctx: StepContext, pan: str, stage: str) -> bytes:
@@ -63,7 +67,7 @@ def set_pin_step(flow_id: str, *, pan: Callable[[CustomerSession], str], next: N
         number = pan(session)
         first = _key_in(ctx, number, "identity.pin.first")
         again = _key_in(ctx, number, "identity.pin.again")
-        verification = session[VERIFICATION]
+        verification = verification_of(session)
 
         def check(key: str) -> PinChecked:
             return ctx.services.backend.check_new_pin(
@@ -71,7 +75,7 @@ def set_pin_step(flow_id: str, *, pan: Callable[[CustomerSession], str], next: N
             )
 
         # a refused PIN (weak, entries differ) raises Declined: shown here with "try again"
-        session[PIN_CHECK] = journaled(
+        checked = journaled(
             ctx.services.journal,
             flow_id,
             "set_pin",
@@ -79,8 +83,9 @@ def set_pin_step(flow_id: str, *, pan: Callable[[CustomerSession], str], next: N
             {"for": f"****{last4(number)}", "verification": verification.reference},
             check,
         )
-        session[PIN_BLOCK] = bytearray(first)
-        log.info("session %s: new PIN accepted (%s)", session.id, session[PIN_CHECK].reference)
+        state = session.state(PinSetupState)
+        state.check, state.block = checked, bytearray(first)
+        log.info("session %s: new PIN accepted (%s)", session.id, checked.reference)
 
     return Step(
         "set_pin",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -21,9 +22,12 @@ from kiosk.session import CustomerSession
 
 log = logging.getLogger(__name__)
 
-PRINT_FAILED = "receipt_failed"  # session key: message key of why the receipt did not print
-
 Text = tuple[str, Mapping[str, Any]]  # a message key and its parameters
+
+
+@dataclass(slots=True)
+class ReceiptState:
+    failed: str | None = None  # message key of why the last receipt did not print
 
 
 @lru_cache(maxsize=8)
@@ -68,7 +72,8 @@ def build_receipt(
 
 def print_receipt(ctx: StepContext, receipt: Receipt) -> bool:
     """Prints; on paper out, a jam or an offline printer remembers why and returns False."""
-    ctx.session.data.pop(PRINT_FAILED, None)
+    state = ctx.session.state(ReceiptState)
+    state.failed = None
     try:
         ctx.services.devices.printer.print_receipt(receipt)
     except DeviceError as exc:
@@ -78,13 +83,16 @@ def print_receipt(ctx: StepContext, receipt: Receipt) -> bool:
             type(exc).__name__,
             exc.action,
         )
-        ctx.session[PRINT_FAILED] = exc.message_key
+        state.failed = exc.message_key
         return False
     return True
 
 
 def print_step(
-    step_id: str, make: Callable[[CustomerSession], Receipt | None], *, next: Next = None
+    step_id: str,
+    make: Callable[[CustomerSession], Receipt | None],
+    *,
+    next: Next = None,
 ) -> Step:
     """A DEVICE step printing `make(session)` (None: nothing to print); it never fails the
     flow."""
@@ -108,6 +116,6 @@ def print_step(
 
 def receipt_note(session: CustomerSession, reference: str) -> str:
     """For a result screen: take the receipt, or (paper out) note this reference instead."""
-    if session.get(PRINT_FAILED):
+    if session.state(ReceiptState).failed:
         return words(session, "receipt.note.not_printed", reference=reference)
     return words(session, "receipt.note.printed")

@@ -7,74 +7,64 @@ that staff are reviewing, with what they see of their application (masked).
 Where the bank allows it (`[supervisor] staff_authorisation = "password"`), staff key their
 number and password on the screen instead.
 
-The kiosk's rules for opening an account: a class I account, a customer of 70 or more, or a
-face photo that had to be taken again. The bank checks the age rule once more on its side.
+The flow says when and why (its rules, as message keys); the bank checks its own rules again.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from hardware.ports import KeyKind, KeyPress
 from kiosk.backend.models import StaffAuthorisation
-from kiosk.flows.identity import AGE, FACE_RETRIED
-from kiosk.flows.model import Step, StepContext, StepKind
+from kiosk.flows.model import Branch, Step, StepContext, StepKind, Target
 from kiosk.flows.receipt import words
 from kiosk.journal import journaled
 from kiosk.session import CustomerSession
 
 log = logging.getLogger(__name__)
 
-STAFF_AGE = 70
-ACCOUNT_CLASS = "account_class"  # session: "I" or "II" (the CHOOSE step of account opening)
-AUTHORISATION = "staff_authorisation"  # session: StaffAuthorisation
 STAFF_CARD_TIMEOUT_S = 120.0  # staff are called over; they may take a while to come
 STAFF_PIN_LENGTH = 6
 DOT = "●"
 
 
-def staff_reasons(session: CustomerSession) -> list[str]:
-    """Message keys of why staff must authorise; empty when the customer may go on alone."""
-    reasons = []
-    if session.get(ACCOUNT_CLASS) == "I":
-        reasons.append("identity.staff.reason_class_i")
-    if session.get(AGE, 0) >= STAFF_AGE:
-        reasons.append("identity.staff.reason_age")
-    if session.get(FACE_RETRIED):
-        reasons.append("identity.staff.reason_face")
-    return reasons
+@dataclass(slots=True)
+class StaffState:
+    authorisation: StaffAuthorisation | None = None  # who vouched, as the bank recorded it
 
 
 def staff_steps(
     step_id: str,
     flow_id: str,
     operation: str,
+    reasons: Callable[[CustomerSession], list[str]],
     *,
-    next: str,
+    next: Target,
     summary: Callable[[CustomerSession], list[tuple[str, str]]] | None = None,
 ) -> tuple[Step, Step]:
-    """The staff card step (`step_id`) and the password fallback (`<step_id>_password`). A
-    wrong PIN or password, or a colleague who may not authorise, is shown and may be tried
-    again."""
+    """The staff card step (`step_id`) and the password fallback (`<step_id>_password`);
+    `reasons` gives the message keys of why staff are asked. A wrong PIN or password, or a
+    colleague who may not authorise, is shown and may be tried again."""
+    password_step = f"{step_id}_password"
 
     def _params(session: CustomerSession) -> dict[str, str]:
-        return {
-            "reasons": "; ".join(words(session, r) for r in staff_reasons(session)),
-            "dots": "",
-        }
+        return {"reasons": "; ".join(words(session, r) for r in reasons(session)), "dots": ""}
 
-    def journal(ctx: StepContext, staff_id: str, by: str, call) -> None:
+    def journal(
+        ctx: StepContext, staff_id: str, by: str, call: Callable[[str], StaffAuthorisation]
+    ) -> None:
         masked = {
             "staff_id": staff_id,
             "operation": operation,
             "by": by,
-            "reasons": [r.rsplit(".", 1)[-1] for r in staff_reasons(ctx.session)],
+            "reasons": [r.rsplit(".", 1)[-1] for r in reasons(ctx.session)],
         }
-        authorisation: StaffAuthorisation = journaled(
+        authorisation = journaled(
             ctx.services.journal, flow_id, step_id, "authorise_by_staff", masked, call
         )
-        ctx.session[AUTHORISATION] = authorisation
+        ctx.session.state(StaffState).authorisation = authorisation
         log.info("session %s: staff %s authorised %s", ctx.session.id, staff_id, operation)
 
     def by_card(ctx: StepContext) -> None:
@@ -114,6 +104,9 @@ def staff_steps(
             ),
         )
 
+    def authorised(session: CustomerSession, _value: object) -> Target:
+        return next if session.state(StaffState).authorisation else password_step
+
     card = Step(
         step_id,
         StepKind.DEVICE,
@@ -122,11 +115,11 @@ def staff_steps(
         params=_params,
         summary=summary,
         action=by_card,
-        next=lambda session, _value: next if AUTHORISATION in session else f"{step_id}_password",
+        next=Branch(authorised, (next, password_step)),
         can_go_back=False,
     )
     password = Step(
-        f"{step_id}_password",
+        password_step,
         StepKind.AUTHORISE,
         "identity.staff.title",
         "identity.staff.prompt",

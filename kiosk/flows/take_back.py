@@ -14,9 +14,9 @@ import logging
 from collections.abc import Callable
 
 from hardware.errors import Cancelled, DeviceError, MediaNotTaken
-from kiosk.flows.events import record_event
-from kiosk.flows.model import Next, Step, StepContext, StepKind
-from kiosk.flows.receipt import PRINT_FAILED, words
+from kiosk.flows.model import Next, Step, StepContext, StepKind, Target
+from kiosk.flows.receipt import ReceiptState, words
+from kiosk.journal import record_event
 from kiosk.session import CustomerSession
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def card_left(ctx: StepContext, flow: str, step: str, *, noted: bool = False) ->
 
 def handed_back(session: CustomerSession) -> list[str]:
     """What the customer is asked to take: the ID card, and the receipt when one printed."""
-    return ["id_card"] + ([] if session.get(PRINT_FAILED) else ["receipt"])
+    return ["id_card"] + ([] if session.state(ReceiptState).failed else ["receipt"])
 
 
 def take_back_steps(flow: str, *, next: Next = None) -> tuple[Step, Step, Step]:
@@ -64,8 +64,8 @@ def take_back_steps(flow: str, *, next: Next = None) -> tuple[Step, Step, Step]:
         said = [words(session, f"take_back.item.{item}") for item in handed_back(session)]
         return {"items": words(session, "take_back.and").join(said)}
 
-    def wait(then: str | None) -> Callable[[StepContext], str | None]:
-        def action(ctx: StepContext) -> str | None:
+    def wait(then: Target | None) -> Callable[[StepContext], Target | None]:
+        def action(ctx: StepContext) -> Target | None:
             if _taken(ctx, REMIND_EVERY_S):
                 return None
             if then is None:
@@ -74,7 +74,7 @@ def take_back_steps(flow: str, *, next: Next = None) -> tuple[Step, Step, Step]:
 
         return action
 
-    def step(step_id: str, title: str, then: str | None) -> Step:
+    def step(step_id: str, title: str, then: Target | None) -> Step:
         return Step(
             step_id,
             StepKind.DEVICE,
@@ -83,6 +83,7 @@ def take_back_steps(flow: str, *, next: Next = None) -> tuple[Step, Step, Step]:
             params=params,
             action=wait(then),
             next=next,
+            exits=(then,) if then else (),
             can_go_back=False,
             illustration="take_back.png",
         )

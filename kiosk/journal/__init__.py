@@ -1,5 +1,6 @@
 """The electronic journal: intents before, outcomes after, MAC-chained, reconciled at start-up."""
 
+from kiosk.journal.events import record_event
 from kiosk.journal.journal import (
     Entry,
     Journal,
@@ -20,4 +21,5 @@ __all__ = [
     "VerifyReport",
     "journaled",
     "reconcile",
+    "record_event",
 ]

@@ -126,10 +126,10 @@ class KioskDriver:
 @pytest.fixture
 def make_kiosk(qtbot, build_kiosk):
     """Builds the kiosk; keyword arguments replace device tables, e.g.
-    make_kiosk(card_reader={"driver": "pcsc", "reader": "Virtual PCD"})."""
+    make_kiosk(card_reader={"driver": "pcsc", "reader": "Virtual PCD"}); `flows` its flows."""
 
-    def make(**devices) -> KioskDriver:
-        window, runner = build_kiosk(**devices)
+    def make(flows=None, **devices) -> KioskDriver:
+        window, runner = build_kiosk(flows, **devices)
         window.engine.step_entered.connect(
             lambda _view: QTimer.singleShot(0, lambda: measure(window))
         )

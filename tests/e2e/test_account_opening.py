@@ -13,6 +13,8 @@ import pytest
 
 from hardware.demo_people import PEOPLE, DemoPerson
 from kiosk.flows import account_opening
+from kiosk.flows.account_opening import AccountOpeningState
+from kiosk.flows.feedback import FeedbackState
 from kiosk.sandbox.seed import STAFF_CARD_PINS
 
 ZHAO_ID = "320102199403250527"
@@ -90,7 +92,7 @@ def test_a_new_customer_opens_an_account_and_takes_the_receipt(kiosk_app, caplog
     [account] = accounts_of(k, ZHAO_ID)
     assert account["account_class"] == "II" and account["product"] == "standard_debit"
     assert account["pin_hash"]  # the password set on the PIN pad is the account's
-    assert k.engine.session["customer_id"] == account["customer_id"]
+    assert k.engine.session.state(FeedbackState).customer_id == account["customer_id"]
     assert k.journaled() == [
         ("verify_identity", "done"),
         ("check_new_pin", "done"),
@@ -220,7 +222,8 @@ def test_sms_code_wrong_resend_cool_down_and_tries_used_up(kiosk_app):
     k.sees("验证码刚刚发出，请等")
     assert k.step() == "phone" and _codes_sent(k) == 1  # no second SMS within the cool-down
     # a minute later, on the flow's own clock, a new code may be sent
-    k.engine.session[account_opening.OTP_SENT_AT] -= account_opening.RESEND_COOLDOWN_S
+    state = k.engine.session.state(AccountOpeningState)
+    state.otp_sent_at -= account_opening.RESEND_COOLDOWN_S
     with k.sandbox.database.transaction() as tx:  # and at the bank
         tx.run("UPDATE otps SET expires_at = expires_at - 60")
     k.tap("confirm")

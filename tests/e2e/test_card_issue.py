@@ -3,16 +3,15 @@ card and face; dispenser faults with the binding reversed and staff called."""
 
 from __future__ import annotations
 
-import base64
 import logging
 
 import pytest
 from PySide6.QtCore import Qt
 
-from hardware.id_card_reader.simulated import placeholder_photo
-from kiosk.backend.client import new_idempotency_key
+from kiosk.flows.account_opening import AccountOpeningState
 from kiosk.journal import reconcile
 from kiosk.sandbox.seed import secret_matches
+from tests.sandbox_bank import open_account_without_card
 
 ZHAO_ID = "320102199403250527"
 ZHAO_PHONE = "13500135000"
@@ -23,27 +22,6 @@ def key_pin_twice(k, pin: str = GOOD_PIN) -> None:
     k.wait_until(lambda: k.step() == "set_pin")
     for key in (*pin, "enter") * 2:
         k.devices.pin_pad.press(key)
-
-
-def open_account_at_the_bank(k) -> str:
-    """赵丽 opened a class II account at the counter last week; it has no card yet."""
-    b = k.backend
-    photo = base64.b64encode(placeholder_photo()).decode()
-    v = b.verify_identity(ZHAO_ID, "赵丽", photo, idempotency_key=new_idempotency_key())
-    otp = b.send_otp(ZHAO_PHONE, "account_opening", idempotency_key=new_idempotency_key())
-    b.verify_otp(otp.otp_id, "246810", idempotency_key=new_idempotency_key())
-    opened = b.open_account(
-        verification_id=v.verification_id,
-        otp_id=otp.otp_id,
-        id_number=ZHAO_ID,
-        name="赵丽",
-        phone=ZHAO_PHONE,
-        address="南京",
-        account_class="II",
-        product="standard_debit",
-        idempotency_key=new_idempotency_key(),
-    )
-    return opened.account_number
 
 
 def identify(k, person: str = "zhao") -> None:
@@ -87,7 +65,7 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     assert not any(pin_screens)
     k.sees("领卡成功")
 
-    account = session["account"].account_number
+    account = session.state(AccountOpeningState).account.account_number
     [card] = cards_of(k, account)
     assert card["status"] == "active" and card["card_serial"].startswith("SIM")
     assert secret_matches(GOOD_PIN, card["pin_hash"])  # the PIN set at opening opens the card
@@ -113,7 +91,7 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
 
 def test_on_its_own_with_id_card_and_face(kiosk_app):
     k = kiosk_app
-    account = open_account_at_the_bank(k)
+    account = open_account_without_card(k.backend)
     identify(k)
     k.wait_for_step("card_type")
     k.tap("choice_standard_debit")
@@ -137,7 +115,7 @@ def test_nobody_waiting_for_a_card_may_open_an_account_first(kiosk_app):
 
 def test_a_card_not_taken_is_captured_and_its_binding_reversed_first(kiosk_app):
     k = kiosk_app
-    account = open_account_at_the_bank(k)
+    account = open_account_without_card(k.backend)
     journal_when_told: list[list[tuple]] = []
     k.engine.step_entered.connect(
         lambda view: (
@@ -166,7 +144,7 @@ def test_a_card_not_taken_is_captured_and_its_binding_reversed_first(kiosk_app):
 @pytest.mark.parametrize("fault", ["drop_before_commit", "503"])
 def test_a_reversal_the_bank_did_not_get_is_sent_again_until_it_does(kiosk_app, fault):
     k = kiosk_app
-    account = open_account_at_the_bank(k)
+    account = open_account_without_card(k.backend)
     k.devices.card_dispenser.inject("walk_away")
     k.sandbox.arm_fault("reverse_card_binding", fault)
     identify(k)
@@ -186,7 +164,7 @@ def test_a_reversal_the_bank_did_not_get_is_sent_again_until_it_does(kiosk_app, 
 
 def test_a_jam_calls_staff_and_binds_nothing(kiosk_app):
     k = kiosk_app
-    account = open_account_at_the_bank(k)
+    account = open_account_without_card(k.backend)
     k.devices.card_dispenser.inject("jam")
     identify(k)
     k.wait_for_step("card_type")

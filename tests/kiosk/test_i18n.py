@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.i18n import Catalog, available_languages, load_language
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,8 +73,10 @@ def test_every_message_key_in_the_code_has_a_message():
 def test_every_step_of_every_flow_has_its_messages():
     catalog = Catalog("zh_CN")
     missing = []
-    for flow in all_flows().values():
-        keys = [flow.title, flow.hint]
+    for flow in flow_registry().values():
+        keys = [flow.title, flow.hint, *flow.stages]
+        if flow.home:
+            keys += [flow.home.tile, flow.home.tile_hint, flow.home.say, flow.home.guide]
         for step in flow.steps:
             keys += [step.title, step.prompt, step.body]
             if step.field:

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
+from kiosk.flows.guide import GuideState
 from kiosk.i18n import Catalog
 from ui.theme import CARE, STANDARD, contrast
 
@@ -40,7 +41,7 @@ def test_a_customer_is_guided_to_the_right_counter_and_forgotten(qtbot, window):
     tap(qtbot, window, "choice_yes")
     assert shows(window, "guide.to_card_counter.title")
     session = window.engine.session
-    assert session["need"] == "lost_card"
+    assert session.state(GuideState).need == "lost_card"
     tap(qtbot, window, "choice_done")
     assert window.current_screen() == "attract"
     assert session.is_empty

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.exceptions import TimeoutError as QtWaitTimeout
 
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.flows.engine import FlowEngine
 from kiosk.flows.model import StepKind
 from kiosk.runtime import InlineRunner, ManualClock
@@ -91,7 +91,7 @@ def clock():
 
 @pytest.fixture
 def engine(clock):
-    return FlowEngine(all_flows(), None, InlineRunner(), clock)
+    return FlowEngine(flow_registry(), None, InlineRunner(), clock)
 
 
 # --- the whole kiosk (a small copy of tests/e2e's fixture: test folders share nothing) ------

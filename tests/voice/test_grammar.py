@@ -1,4 +1,4 @@
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.flows.model import Field, Flow, Step, StepKind, StepView
 from kiosk.i18n import Catalog
 from voice.grammar import Back, Choose, Confirm, Digits, No, Yes, build_grammar
@@ -6,7 +6,7 @@ from voice.models import static_views
 
 
 def _view(flow_id: str, step_id: str) -> StepView:
-    return next(v for v in static_views(all_flows()[flow_id]) if v.step.id == step_id)
+    return next(v for v in static_views(flow_registry()[flow_id]) if v.step.id == step_id)
 
 
 def test_a_choice_is_understood_by_its_label_and_by_every_spoken_synonym():
@@ -59,7 +59,7 @@ def test_a_word_salad_is_only_a_guess_never_a_certainty():
 
 
 def test_a_number_field_hears_digits_and_says_them_back_as_one_value():
-    step = Step("phone", StepKind.FIELD, "guide.title", field=Field("phone", "guide.title"))
+    step = Step("phone", StepKind.FIELD, "guide.title", field=Field("guide.title"))
     flow = Flow("t", "guide.title", (step,))
     grammar = build_grammar(StepView(flow, step, 1, 1, {}, (), (), True), Catalog("ko"))
     match = grammar.parse("일 삼 팔 공 영")

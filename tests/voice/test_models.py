@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.i18n import Catalog
 from voice import cli
 from voice.models import NO_MODEL_NOTICE, VoiceModels, packaged_model, unknown_grammar_words
@@ -36,13 +36,13 @@ def test_korean_uses_the_packaged_model_by_default():
 
 @pytest.mark.slow
 def test_check_lists_every_grammar_word_the_model_does_not_know(korean_model):
-    unknown = unknown_grammar_words(korean_model, Catalog("ko"), all_flows())
+    unknown = unknown_grammar_words(korean_model, Catalog("ko"), flow_registry())
     for word, where in unknown.items():
         assert korean_model.vosk_model_find_word(word) < 0 and where
     known_word = "도움말"
     assert korean_model.vosk_model_find_word(known_word) >= 0 and known_word not in unknown
     # The Chinese catalog's words are not Korean words: all reported, none silently dropped.
-    chinese = unknown_grammar_words(korean_model, Catalog("zh_CN"), all_flows())
+    chinese = unknown_grammar_words(korean_model, Catalog("zh_CN"), flow_registry())
     assert "返回" in chinese and "commands" in chinese["返回"]
 
 

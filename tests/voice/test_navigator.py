@@ -1,6 +1,8 @@
 """Voice navigation on the real engine (InlineRunner + ManualClock), the real recognizer, and
 the real speech process: what a customer hears, and what their voice makes the kiosk do."""
 
+from dataclasses import dataclass
+
 import pytest
 
 from kiosk.flows.engine import FlowEngine
@@ -133,6 +135,12 @@ def _engine_with(flow, clock):
     return FlowEngine({flow.id: flow}, None, InlineRunner(), clock)
 
 
+@dataclass
+class Keyed:
+    code: str = ""
+    phone: str = ""
+
+
 def _on_a_digits_field(name, length, clock, speech_out, korean_model):
     """A Korean customer on a field of `length` digits, then a result: (engine, navigator,
     recognizer, session)."""
@@ -144,10 +152,12 @@ def _on_a_digits_field(name, length, clock, speech_out, korean_model):
                 name,
                 StepKind.FIELD,
                 "guide.need.title",
-                field=Field(name, "guide.need.prompt", min_length=length, max_length=length),
+                field=Field("guide.need.prompt", min_length=length, max_length=length),
+                keep=name,
             ),
             Step("done", StepKind.RESULT, "guide.to_cash_machine.title", next="end"),
         ),
+        state=Keyed,
     )
     engine = _engine_with(flow, clock)
     speech_in = SpeechIn(korean_model, "ko")
@@ -198,7 +208,7 @@ def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out, 
     # espeak's "육" comes out as "오" to this model, at high confidence: the read-back is
     # what lets the customer catch it, and nothing is submitted before they confirm.
     speech_in.feed_wav(say("삼 사 이 육"))
-    assert heard and session.get("code") is None and engine.view.step.id == "code"
+    assert heard and session.state(Keyed).code == "" and engine.view.step.id == "code"
     assert navigator.catalog.text(
         "voice.say.digits_heard",
         digits=" ".join(navigator.catalog.phrases(f"voice.digit.{d}")[0] for d in heard[-1]),
@@ -207,7 +217,7 @@ def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out, 
     assert navigator.digits == "2342" and heard[-1] == "2342"
     assert "이 삼 사 이" in speech_out.last_text
     navigator.handle(Confirm())
-    assert session.get("code") == "2342" and engine.view.step.id == "done"
+    assert session.state(Keyed).code == "2342" and engine.view.step.id == "done"
 
 
 @pytest.mark.slow
@@ -225,9 +235,9 @@ def test_a_number_said_in_pieces_is_joined_and_clear_starts_again(
     assert speech_out.last_text == navigator.catalog.text("voice.say.digits_cleared")
     navigator.handle(Digits("13800138000"))
     navigator.handle(Digits("13900139000"))  # the whole number again: it replaces, not joins
-    assert navigator.digits == "13900139000" and session.get("phone") is None
+    assert navigator.digits == "13900139000" and session.state(Keyed).phone == ""
     navigator.handle(Confirm())
-    assert session.get("phone") == "13900139000" and engine.view.step.id == "done"
+    assert session.state(Keyed).phone == "13900139000" and engine.view.step.id == "done"
 
 
 def test_need_more_time_is_asked_aloud_and_a_yes_keeps_the_session(engine, clock, speech_out):

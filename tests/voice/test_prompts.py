@@ -1,11 +1,11 @@
 """Every step of every flow has something to say, in every language and in both ways of
 answering (words in care mode, PIN-pad keys in speech mode). Flows are taken from
-kiosk.flows.all_flows(), so each new flow is walked as soon as it is registered."""
+kiosk.flows.flow_registry(), so each new flow is walked as soon as it is registered."""
 
 import pytest
 
 from hardware.ports import Receipt, ReceiptLine
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.flows.model import StepKind, StepView
 from kiosk.i18n import Catalog, available_languages, load_language
 from voice.prompts import fixed_prompts, receipt_speech, step_speech
@@ -35,7 +35,7 @@ def _keys(view):
 def test_every_step_of_every_flow_has_a_spoken_prompt(language):
     own, catalog = load_language(language), Catalog(language)
     problems, walked = [], 0
-    for flow in all_flows().values():
+    for flow in flow_registry().values():
         for view in _views(flow):
             where = f"{language} {flow.id}/{view.step.id}"
             problems += [f"{where}: no message {k}" for k in _keys(view) if k not in own]
@@ -56,7 +56,7 @@ def test_every_step_of_every_flow_has_a_spoken_prompt(language):
             answerable = view.choices or view.step.kind is StepKind.REVIEW  # choices fetched
             if answerable and view.step.kind is not StepKind.RESULT and by_voice == by_keys:
                 problems.append(f"{where}: speech mode does not say which keys to press")
-    assert walked >= sum(len(f.steps) for f in all_flows().values())
+    assert walked >= sum(len(f.steps) for f in flow_registry().values())
     assert problems == [], "\n".join(problems)
 
 
@@ -69,8 +69,8 @@ def test_the_voice_words_exist_in_every_language():
 
 def test_the_prompts_rendered_ahead_cover_both_ways_of_answering():
     catalog = Catalog("en")
-    texts = fixed_prompts(all_flows(), catalog)
-    guide_first = next(_views(all_flows()["guide"]))
+    texts = fixed_prompts(flow_registry(), catalog)
+    guide_first = next(_views(flow_registry()["guide"]))
     assert step_speech(guide_first, catalog) in texts
     assert step_speech(guide_first, catalog, by_keys=True) in texts
     assert catalog.text("voice.keys.help") in texts

@@ -5,7 +5,7 @@ import pytest
 
 from hardware.pinpad.simulated import SimulatedPinPad
 from kiosk.config import Config
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.flows.engine import FlowEngine
 from kiosk.i18n import Catalog
 from kiosk.kiosk import Kiosk
@@ -18,7 +18,7 @@ from voice.service import KioskVoice
 def kiosk(tmp_path):
     config = Config()
     config.kiosk.data_dir = str(tmp_path)
-    engine = FlowEngine(all_flows(), None, InlineRunner(), ManualClock())
+    engine = FlowEngine(flow_registry(), None, InlineRunner(), ManualClock())
     return Kiosk(config, Catalog("zh_CN"), engine)  # no model: nothing to load until Korean
 
 

@@ -4,7 +4,7 @@ import wave
 
 import pytest
 
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from kiosk.i18n import Catalog
 from voice.grammar import Choose, DidYouMean, Help, NotUnderstood, Repeat, build_grammar
 from voice.models import static_views
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def _need_grammar():
-    view = next(v for v in static_views(all_flows()["guide"]) if v.step.id == "need")
+    view = next(v for v in static_views(flow_registry()["guide"]) if v.step.id == "need")
     return build_grammar(view, Catalog("ko"))
 
 
@@ -29,7 +29,7 @@ def test_a_spoken_choice_and_spoken_commands_become_commands(korean_model, say):
     speech_in = SpeechIn(korean_model, "ko")
     grammar = _need_grammar()
     for phrase, meaning in [
-        ("예약 확인", Choose("appointment")),
+        ("예약 확인", Choose("appointment_checkin")),
         ("도움말", Help()),
         ("다시 말해 주세요", Repeat()),
     ]:
@@ -58,7 +58,7 @@ def test_speech_outside_the_grammar_is_never_acted_on(korean_model, say):
 def test_unknown_grammar_words_are_reported_not_dropped(korean_model, caplog):
     speech_in = SpeechIn(korean_model, "ko")
     grammar = _need_grammar()
-    grammar.add("쀍뛟 카드", Choose("debit_card"))  # a word no Korean model has
+    grammar.add("쀍뛟 카드", Choose("card_issue"))  # a word no Korean model has
     speech_in.listen_for(grammar)
     assert "쀍뛟" in speech_in.unknown_words
     assert "쀍뛟" in caplog.text
@@ -68,8 +68,8 @@ def test_low_confidence_asks_before_acting():
     grammar = _need_grammar()
     sure = Utterance("예약 확인", (("예약", 1.0), ("확인", 0.97)))
     unsure = Utterance("예약 확인", (("예약", 1.0), ("확인", 0.41)))
-    assert decide(sure, grammar) == Choose("appointment")
-    assert decide(unsure, grammar) == DidYouMean(Choose("appointment"), "예약 확인")
+    assert decide(sure, grammar) == Choose("appointment_checkin")
+    assert decide(unsure, grammar) == DidYouMean(Choose("appointment_checkin"), "예약 확인")
 
 
 def test_a_wav_of_the_wrong_format_is_a_typed_error(korean_model, tmp_path):

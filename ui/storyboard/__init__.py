@@ -109,7 +109,9 @@ class Board:
         if step in self.journey.shows and view.flow.id == self.journey.flow:
             variant = self.journey.name
         elif view.step.kind is StepKind.RESULT:  # the same result step says why it failed
-            variant = (self.window.engine.session or {}).get("failure") or ""
+            session = self.window.engine.session
+            failure = session.failure if session else None
+            variant = failure.message_key if failure else ""
         else:
             variant = ""
         self._take(view.flow.id, step, variant)
@@ -288,13 +290,13 @@ def _quiet_offscreen_warnings() -> None:
 
 def never_shown(board: Storyboard) -> dict[str, list[str]]:
     """The steps of each flow no journey reached, so a new step without a script shows up."""
-    from kiosk.flows import all_flows
+    from kiosk.flows import flow_registry
 
     shown = {(s.flow, s.name) for s in board.shots}
     walked = {s.flow for s in board.shots}
     return {
         flow.id: missing
-        for flow in all_flows().values()
+        for flow in flow_registry().values()
         if flow.id in walked
         and (missing := [s.id for s in flow.steps if (flow.id, s.id) not in shown])
     }

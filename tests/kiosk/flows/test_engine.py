@@ -1,12 +1,25 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import pytest
 
+from kiosk.flows import flow_registry
 from kiosk.flows.engine import FlowEngine, Timeouts
-from kiosk.flows.guide import GUIDE
-from kiosk.flows.model import CONFIRM, DONE, Choice, Field, Flow, Step, StepFailed, StepKind
+from kiosk.flows.guide import GuideState
+from kiosk.flows.model import (
+    CONFIRM,
+    DONE,
+    Branch,
+    Choice,
+    Field,
+    Flow,
+    Home,
+    Step,
+    StepFailed,
+    StepKind,
+)
 from kiosk.flows.validators import mobile_problem
 from kiosk.runtime import InlineRunner, ManualClock
 from kiosk.session import CustomerSession
@@ -24,8 +37,13 @@ class Recorder:
         engine.need_more_time.connect(self.more_time.append)
 
 
+@dataclass
+class PhoneState:
+    phone: str = ""
+
+
 def returned_card(ctx):
-    ctx.services.append(("card returned", ctx.session.get("phone")))
+    ctx.services.append(("card returned", ctx.session.state(PhoneState).phone))
 
 
 def flaky_device(ctx):
@@ -42,18 +60,29 @@ PHONE_FLOW = Flow(
             "phone",
             StepKind.FIELD,
             "t",
-            field=Field("phone", "l", min_length=11, max_length=11, validate=mobile_problem),
+            field=Field("l", min_length=11, max_length=11, validate=mobile_problem),
+            keep="phone",
         ),
         Step("device", StepKind.DEVICE, "t", action=flaky_device),
         Step(
             "review",
             StepKind.REVIEW,
             "t",
-            summary=lambda s: [("label.phone", s["phone"][:3] + "****")],
+            summary=lambda s: [("label.phone", s.state(PhoneState).phone[:3] + "****")],
         ),
         Step("result", StepKind.RESULT, "t", choices=(Choice(DONE, "common.done"),)),
     ),
     cleanup=returned_card,
+    stages=("stages.details",),
+    state=PhoneState,
+)
+# A service the guide offers, to see the guide go straight on to it.
+ELSEWHERE = Flow(
+    "elsewhere",
+    "t",
+    (Step("first", StepKind.CHOOSE, "t", choices=(Choice("a", "t"),)),),
+    stages=("stages.details",),
+    home=Home(99, "t", "t", say="guide.say.other", guide="guide.need.other"),
 )
 
 
@@ -62,9 +91,9 @@ def clock():
     return ManualClock()
 
 
-def make_engine(clock, flows=(GUIDE, PHONE_FLOW), services=None, timeouts=None):
+def make_engine(clock, flows=(PHONE_FLOW, ELSEWHERE), services=None, timeouts=None):
     return FlowEngine(
-        {f.id: f for f in flows},
+        flow_registry(*flows),
         services if services is not None else [],
         InlineRunner(),
         clock,
@@ -89,15 +118,11 @@ def test_guide_starts_the_self_service_flow_keeping_the_session(clock):
     engine = make_engine(clock)
     seen = Recorder(engine)
     session = CustomerSession("zh_CN")
-    session["language_hint"] = "kept"
-    engine.flows["bill_payment"] = Flow(
-        "bill_payment", "t", (Step("first", StepKind.CHOOSE, "t", choices=(Choice("a", "t"),)),)
-    )
     engine.start("guide", session)
-    engine.submit("pay_bill")
-    assert engine.flow.id == "bill_payment"
+    engine.submit("elsewhere")
+    assert engine.flow.id == "elsewhere"
     assert seen.ended == [("guide", "chained")]
-    assert engine.session is session and session["language_hint"] == "kept"
+    assert engine.session is session and session.state(GuideState).need == "elsewhere"
 
 
 def test_a_wrong_answer_is_refused_with_a_reason_and_nothing_moves(clock):
@@ -184,7 +209,7 @@ def test_results_of_work_after_cancel_are_dropped(clock):
         def run(self, work, done, failed):
             self.held.append((work, done))
 
-    engine = FlowEngine({PHONE_FLOW.id: PHONE_FLOW}, [], HeldRunner(), clock)
+    engine = FlowEngine(flow_registry(PHONE_FLOW), [], HeldRunner(), clock)
     seen = Recorder(engine)
     engine.start("phone", CustomerSession("en"))
     engine.submit("13800138000")
@@ -206,11 +231,12 @@ def test_review_confirm_and_unknown_choice(clock):
                 "t",
                 body="b",
                 choices=(Choice("accept", "t"), Choice("refuse", "t")),
-                next=lambda _s, v: "thanks" if v == "accept" else "bye",
+                next=Branch(lambda _s, v: "thanks" if v == "accept" else "bye", ("thanks", "bye")),
             ),
-            Step("thanks", StepKind.RESULT, "t"),
-            Step("bye", StepKind.RESULT, "t"),
+            Step("thanks", StepKind.RESULT, "t", next="end"),
+            Step("bye", StepKind.RESULT, "t", next="end"),
         ),
+        stages=("stages.confirm",),
     )
     engine = make_engine(clock, flows=(flow,))
     seen = Recorder(engine)
@@ -221,3 +247,47 @@ def test_review_confirm_and_unknown_choice(clock):
     assert seen.steps == ["agreement", "bye"]
     clock.advance(Timeouts().result_s)
     assert seen.ended == [("agree", "completed")]
+
+
+def test_the_stage_bar_never_goes_back_within_a_visit(clock):
+    stages_seen = []
+    engine = make_engine(clock, services=[])
+    engine.step_entered.connect(lambda view: stages_seen.append((view.step.id, view.stage)))
+    engine.start("guide", CustomerSession("en"))
+    engine.submit("cash")
+    engine.submit("large")  # a result: the last stage
+    assert stages_seen == [("need", 0), ("cash_amount", 0), ("to_cash_counter", 1)]
+    assert engine.view.stages == ("stages.need", "stages.directions")
+    engine.end("completed")
+    flow = Flow(
+        "two_stages",
+        "t",
+        (
+            Step("phone", StepKind.FIELD, "t", field=Field("l"), stage="stages.details"),
+            Step("review", StepKind.REVIEW, "t", stage="stages.confirm"),
+            Step("result", StepKind.RESULT, "t", next="end", stage="stages.done"),
+        ),
+        stages=("stages.details", "stages.confirm", "stages.done"),
+    )
+    engine = make_engine(clock, flows=(flow,))
+    engine.start("two_stages", CustomerSession("en"))
+    engine.submit("1234")
+    assert engine.view.step.id == "review" and engine.view.stage == 1
+    engine.back()  # the customer corrects a field: the bar stays where the visit got to
+    assert engine.view.step.id == "phone" and engine.view.stage == 1
+
+
+def test_a_way_no_step_declared_is_a_system_error_not_a_crash(clock):
+    flow = Flow(
+        "astray",
+        "t",
+        (
+            Step("device", StepKind.DEVICE, "t", action=lambda _ctx: "nowhere"),
+            Step("result", StepKind.RESULT, "t", next="end"),
+        ),
+        stages=("stages.done",),
+    )
+    engine = make_engine(clock, flows=(flow,))
+    seen = Recorder(engine)
+    engine.start("astray", CustomerSession("en"))
+    assert seen.errors == ["flow.error.system"] and seen.steps == ["device"]

@@ -7,7 +7,7 @@ import pytest
 
 from hardware.registry import build_devices
 from kiosk.config import Config
-from kiosk.flows.feedback import CONSENT, CUSTOMER_ID, FIRST_STEP, OFFER, feedback_steps
+from kiosk.flows.feedback import FIRST_STEP, FeedbackState, feedback_steps
 from kiosk.flows.model import StepContext
 from kiosk.journal import Journal
 from kiosk.metrics import Figures
@@ -26,19 +26,23 @@ def services(client, tmp_path):
 
 
 def rate(
-    services, value: str, customer: str | None = "C1001", care_mode: bool = False, **session_data
+    services,
+    value: str,
+    customer: str | None = "C1001",
+    care_mode: bool = False,
+    consent: bool | None = None,
 ) -> tuple[str | None, CustomerSession]:
     session = CustomerSession("zh_CN", care_mode=care_mode)
-    if customer:
-        session[CUSTOMER_ID] = customer
-    session.data.update(session_data)
+    state = session.state(FeedbackState)
+    state.customer_id, state.consent = customer, consent
     return RATING.action(StepContext(session, services, value)), session
 
 
 def test_a_rating_is_counted_and_a_consenting_customer_gets_one_offer(services):
     assert RATING.id == FIRST_STEP
     goto, session = rate(services, "4")
-    assert goto == OFFER_STEP.id and session[OFFER].offer_id == "savings_plan"
+    offer = session.state(FeedbackState).offer
+    assert goto == OFFER_STEP.id and offer is not None and offer.offer_id == "savings_plan"
     assert services.figures.snapshot()["rating.4"] == 1
     OFFER_STEP.action(StepContext(session, services, "interested"))
     assert services.figures.snapshot()["offer.savings_plan.interested"] == 1
@@ -55,13 +59,13 @@ def test_skipping_the_rating_counts_nothing(services):
     [
         {"customer": "C1004"},  # 陈静 never consented: the bank has no offer for her
         {"care_mode": True},  # a senior being talked through is not sold to
-        {CONSENT: False},  # refused offers earlier in this visit
+        {"consent": False},  # refused offers earlier in this visit
         {"customer": None},  # nobody identified (a check-in by QR code)
     ],
 )
 def test_no_offer(services, case):
     goto, session = rate(services, "5", **case)
-    assert goto == "end" and OFFER not in session
+    assert goto == "end" and session.state(FeedbackState).offer is None
 
 
 def test_no_offer_when_the_bank_cannot_be_reached(services, sandbox):  # noqa: F811

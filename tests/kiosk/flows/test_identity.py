@@ -1,4 +1,4 @@
-"""The ID card checks, the care-mode offer and the staff rules, on the core without a screen:
+"""The ID card checks and the care-mode offer, on the core without a screen:
 the kiosk built by kiosk.app with the embedded sandbox over HTTP and simulated devices."""
 
 from __future__ import annotations
@@ -10,20 +10,14 @@ import pytest
 
 from hardware.demo_people import PEOPLE
 from hardware.id_card_reader.simulated import id_card_of
-from kiosk.app import build_kiosk
-from kiosk.flows.identity import AGE, FACE_RETRIED, id_card_problem
-from kiosk.flows.staff import ACCOUNT_CLASS, staff_reasons
-from kiosk.runtime import InlineRunner, ManualClock
-from kiosk.session import CustomerSession
+from kiosk.flows.identity import id_card_problem
 
 TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def kiosk(config):
-    built = build_kiosk(config, InlineRunner(), ManualClock())
-    yield built
-    built.close()
+def kiosk(core_kiosk):
+    return core_kiosk
 
 
 def test_a_valid_card_and_a_card_valid_for_life_pass():
@@ -40,18 +34,6 @@ def test_expired_under_age_and_garbled_cards_are_refused():
     assert id_card_problem(child, TODAY) == ("identity.error.under_age", True)
     garbled = dataclasses.replace(wang, id_number=wang.id_number[:-1] + "9")
     assert id_card_problem(garbled, TODAY) == ("identity.error.id_unreadable", False)
-
-
-def test_staff_rules_class_i_age_70_and_a_retaken_photo():
-    session = CustomerSession("zh_CN")
-    session[ACCOUNT_CLASS], session[AGE] = "II", 69
-    assert staff_reasons(session) == []
-    session[ACCOUNT_CLASS], session[AGE], session[FACE_RETRIED] = "I", 70, True
-    assert staff_reasons(session) == [
-        "identity.staff.reason_class_i",
-        "identity.staff.reason_age",
-        "identity.staff.reason_face",
-    ]
 
 
 def _to_the_id_card(kiosk, person: str) -> None:

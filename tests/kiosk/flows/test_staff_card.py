@@ -14,8 +14,9 @@ from hardware.pcsc.virtual_card import VirtualCard
 from kiosk.app import build_kiosk
 from kiosk.backend.errors import Declined
 from kiosk.flows import account_opening
+from kiosk.flows.account_opening import AccountOpeningState
 from kiosk.flows.model import StepContext
-from kiosk.flows.staff import ACCOUNT_CLASS, AUTHORISATION
+from kiosk.flows.staff import StaffState
 from kiosk.runtime import InlineRunner, ManualClock
 from kiosk.sandbox.seed import STAFF_CARD_PINS
 from kiosk.session import CustomerSession
@@ -42,10 +43,15 @@ def staff_step(kiosk):
     return kiosk.engine.flows[account_opening.FLOW_ID].step("staff")
 
 
+def staff_of(session: CustomerSession) -> str | None:
+    authorisation = session.state(StaffState).authorisation
+    return authorisation.staff_id if authorisation else None
+
+
 def authorise(kiosk, pin: str) -> CustomerSession:
     """The staff step as the engine runs it, with staff keying `pin` on the PIN pad."""
     session = CustomerSession("zh_CN", False)
-    session[ACCOUNT_CLASS] = "I"
+    session.state(AccountOpeningState).account_class = "I"
     pin_pad = kiosk.engine.services.devices.pin_pad
     for key in (*pin, "enter"):
         pin_pad.press(key)
@@ -59,7 +65,7 @@ def authorise(kiosk, pin: str) -> CustomerSession:
 def test_staff_card_and_pin_authorise_and_are_journaled(kiosk, staff_card):
     staff_card.insert()
     session = authorise(kiosk, STAFF_CARD_PINS["800101"])
-    assert session[AUTHORISATION].staff_id == "800101"
+    assert staff_of(session) == "800101"
     # SELECT of the staff application, then READ RECORD of its record
     assert [apdu[:2].hex() for apdu in staff_card.apdus] == ["00a4", "00b2"]
     assert STAFF_CARD_AID in staff_card.apdus[0]
@@ -68,7 +74,7 @@ def test_staff_card_and_pin_authorise_and_are_journaled(kiosk, staff_card):
     assert entry.data["staff_id"] == "800101" and entry.data["by"] == "staff_card"
     journal_text = str([e.data for e in kiosk.engine.services.journal.entries()])
     assert STAFF_CARD_PINS["800101"] not in journal_text
-    assert staff_step(kiosk).next(session, None) == "open"
+    assert staff_step(kiosk).next.choose(session, None) == "open"
 
 
 def test_a_wrong_staff_pin_is_refused(kiosk, staff_card):
@@ -100,8 +106,8 @@ def test_the_password_on_the_screen_is_only_a_configured_fallback(kiosk):
     ctx = StepContext(session, kiosk.engine.services)
     step = staff_step(kiosk)
     step.action(ctx)  # no card asked for
-    assert step.next(session, None) == "staff_password"
+    assert step.next.choose(session, None) == "staff_password"
     fallback = kiosk.engine.flows[account_opening.FLOW_ID].step("staff_password")
     answer = {"staff_id": "800101", "password": "802468"}  # keyed on the screen's keypad
     fallback.action(StepContext(session, kiosk.engine.services, answer))
-    assert session[AUTHORISATION].staff_id == "800101"
+    assert staff_of(session) == "800101"

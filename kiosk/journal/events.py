@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiosk.backend.client import new_idempotency_key
+from kiosk.journal.journal import Journal
 
 
 def record_event(
-    journal,
+    journal: Journal,
     flow: str,
     step: str,
     operation: str,
