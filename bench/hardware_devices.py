@@ -24,12 +24,21 @@ from hardware.ports import Receipt, ReceiptLine
 from hardware.printer.escpos import EscposPrinter
 
 
-def timed(label: str, action: Callable[[], object], runs: int) -> None:
+def times_ms(action: Callable[[], object], runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    return statistics.median(times_ms(action, runs))
+
+
+def timed(label: str, action: Callable[[], object], runs: int) -> None:
+    times = times_ms(action, runs)
     print(f"| {label:<34} | {runs:>4} | {statistics.median(times):>9.2f} | {max(times):>9.2f} |")
 
 

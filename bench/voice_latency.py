@@ -181,6 +181,19 @@ def command_latency(
     return [[mode, ms(values), "<= 500"] for mode, values in results.items()]
 
 
+def guide_commands(
+    speech_in: SpeechIn, folder: Path, catalog: Catalog, repeat: int
+) -> list[list[object]]:
+    """End of speech -> command for the voice commands and two answers on the guide's first step."""
+    need = build_grammar(static_views(flow_registry()["guide"])[0], catalog)
+    phrases = [
+        (catalog.phrases(f"voice.command.{name}")[0], None)
+        for name in ("back", "repeat", "help", "cancel", "more_time")
+    ]
+    phrases += [("예약 확인", None), ("기타", None)]
+    return command_latency(speech_in, folder, phrases * repeat, need)
+
+
 def _cases(speech_in: SpeechIn, catalog: Catalog) -> list[tuple]:
     """(step, grammar, phrase, meaning): every phrase of every fixed step of every flow."""
     cases = []
@@ -270,16 +283,10 @@ def main() -> None:
         ["case", "latency", "goal"],
         first_audio(rounds),
     )
-    need = build_grammar(static_views(flow_registry()["guide"])[0], catalog)
-    phrases = [
-        (catalog.phrases(f"voice.command.{name}")[0], None)
-        for name in ("back", "repeat", "help", "cancel", "more_time")
-    ]
-    phrases += [("예약 확인", None), ("기타", None)]
     table(
         "2. end of speech -> command (ms, median / p95)",
         ["mode", "latency", "goal"],
-        command_latency(speech_in, folder, phrases * (1 if args.quick else 3), need),
+        guide_commands(speech_in, folder, catalog, 1 if args.quick else 3),
     )
     rows, oog = accuracy(speech_in, folder, catalog, [0.5, 0.75, 0.9, 1.0], args.quick)
     table(

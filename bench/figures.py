@@ -1,0 +1,290 @@
+"""Each figure of `python -m bench`, measured in a process of its own.
+
+    .venv/bin/python -m bench.figures NAME [--quick]
+
+prints the figure's rows as JSON on its last line: [figure, measured, goal, met?]. Met is
+"yes", "NO" or "-" (reported, no goal)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+STALL_TICK_MS = 5
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def cold_start(quick: bool) -> list[list[str]]:
+    """Imports, window built and shown, until its first paint event; started by the parent,
+    which passes the wall-clock time it launched this process (BENCH_LAUNCHED)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from kiosk.config import Config
+    from ui.app import application, build_window
+
+    class FirstPaint(QObject):
+        at: float | None = None
+
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint and self.at is None:
+                self.at = time.time()
+            return False
+
+    app = application()
+    first = FirstPaint()
+    app.installEventFilter(first)
+    with tempfile.TemporaryDirectory() as data:
+        config = Config()
+        config.kiosk.data_dir = data
+        window = build_window(config)
+        window.setGeometry(0, 0, 1920, 1080)
+        window.show()
+        while first.at is None:
+            app.processEvents()
+        screen = window.current_screen()
+        seconds = first.at - float(os.environ["BENCH_LAUNCHED"])
+        window.allow_close()
+        window.kiosk.close()
+    return [["cold start (one run)", f"{seconds:.2f} s ({screen})", "<= 1.5 s", _met(seconds, 1.5)]]
+
+
+def taps(quick: bool) -> list[list[str]]:
+    """The storyboard's demo customers on the whole kiosk, both themes: from a button's click
+    to the first paint after the engine entered the next step; a 5 ms timer meanwhile records
+    how late it fires (bank calls in flight on the worker pool)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QAbstractButton
+
+    from ui.app import application
+    from ui.storyboard import journeys, run_journey
+
+    app = application()
+    clicked_at = [0.0]
+    in_click = [False]
+    real_click = QAbstractButton.click
+
+    def click(button) -> None:
+        clicked_at[0] = time.perf_counter()
+        _TAPS[0] += 1
+        in_click[0] = True
+        try:
+            real_click(button)
+        finally:
+            in_click[0] = False
+
+    QAbstractButton.click = click  # the bench's process only: the tap's moment
+    waits: list[float] = []  # steps the tap itself entered
+    after_call: list[float] = []  # steps entered when a bank or device call answered
+    entered: list[list[float] | None] = [None]
+
+    class Painted(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint and entered[0] is not None:
+                entered[0].append(time.perf_counter() - clicked_at[0])
+                entered[0] = None
+            return False
+
+    painted = Painted()
+    app.installEventFilter(painted)
+    lateness = [0.0]
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lateness[0] = max(lateness[0], now - last[0] - STALL_TICK_MS / 1000)
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(STALL_TICK_MS)
+    happy = {"guide", "water_bill_paid", "checked_in_by_qr", "senior_by_phone"}
+    chosen = [j for j in journeys.JOURNEYS if j.flow != "kiosk" and (not quick or j.name in happy)]
+    per_flow: dict[str, list[int]] = {}
+    stuck = []
+    from ui.storyboard import customer as customer_module
+
+    real_init = customer_module.Customer.__init__
+
+    def hooked_init(self, window) -> None:
+        real_init(self, window)
+        self.engine.step_entered.connect(
+            lambda _view: entered.__setitem__(0, waits if in_click[0] else after_call)
+        )
+        last[0] = time.perf_counter()  # the stall timer counts from the customer's first wait
+
+    customer_module.Customer.__init__ = hooked_init
+    for theme in ("standard", "care"):
+        for j in chosen:
+            before_taps, before_steps = _count(), len(waits) + len(after_call)
+            _shots, problem = run_journey(j, "zh_CN", theme, Taken(), out=None, check=False)
+            if problem:
+                stuck.append(problem)
+            if theme == "standard":
+                per_flow[j.name] = [
+                    _count() - before_taps,
+                    len(waits) + len(after_call) - before_steps,
+                ]
+    timer.stop()
+    ms = [w * 1000 for w in waits]
+    called = [w * 1000 for w in after_call] or [0.0]
+    p95 = percentile(ms, 0.95)
+    rows = [
+        [
+            f"tap -> next step painted, {len(ms)} steps of {len(chosen)} journeys x 2 themes "
+            "(p50 / p95 / max)",
+            f"{statistics.median(ms):.0f} / {p95:.0f} / {max(ms):.0f} ms",
+            "p95 <= 50 ms",
+            _met(p95, 50),
+        ],
+        [
+            f"  tap -> step painted after a bank/device call, {len(called)} steps "
+            "(p50 / p95 / max)",
+            f"{statistics.median(called):.0f} / {percentile(called, 0.95):.0f} / "
+            f"{max(called):.0f} ms",
+            "-",
+            "-",
+        ],
+        [
+            "longest event-loop stall during those visits (5 ms timer's lateness)",
+            f"{lateness[0] * 1000:.0f} ms",
+            "<= 50 ms",
+            _met(lateness[0] * 1000, 50),
+        ],
+    ]
+    for name, (n_taps, n_steps) in per_flow.items():
+        rows.append(
+            [f"taps / steps entered, storyboard journey {name}", f"{n_taps} / {n_steps}", "-", "-"]
+        )
+    for problem in stuck:
+        rows.append([f"journey stuck: {problem}", "-", "-", "NO"])
+    return rows
+
+
+_TAPS = [0]
+
+
+class Taken(set):
+    """Every screen counts as photographed already: the storyboard's board then reads no
+    screen text and settles no layout at each step, which would be counted in the figures."""
+
+    def __contains__(self, _key) -> bool:
+        return True
+
+
+def _count() -> int:
+    return _TAPS[0]
+
+
+def soak(quick: bool) -> list[list[str]]:
+    from bench.soak import soak as run_soak
+
+    beats, visits = (100, 50) if quick else (10_080, 1_000)
+    f = run_soak(beats, visits)
+    start, end = f["start"], f["end"]
+    growth_mb = (end["rss_kib"] - start["rss_kib"]) / 1024
+    flat = all(end[k] <= start[k] for k in ("threads", "fds", "qobjects"))
+    return [
+        [
+            f"{f['visits']} whole visits in one process: RSS growth",
+            f"{growth_mb:+.1f} MB",
+            "<= 10 MB",
+            _met(growth_mb, 10),
+        ],
+        [
+            "  threads / fds / live Qt objects, start -> end",
+            " / ".join(f"{start[k]}->{end[k]}" for k in ("threads", "fds", "qobjects")),
+            "flat",
+            "yes" if flat else "NO",
+        ],
+    ]
+
+
+def devices(quick: bool) -> list[list[str]]:
+    """Our layer against the bare library on the same input, side by side in this run."""
+    import cv2
+    import numpy as np
+    import qrcode
+
+    from bench.hardware_devices import median_ms
+    from hardware.camera.opencv import OpenCvCamera
+
+    frame = cv2.cvtColor(np.array(qrcode.make("APPT:APT-7F3K9Q").convert("RGB")), cv2.COLOR_RGB2BGR)
+    camera = OpenCvCamera(source=0)  # never opened: the frame is given
+    camera.frame = lambda: frame
+    bare = cv2.QRCodeDetector()
+    runs = 20 if quick else 100
+    ours = median_ms(lambda: camera.scan_code(timeout=1), runs)
+    raw = median_ms(lambda: bare.detectAndDecode(frame), runs)
+    ratio = ours / raw
+    return [
+        [
+            "QR decode: our camera layer vs bare cv2 (median)",
+            f"{ours:.1f} vs {raw:.1f} ms = {ratio:.2f}x",
+            "<= 1.2x",
+            _met(ratio, 1.2),
+        ]
+    ]
+
+
+def voice(quick: bool) -> list[list[str]]:
+    from pathlib import Path
+
+    from bench.voice_latency import Catalog, SpeechIn, VoiceModels, first_audio, guide_commands
+
+    rows = []
+    model = VoiceModels({}).load("ko")
+    if model is None:
+        rows.append(["end of speech -> command", "not measured: no Korean vosk model", "-", "-"])
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="bench-voice-"))
+        speech_in = SpeechIn(model, "ko")
+        for mode, latency, _goal in guide_commands(
+            speech_in, folder, Catalog("ko"), 1 if quick else 3
+        ):
+            median = float(latency.split("/")[0])
+            rows.append(
+                [
+                    f"end of speech -> command, {mode} (median / p95)",
+                    f"{latency} ms",
+                    "<= 500 ms",
+                    _met(median, 500),
+                ]
+            )
+    for case, latency, _goal in first_audio(3 if quick else 20):
+        median = float(latency.split("/")[0])
+        rows.append(
+            [
+                f"step entered -> first audio, {case} (median / p95)",
+                f"{latency} ms",
+                "<= 300 ms",
+                _met(median, 300),
+            ]
+        )
+    return rows
+
+
+def _met(value: float, goal: float) -> str:
+    return "yes" if value <= goal else "NO"
+
+
+FIGURES = {
+    "cold_start": cold_start,
+    "taps": taps,
+    "soak": soak,
+    "devices": devices,
+    "voice": voice,
+}
+
+if __name__ == "__main__":
+    name, quick = sys.argv[1], "--quick" in sys.argv
+    print(json.dumps(FIGURES[name](quick)))

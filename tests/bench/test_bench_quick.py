@@ -1,0 +1,37 @@
+"""`python -m bench --quick` runs every figure and writes one table; no figure is asserted
+(speed on a shared machine is a benchmark's business, not a test's)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ROWS = [
+    "cold start",
+    "tap -> next step painted",
+    "longest event-loop stall",
+    "whole visits in one process",
+    "QR decode",
+    "first audio",
+    "end of speech -> command",
+    "storyboard journey water_bill_paid",
+]
+
+
+def test_the_quick_bench_writes_a_table_with_every_figure(tmp_path):
+    out = tmp_path / "results.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert "| figure | measured | goal | met? |" in text and "PySide6" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ")][1:]  # past the header
+    for label in ROWS:
+        row = next((r for r in rows if label in r), None)
+        assert row is not None, f"no row for {label}"
+        assert "failed:" not in row, row
