@@ -72,7 +72,8 @@ class Kiosk:
 
     def left_in_readers(self) -> list[str]:
         """Cards an earlier visit left in a reader: no visit starts until they are taken."""
-        return self.engine.services.left_behind.in_readers()
+        services = self.engine.services  # None for a kiosk without devices (voice tests)
+        return services.left_behind.in_readers() if services else []
 
     def begin(self, flow_id: str) -> None:
         """A customer chose a service: a new session starts, holding nothing yet."""

@@ -375,7 +375,7 @@ ACCOUNT_OPENING = Flow(
             choices=(DONE_CHOICE,),
             next="end",
         ),
-        result_step(FLOW_ID, "stopped", _stopped_params),
+        result_step(FLOW_ID, "stopped", _stopped_params, done=False),
         *feedback_steps(),
     ),
 )

@@ -330,7 +330,7 @@ BILL_PAYMENT = Flow(
         *take_card_steps(FLOW_ID, next="print_receipt"),
         print_step("print_receipt", _receipt, next=_after_receipt),
         result_step(FLOW_ID, "paid", _paid_params),
-        result_step(FLOW_ID, "not_done", _not_done_params),
+        result_step(FLOW_ID, "not_done", _not_done_params, done=False),
         *feedback_steps(),
     ),
 )

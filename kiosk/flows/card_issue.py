@@ -19,7 +19,6 @@ from hardware.errors import CardJammed, DeviceError
 from hardware.ports import IssuedCard
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountAwaitingCard, CardIssued, CardReversal
-from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
 from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.identity import VERIFICATION, care_offer_step, face_step, id_card_step
 from kiosk.flows.model import DONE, Choice, Flow, Step, StepContext, StepFailed, StepKind
@@ -271,7 +270,7 @@ CARD_ISSUE = Flow(
         print_step("print_receipt", _receipt, next=TAKE_BACK),
         *take_back_steps(FLOW_ID, next="issued"),
         result_step(FLOW_ID, "issued", _issued_params),
-        result_step(FLOW_ID, "not_issued", _not_issued_params),
+        result_step(FLOW_ID, "not_issued", _not_issued_params, done=False),
         Step(
             "no_account",
             StepKind.RESULT,
@@ -286,7 +285,7 @@ CARD_ISSUE = Flow(
                 ),
                 Choice(DONE, "common.done", say="common.say.done"),
             ),
-            next=lambda _s, value: "flow:account_opening" if value == "open_account" else FEEDBACK,
+            next=lambda _s, value: "flow:account_opening" if value == "open_account" else "end",
         ),
         *feedback_steps(),
     ),

@@ -213,8 +213,8 @@ def test_a_frozen_card_is_handed_back_with_the_reason(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k, "741852", card="chen")
     k.sees("这张卡已冻结")
-    finish_with_rating(k, "3")
-    k.wait_for_screen("attract")  # 陈静 never consented to offers: none is shown
+    k.tap("choice_done")
+    k.wait_for_screen("attract")  # refused: no rating, no offer after it
 
 
 # --- the bill --------------------------------------------------------------------------------
@@ -309,9 +309,8 @@ def test_line_dropped_after_the_bank_paid_is_reconciled_never_paid_twice(kiosk_a
     assert len(open_keys) == 1
     slip = k.devices.printer.printed[-1]
     assert slip.receipt.qr == open_keys[0] and "请勿重复缴费" in "\n".join(slip.rows)
-    finish_with_rating(k, "skip")
-    k.tap("choice_no_thanks")  # the offer
-    k.wait_for_screen("attract")
+    k.tap("choice_done")
+    k.wait_for_screen("attract")  # not done: no rating, no offer
 
     # the kiosk asks the bank what became of the key: it was paid, once
     settled = reconcile(k.journal, k.backend)
@@ -427,3 +426,29 @@ def test_a_branch_orders_its_billers_and_the_kiosk_learns_the_rest(kiosk_app):
     insert_and_key_pin(k)
     k.wait_for_step("biller")
     assert [c.id for c in k.engine.view.choices][:2] == ["gas", "property"]
+
+
+def test_no_survey_or_offer_after_a_refused_visit(kiosk_app):
+    k = kiosk_app
+    asked: list[str] = []
+    k.engine.step_entered.connect(lambda view: asked.append(view.step.id))
+    insert_and_key_pin(k, "741852", card="chen")  # a frozen card: the bank refuses it
+    k.wait_for_step("not_done")
+    k.tap("choice_done")
+    k.wait_for_screen("attract")
+    assert "rating" not in asked and "offer" not in asked
+
+
+def test_after_a_finished_visit_the_survey_has_skip_not_cancel(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    choose_bill(k, "water", "1001234567")
+    k.tap("confirm")
+    k.wait_for_step("paid")
+    k.tap("choice_done")
+    k.wait_for_step("rating")
+    assert k.buttons("cancel") == []  # nothing to cancel: the visit is done
+    skip = k.buttons("choice_skip")[0]
+    stars = k.buttons("choice_1")[0]
+    assert skip.parentWidget() is not stars.parentWidget()  # beside back/cancel, never paged
+    assert skip.text() == k.window.catalog.text("feedback.rating.skip")
