@@ -6,12 +6,13 @@ the keyed-in text, or a dict for staff authorisation); the engine decides what i
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -248,12 +249,17 @@ class StepScreen(QWidget):
         self._on_retry = on_retry
         self.view: StepView | None = None
         self.body: StepBody | None = None
+        self._wait_started = 0.0
+        self._wait_clock = QTimer(self)
+        self._wait_clock.setInterval(1000)
+        self._wait_clock.timeout.connect(lambda: self._show_waited())
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(48, 16, 48, 16)
         self.outer.setSpacing(16)
 
     def show_view(self, view: StepView, theme: Theme) -> None:
         self.view = view
+        self._wait_clock.stop()
         clear_layout(self.outer)
         c = self.catalog
         self.outer.addWidget(
@@ -266,6 +272,9 @@ class StepScreen(QWidget):
         self.error = label("", "error")
         self.error.hide()
         self.outer.addWidget(self.error)
+        self.waiting = label("", "waiting")  # how long the bank has been working, while it is
+        self.waiting.hide()
+        self.outer.addWidget(self.waiting)
         self.body = BODIES[view.step.kind](view, c, theme)
         self.body.answer.connect(self._answer)
         self.outer.addWidget(self.body, 1)
@@ -303,8 +312,19 @@ class StepScreen(QWidget):
         return self.view is not None and self.view.step.kind is StepKind.DEVICE
 
     def set_busy(self, busy: bool) -> None:
-        if self.body is not None and not self._is_device_step():
-            self.body.set_enabled_for_input(not busy)
+        """While the bank works on a step the customer cannot answer it again, but sees the
+        seconds go by, and keeps cancel and call staff."""
+        if self.body is None or self._is_device_step():
+            return
+        self.body.set_enabled_for_input(not busy)
+        self._wait_started = time.monotonic()
+        self._show_waited()
+        self.waiting.setVisible(busy)
+        self._wait_clock.start() if busy else self._wait_clock.stop()
+
+    def _show_waited(self) -> None:
+        seconds = int(time.monotonic() - self._wait_started)
+        self.waiting.setText(self.catalog.text("ui.busy.waited", seconds=seconds))
 
     def show_error(self, text: str, can_retry: bool) -> None:
         if isinstance(self.body, FieldBody):
