@@ -36,8 +36,9 @@ def test_a_customer_is_guided_to_the_right_counter_and_forgotten(qtbot, window):
     tap(qtbot, window, "service_guide")
     assert shows(window, "guide.need.title")
     tap(qtbot, window, "choice_lost_card")
-    assert shows(window, "guide.has_id.title")
-    tap(qtbot, window, "choice_yes")
+    qtbot.waitUntil(lambda: shows(window, "guide.has_id.title"))
+    tap(qtbot, window, "choice_yes")  # a ticket for the card counter is taken and printed
+    qtbot.waitUntil(lambda: window.engine.view.step.id == "to_card_counter")
     assert shows(window, "guide.to_card_counter.title")
     session = window.engine.session
     assert session["need"] == "lost_card"
