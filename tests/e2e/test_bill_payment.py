@@ -490,3 +490,14 @@ def test_during_a_slow_payment_the_wait_shows_and_staff_and_cancel_still_work(ma
     k.wait_until(lambda: ("pay_bill", "done") in k.journaled(), timeout_ms=int(SLOW_S * 2000))
     reconcile(k.journal, k.services.backend)
     assert payments(k) == 1 and k.journal.open_intents() == []
+
+
+def test_one_word_for_the_bill_account_number_on_its_screen(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    k.tap("choice_water")
+    k.wait_for_step("bill_source")
+    k.sees_message("bill_payment.source.title")
+    assert "账单号" not in k.screen_text() and "户号" in k.window.catalog.text(
+        "bill_payment.source.title"
+    )
