@@ -366,6 +366,8 @@ def test_a_card_left_in_the_slot_is_reminded_then_retained(kiosk_app):
     k.wait_for_screen("attract")
     hold_kiosk_number(k)  # and staff see it on their screen
     sign_in(k, "800102", "913579")
+    k.wait_until(lambda: k.window.supervisor.current_tab() == "devices")
+    k.window.supervisor.show_tab("supplies")
     k.sees(k.window.catalog.text("supervisor.left.title"))
     k.sees(WANG_PAN_MASKED)
 

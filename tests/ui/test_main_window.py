@@ -65,6 +65,7 @@ def test_cancel_after_answering_asks_first(qtbot, window):
     window.show_home()
     tap(qtbot, window, "service_guide")
     tap(qtbot, window, "choice_cash")
+    qtbot.waitUntil(lambda: shows(window, "guide.cash_amount.title"))  # after a worker
     tap(qtbot, window, "cancel")
     assert shows(window, "ui.cancel_confirm.title")
     tap(qtbot, window, "cancel_no")
@@ -72,6 +73,7 @@ def test_cancel_after_answering_asks_first(qtbot, window):
     tap(qtbot, window, "back")
     assert window.engine.view.step.id == "need"
     tap(qtbot, window, "choice_cash")
+    qtbot.waitUntil(lambda: shows(window, "guide.cash_amount.title"))  # after a worker
     tap(qtbot, window, "cancel")
     tap(qtbot, window, "cancel_yes")
     assert window.current_screen() == "attract"
