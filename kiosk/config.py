@@ -188,7 +188,9 @@ class BankSection:
     hotline: str = setting("95599", pattern=r"[0-9][0-9-]{2,15}", what="a phone number")
     withdrawal_limit_yuan: int = count(20_000, at_least=100)  # a card's cash a day
     # billers offered first, in this order; the rest follow by how often they are paid here
-    biller_order: list[str] = setting(["water", "electricity", "gas", "phone"])
+    biller_order: list[str] = field(
+        default_factory=lambda: ["water", "electricity", "gas", "phone"]
+    )
 
 
 @dataclass

@@ -58,6 +58,7 @@ class StepBody(QWidget):
         grid = QGridLayout(holder)
         grid.setSpacing(20)
         per_page = self.theme.choices_per_page
+        choices = tuple(c for c in choices if not c.aside)  # those are in the footer
         pages = [choices[i : i + per_page] for i in range(0, len(choices), per_page)] or [()]
         page = getattr(self, "_page", 0) % len(pages)
         shown = list(pages[page])
@@ -285,6 +286,14 @@ class StepScreen(QWidget):
             footer.addWidget(button(c.text("common.back"), self._on_back, name="back"))
         if view.step.kind is not StepKind.RESULT:
             footer.addWidget(button(c.text("common.cancel"), self._on_cancel, name="cancel"))
+        for choice in (ch for ch in view.choices if ch.aside):
+            footer.addWidget(
+                button(
+                    c.text(choice.label),
+                    partial(self._answer, choice.id),
+                    name=f"choice_{choice.id}",
+                )
+            )
         self.outer.addLayout(footer)
 
     def show_progress(self, view: StepView) -> None:

@@ -470,7 +470,7 @@ ACCOUNT_OPENING = Flow(
                 choices=(DONE_CHOICE,),
                 next=END,
             ),
-            result_step(FLOW_ID, STOPPED, _stopped_params),
+            result_step(FLOW_ID, STOPPED, _stopped_params, done=False),
         ),
         *feedback_steps(),
     ),

@@ -485,7 +485,7 @@ APPOINTMENT_CHECKIN = Flow(
             result_step("appointment", "queue_ticket", _ticket_params, "appointment.ticket.prompt"),
             result_step("appointment", "reprinted", _ticket_params, "appointment.ticket.prompt"),
             result_step("appointment", "ticket_offline", _ticket_params),
-            result_step("appointment", "to_counter"),
+            result_step("appointment", "to_counter", done=False),
         ),
         *feedback_steps(),
     ),

@@ -374,7 +374,7 @@ BILL_PAYMENT = Flow(
             print_step("print_receipt", _receipt, next=Branch(_after_receipt, (PAID, NOT_DONE))),
         ),
         result_step(FLOW_ID, PAID, _paid_params),
-        result_step(FLOW_ID, NOT_DONE, _not_done_params),
+        result_step(FLOW_ID, NOT_DONE, _not_done_params, done=False),
         *feedback_steps(),
     ),
 )

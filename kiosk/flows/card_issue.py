@@ -21,11 +21,11 @@ from hardware.errors import CardJammed, DeviceError
 from hardware.ports import CardDispenser, IssuedCard, Receipt
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountAwaitingCard, CardIssued, CardReversal
-from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
 from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.identity import IdentityState, care_offer_step, face_step, id_card_step
 from kiosk.flows.model import (
     DONE,
+    END,
     Choice,
     Flow,
     Home,
@@ -327,7 +327,7 @@ CARD_ISSUE = Flow(
             print_step("print_receipt", _receipt, next=TAKE_BACK),
             *take_back_steps(FLOW_ID, next="issued"),
             result_step(FLOW_ID, "issued", _issued_params),
-            result_step(FLOW_ID, NOT_ISSUED, _not_issued_params),
+            result_step(FLOW_ID, NOT_ISSUED, _not_issued_params, done=False),
             Step(
                 NO_ACCOUNT,
                 StepKind.RESULT,
@@ -342,7 +342,7 @@ CARD_ISSUE = Flow(
                     ),
                     Choice(DONE, "common.done", say="common.say.done"),
                 ),
-                next={"open_account": to_flow("account_opening"), DONE: FEEDBACK},
+                next={"open_account": to_flow("account_opening"), DONE: END},
             ),
         ),
         *feedback_steps(),

@@ -30,7 +30,7 @@ RATING_CHOICES = (
     Choice("3", "feedback.rating.stars_3", say="feedback.say.stars_3"),
     Choice("2", "feedback.rating.stars_2", say="feedback.say.stars_2"),
     Choice("1", "feedback.rating.stars_1", say="feedback.say.stars_1"),
-    Choice(SKIP, "feedback.rating.skip", say="feedback.say.skip"),
+    Choice(SKIP, "feedback.rating.skip", say="feedback.say.skip", aside=True),
 )
 # The "done" of a flow's result screen, with its spoken synonyms.
 DONE_CHOICE = Choice(DONE, "common.done", say="common.say.done", primary=True)
@@ -48,9 +48,12 @@ def result_step(
     step_id: str,
     params: Callable[[CustomerSession], Mapping[str, Any]] | None = None,
     prompt: str | None = None,
+    *,
+    done: bool = True,
 ) -> Step:
     """A flow's result screen (`<domain>.<step_id>.title/prompt`, or another `prompt` key)
-    whose "done" leads on to the rating."""
+    whose "done" leads on to the rating; `done=False` for a refused or failed visit, which
+    ends there (nobody is asked to rate, or offered a product, after a refusal)."""
     return Step(
         step_id,
         StepKind.RESULT,
@@ -58,7 +61,7 @@ def result_step(
         prompt or f"{domain}.{step_id}.prompt",
         params=params,
         choices=(DONE_CHOICE,),
-        next=FIRST_STEP,
+        next=FIRST_STEP if done else END,
     )
 
 
@@ -100,9 +103,10 @@ def _offer_params(session: CustomerSession) -> dict[str, str]:
 
 def feedback_steps() -> tuple[Step, ...]:
     """Append to a flow; go to FIRST_STEP from its result screen."""
+    # after a finished visit: a RESULT, so there is no "cancel", only the ratings and "skip"
     rating = Step(
         FIRST_STEP,
-        StepKind.CHOOSE,
+        StepKind.RESULT,
         "feedback.rating.title",
         "feedback.rating.prompt",
         choices=RATING_CHOICES,

@@ -69,6 +69,7 @@ class Choice:
     icon: str | None = None  # file name in assets/icons
     say: str | None = None  # message key of spoken synonyms (a list in the catalog)
     primary: bool = False  # drawn as the main action
+    aside: bool = False  # drawn beside back/cancel, never paged away (a survey's "skip")
 
 
 @dataclass(frozen=True)

@@ -213,8 +213,8 @@ def test_a_frozen_card_is_handed_back_with_the_reason(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k, "741852", card="chen")
     k.sees("这张卡已冻结")
-    finish_with_rating(k, "3")
-    k.wait_for_screen("attract")  # 陈静 never consented to offers: none is shown
+    k.tap("choice_done")
+    k.wait_for_screen("attract")  # refused: no rating, no offer after it
 
 
 # --- the bill --------------------------------------------------------------------------------
@@ -309,9 +309,8 @@ def test_line_dropped_after_the_bank_paid_is_reconciled_never_paid_twice(kiosk_a
     assert len(open_keys) == 1
     slip = k.devices.printer.printed[-1]
     assert slip.receipt.qr == open_keys[0] and "请勿重复缴费" in "\n".join(slip.rows)
-    finish_with_rating(k, "skip")
-    k.tap("choice_no_thanks")  # the offer
-    k.wait_for_screen("attract")
+    k.tap("choice_done")
+    k.wait_for_screen("attract")  # not done: no rating, no offer
 
     # the kiosk asks the bank what became of the key: it was paid, once
     settled = reconcile(k.journal, k.backend)
@@ -367,8 +366,11 @@ def test_a_card_left_in_the_slot_is_reminded_then_retained(kiosk_app):
     k.wait_for_screen("attract")
     hold_kiosk_number(k)  # and staff see it on their screen
     sign_in(k, "800102", "913579")
-    k.sees(k.window.catalog.text("supervisor.left.title"))
-    k.sees(WANG_PAN_MASKED)
+    k.wait_until(lambda: k.window.supervisor.current_tab() == "devices")
+    k.window.supervisor.show_tab("supplies")
+    k.sees("1")  # the supplies tab counts the captured card
+    [left] = k.services.left_behind.items()  # and the staff screen's list holds it, masked
+    assert (left.item, left.state, left.detail) == ("bank_card", "captured", WANG_PAN_MASKED)
 
 
 def test_take_your_card_reminder_then_taken(make_kiosk, monkeypatch):
@@ -429,6 +431,32 @@ def test_a_branch_orders_its_billers_and_the_kiosk_learns_the_rest(kiosk_app):
     assert [c.id for c in k.engine.view.choices][:2] == ["gas", "property"]
 
 
+def test_no_survey_or_offer_after_a_refused_visit(kiosk_app):
+    k = kiosk_app
+    asked: list[str] = []
+    k.engine.step_entered.connect(lambda view: asked.append(view.step.id))
+    insert_and_key_pin(k, "741852", card="chen")  # a frozen card: the bank refuses it
+    k.wait_for_step("not_done")
+    k.tap("choice_done")
+    k.wait_for_screen("attract")
+    assert "rating" not in asked and "offer" not in asked
+
+
+def test_after_a_finished_visit_the_survey_has_skip_not_cancel(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    choose_bill(k, "water", "1001234567")
+    k.tap("confirm")
+    k.wait_for_step("paid")
+    k.tap("choice_done")
+    k.wait_for_step("rating")
+    assert k.buttons("cancel") == []  # nothing to cancel: the visit is done
+    skip = k.buttons("choice_skip")[0]
+    stars = k.buttons("choice_1")[0]
+    assert skip.parentWidget() is not stars.parentWidget()  # beside back/cancel, never paged
+    assert skip.text() == k.window.catalog.text("feedback.rating.skip")
+
+
 # --- a slow bank -----------------------------------------------------------------------------
 
 SLOW_S = 20.0  # the bank takes this long to answer a payment
@@ -465,3 +493,14 @@ def test_during_a_slow_payment_the_wait_shows_and_staff_and_cancel_still_work(ma
     k.wait_until(lambda: ("pay_bill", "done") in k.journaled(), timeout_ms=int(SLOW_S * 2000))
     reconcile(k.journal, k.services.backend)
     assert payments(k) == 1 and k.journal.open_intents() == []
+
+
+def test_one_word_for_the_bill_account_number_on_its_screen(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    k.tap("choice_water")
+    k.wait_for_step("bill_source")
+    k.sees_message("bill_payment.source.title")
+    assert "账单号" not in k.screen_text() and "户号" in k.window.catalog.text(
+        "bill_payment.source.title"
+    )

@@ -227,6 +227,7 @@ def _visit_guide(k, *choices: str) -> None:
     for choice in choices:
         k.tap(f"choice_{choice}")
     if choices[-1] != "done":
+        k.wait_until(lambda: not k.engine.busy)  # the answer is taken before walking away
         k.tap("cancel")
         if k.buttons("cancel_yes"):
             k.tap("cancel_yes")

@@ -37,8 +37,9 @@ def test_a_customer_is_guided_to_the_right_counter_and_forgotten(qtbot, window):
     tap(qtbot, window, "service_guide")
     assert shows(window, "guide.need.title")
     tap(qtbot, window, "choice_lost_card")
-    assert shows(window, "guide.has_id.title")
-    tap(qtbot, window, "choice_yes")
+    qtbot.waitUntil(lambda: shows(window, "guide.has_id.title"))
+    tap(qtbot, window, "choice_yes")  # a ticket for the card counter is taken and printed
+    qtbot.waitUntil(lambda: window.engine.view.step.id == "to_card_counter")
     assert shows(window, "guide.to_card_counter.title")
     session = window.engine.session
     assert session.state(GuideState).need == "lost_card"
@@ -65,6 +66,7 @@ def test_cancel_after_answering_asks_first(qtbot, window):
     window.show_home()
     tap(qtbot, window, "service_guide")
     tap(qtbot, window, "choice_cash")
+    qtbot.waitUntil(lambda: shows(window, "guide.cash_amount.title"))  # after a worker
     tap(qtbot, window, "cancel")
     assert shows(window, "ui.cancel_confirm.title")
     tap(qtbot, window, "cancel_no")
@@ -72,6 +74,7 @@ def test_cancel_after_answering_asks_first(qtbot, window):
     tap(qtbot, window, "back")
     assert window.engine.view.step.id == "need"
     tap(qtbot, window, "choice_cash")
+    qtbot.waitUntil(lambda: shows(window, "guide.cash_amount.title"))  # after a worker
     tap(qtbot, window, "cancel")
     tap(qtbot, window, "cancel_yes")
     assert window.current_screen() == "attract"

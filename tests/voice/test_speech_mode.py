@@ -88,7 +88,7 @@ def test_the_guide_by_pin_pad_keys_alone(make_kiosk):
     k.wait_for_step("cash_amount")
     k.choose("guide.cash_amount.small")
     k.wait_for_step("to_cash_machine")
-    assert k.catalog.text("guide.to_cash_machine.prompt") in k.hears()
+    assert k.catalog.text("guide.to_cash_machine.title") in k.hears()
     k.press("enter")  # the one choice: done
     k.wait_until(lambda: k.window.current_screen() == "attract", "back at the attract screen")
     assert not k.voice.speech_mode  # the visit is over: the next customer starts afresh

@@ -10,20 +10,27 @@ from kiosk.flows.guide import GuideState, guide_flow
 from kiosk.flows.model import Home, to_flow
 
 
-def test_every_service_with_guide_words_is_offered_in_the_home_screens_order():
+def test_every_service_with_guide_words_is_offered_the_most_asked_for_first():
     need = guide_flow(SERVICES).step("need")
     services = [c for c in need.choices if c.id in {f.id for f in SERVICES}]
+    # bills and check-in are asked for most; the others follow in the home screen's order
     assert [c.id for c in services] == [
-        "account_opening",
-        "card_issue",
         "bill_payment",
         "appointment_checkin",
+        "account_opening",
+        "card_issue",
     ]
     for choice in services:
         home = next(f.home for f in SERVICES if f.id == choice.id)
         assert (choice.label, choice.say) == (home.guide, home.say)
         assert need.next[choice.id] == to_flow(choice.id)
-    assert [c.id for c in need.choices][-3:] == ["cash", "lost_card", "other"]
+    assert [c.id for c in need.choices][:4] == [
+        "bill_payment",
+        "lost_card",
+        "cash",
+        "appointment_checkin",
+    ]
+    assert need.choices[-1].id == "other"
 
 
 def test_a_service_without_guide_words_is_not_offered():
