@@ -71,6 +71,14 @@ class UiSection:
 
 
 @dataclass
+class BankSection:
+    # The bank's name in the top bar, per language; a language not listed gets the catalog's
+    # neutral "screens.bank.name".
+    name: dict[str, str] = field(default_factory=dict)
+    logo: str = ""  # an SVG file; empty: the neutral logo in assets/brand/logo.svg
+
+
+@dataclass
 class VoiceSection:
     speech_out: bool = True  # speak prompts in care mode and speech mode
     rate: int = 170  # words a minute; care mode speaks slower
@@ -94,6 +102,7 @@ class Config:
     sandbox: SandboxSection = field(default_factory=SandboxSection)
     journal: JournalSection = field(default_factory=JournalSection)
     ui: UiSection = field(default_factory=UiSection)
+    bank: BankSection = field(default_factory=BankSection)
     voice: VoiceSection = field(default_factory=VoiceSection)
     supervisor: SupervisorSection = field(default_factory=SupervisorSection)
     # One table per device: {"driver": "simulated" | "pcsc" | ... , driver options...}

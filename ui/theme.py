@@ -26,7 +26,13 @@ class Theme:
     on_accent: str  # text on primary buttons
     danger: str
     line: str
-    font_family: str = "WenQuanYi Micro Hei"
+    success: str = "#1E7B3A"
+    partial: str = "#8A5300"  # amber: done in part, or done another way (a fallback ticket)
+
+    @property
+    def body_px(self) -> int:
+        """Main text in pixels at 96 dpi: at least 24 on a 21-24" screen at arm's length."""
+        return round(self.text_pt * 96 / 72)
 
     @property
     def key_px(self) -> int:
@@ -58,6 +64,20 @@ STANDARD = Theme(
     line="#C9D1D9",
 )
 
+# One family per language, so Korean and Traditional Chinese get their own glyph shapes
+# (Debian's fonts-noto-cjk and fonts-noto-core).
+FONTS = {
+    "zh_CN": "Noto Sans CJK SC",
+    "zh_TW": "Noto Sans CJK TC",
+    "ko": "Noto Sans CJK KR",
+    "en": "Noto Sans",
+}
+
+
+def font_family(language: str) -> str:
+    return FONTS.get(language, FONTS["zh_CN"])
+
+
 CARE = Theme(
     name="care",
     text_pt=30,
@@ -73,6 +93,8 @@ CARE = Theme(
     on_accent="#FFFFFF",
     danger="#7A0000",
     line="#000000",
+    success="#0B5323",
+    partial="#6B3F00",
 )
 
 
@@ -91,10 +113,11 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def stylesheet(t: Theme) -> str:
+def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     return f"""
     QWidget {{ background: {t.background}; color: {t.text};
-              font-family: "{t.font_family}"; font-size: {t.text_pt}pt; }}
+              font-family: "{font_family(language)}"; font-size: {t.text_pt}pt; }}
+    QLabel {{ background: transparent; }}
     QLabel#title {{ font-size: {t.title_pt}pt; font-weight: bold; }}
     QLabel#prompt {{ color: {t.muted}; }}
     QLabel#small, QLabel#progress {{ font-size: {t.small_pt}pt; color: {t.muted}; }}
@@ -106,6 +129,7 @@ def stylesheet(t: Theme) -> str:
     QFrame#bar QLabel, QFrame#bar QPushButton {{ background: transparent; color: {t.on_accent};
               border: 2px solid {t.on_accent}; }}
     QFrame#bar QLabel {{ border: none; font-size: {t.small_pt}pt; }}
+    QFrame#bar QPushButton {{ font-size: {t.small_pt}pt; padding: 4px 16px; }}
     QFrame#bar QPushButton[staff="true"] {{ background: {t.danger}; font-weight: bold;
               font-size: {t.title_pt}pt; }}
     QPushButton {{ min-height: {t.target_px}px; padding: 8px 24px; border-radius: 12px;
@@ -119,5 +143,34 @@ def stylesheet(t: Theme) -> str:
     QPushButton:pressed {{ background: {t.line}; }}
     QLineEdit {{ min-height: {t.target_px}px; border: 3px solid {t.accent}; border-radius: 8px;
               padding: 0 16px; font-size: {t.title_pt}pt; background: {t.surface}; }}
-    QWidget#overlay {{ background: rgba(0, 0, 0, 150); }}
+    QWidget#overlay, QWidget#staff_overlay {{ background: rgba(0, 0, 0, 150); }}
+    QFrame#bar QLabel#bank_name {{ font-size: {t.small_pt}pt; font-weight: bold; }}
+    QFrame#bar QLabel#clock {{ font-size: {t.small_pt}pt; }}
+    QLabel#stage_done, QLabel#stage_current, QLabel#stage_todo {{ font-size: {t.small_pt}pt;
+              padding: 6px 18px; border-radius: 20px; }}
+    QLabel#stage_done {{ color: {t.success}; }}
+    QLabel#stage_current {{ background: {t.accent}; color: {t.on_accent}; font-weight: bold; }}
+    QLabel#stage_todo {{ color: {t.muted}; }}
+    QLabel#pin_box {{ min-width: {t.target_px}px; min-height: {t.target_px}px;
+              max-width: {t.target_px}px; max-height: {t.target_px}px; background: {t.surface};
+              border: 4px solid {t.line}; border-radius: 12px;
+              font-size: {t.title_pt}pt; qproperty-alignment: AlignCenter; }}
+    QLabel#pin_box[filled="true"] {{ border-color: {t.accent}; color: {t.accent}; }}
+    QPushButton#busy_wheel {{ min-height: 0; border: none; padding: 0; background: transparent; }}
+    QLabel#busy_text {{ font-size: {t.title_pt}pt; color: {t.accent}; font-weight: bold; }}
+    QLabel#takeaway {{ font-size: {t.title_pt * 2}pt; font-weight: bold; }}
+    QLabel#takeaway_label {{ font-size: {t.text_pt}pt; color: {t.muted}; }}
+    QFrame#result_success, QFrame#result_refused, QFrame#result_partial, QFrame#result_info {{
+              border-radius: 16px; border: 4px solid {t.line}; background: {t.surface}; }}
+    QFrame#result_success {{ border-color: {t.success}; }}
+    QFrame#result_refused {{ border-color: {t.danger}; }}
+    QFrame#result_partial {{ border-color: {t.partial}; }}
+    QFrame#result_success QLabel#title {{ color: {t.success}; }}
+    QFrame#result_refused QLabel#title {{ color: {t.danger}; }}
+    QFrame#result_partial QLabel#title {{ color: {t.partial}; }}
+    QFrame#takeaway_box {{ background: {t.surface}; border: 2px solid {t.line};
+              border-radius: 12px; }}
+    QFrame#amount_line {{ border: 4px solid {t.accent}; border-radius: 12px;
+              background: {t.surface}; }}
+    QLabel#countdown {{ font-size: {t.title_pt * 2}pt; font-weight: bold; color: {t.accent}; }}
     """

@@ -361,6 +361,8 @@ ACCOUNT_OPENING = Flow(
             "account_opening.opened.prompt",
             params=_opened_params,
             choices=_opened_choices,
+            outcome="success",
+            takeaway=("account_opening.summary.account", "account"),
             next=lambda _s, value: f"flow:{CARD_ISSUE}" if value == CARD_ISSUE else FEEDBACK,
         ),
         Step(
@@ -369,9 +371,10 @@ ACCOUNT_OPENING = Flow(
             "account_opening.refused.title",
             "account_opening.refused.prompt",
             choices=(DONE_CHOICE,),
+            outcome="refused",
             next="end",
         ),
-        result_step(FLOW_ID, "stopped", _stopped_params),
+        result_step(FLOW_ID, "stopped", _stopped_params, outcome="refused"),
         *feedback_steps(),
     ),
 )

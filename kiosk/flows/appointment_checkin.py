@@ -21,6 +21,7 @@ from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
 from kiosk.flows.validators import mobile_problem
+from kiosk.formats import clock, short_date
 from kiosk.journal import journaled
 from kiosk.masking import mask_phone
 from kiosk.session import CustomerSession
@@ -232,8 +233,8 @@ def _problem_params(session: CustomerSession) -> dict[str, str]:
         "problem": words(
             session,
             session.get(PROBLEM, "appointment.problem.not_found"),
-            time=when.strftime("%H:%M") if when else "",
-            date=when.strftime("%m-%d") if when else "",
+            time=clock(when, session.language) if when else "",
+            date=short_date(when, session.language) if when else "",
         )
     }
 
@@ -279,6 +280,7 @@ APPOINTMENT_CHECKIN = Flow(
             "appointment.scan.prompt",
             action=_scanned,
             illustration="scan_phone.png",
+            waits_for_customer=True,
         ),
         Step(
             "phone",
@@ -309,6 +311,7 @@ APPOINTMENT_CHECKIN = Flow(
             "appointment.id_card.prompt",
             action=_by_id_card,
             illustration="id_card.png",
+            waits_for_customer=True,
         ),
         Step(
             "check_in",
@@ -359,9 +362,21 @@ APPOINTMENT_CHECKIN = Flow(
             _receipt,
             next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket",
         ),
-        result_step("appointment", "ticket", _ticket_params),
-        result_step("appointment", "ticket_offline", _ticket_params),
-        result_step("appointment", "to_counter"),
+        result_step(
+            "appointment",
+            "ticket",
+            _ticket_params,
+            outcome="success",
+            takeaway=("appointment.ticket.number", "number"),
+        ),
+        result_step(
+            "appointment",
+            "ticket_offline",
+            _ticket_params,
+            outcome="partial",
+            takeaway=("appointment.ticket.number", "number"),
+        ),
+        result_step("appointment", "to_counter", outcome="partial"),
         *feedback_steps(),
     ),
 )

@@ -108,7 +108,9 @@ def _bill_lines(session: CustomerSession) -> list[tuple[str, str]]:
 def _summary(session: CustomerSession) -> list[tuple[str, str]]:
     if BILL not in session:  # drawn before a bill was found (a layout check)
         return []
-    amount = words(session, "receipt.yuan", amount=yuan(session[BILL].amount_due_fen))
+    amount = words(
+        session, "receipt.yuan", amount=yuan(session[BILL].amount_due_fen, session.language)
+    )
     return [*_bill_lines(session), ("bill_payment.summary.amount", amount)]
 
 
@@ -181,7 +183,9 @@ def _receipt(session: CustomerSession):
             amounts=[
                 (
                     "bill_payment.summary.amount",
-                    words(session, "receipt.yuan", amount=yuan(payment.amount_fen)),
+                    words(
+                        session, "receipt.yuan", amount=yuan(payment.amount_fen, session.language)
+                    ),
                 )
             ],
             notes=[*_card_notes(session), ("receipt.keep", {})],
@@ -216,7 +220,8 @@ def _paid_params(session: CustomerSession) -> dict[str, str]:
     if payment is None:  # drawn before paying (a layout check)
         return {}
     return {
-        "amount": yuan(payment.amount_fen),
+        "amount": yuan(payment.amount_fen, session.language),
+        "paid": words(session, "receipt.yuan", amount=yuan(payment.amount_fen, session.language)),
         "reference": payment.reference,
         "receipt": receipt_note(session, payment.reference),
         "card": _card_text(session),
@@ -303,6 +308,7 @@ BILL_PAYMENT = Flow(
             action=_scanned,
             next="review",
             illustration="scan_bill.png",
+            waits_for_customer=True,
         ),
         Step(
             "review",
@@ -310,13 +316,20 @@ BILL_PAYMENT = Flow(
             "bill_payment.review.title",
             "bill_payment.review.prompt",
             summary=_summary,
+            takeaway=("bill_payment.summary.amount", "amount"),
             action=_pay,
             next=TAKE_CARD,
         ),
         *take_card_steps(FLOW_ID, next="print_receipt"),
         print_step("print_receipt", _receipt, next=_after_receipt),
-        result_step(FLOW_ID, "paid", _paid_params),
-        result_step(FLOW_ID, "not_done", _not_done_params),
+        result_step(
+            FLOW_ID,
+            "paid",
+            _paid_params,
+            outcome="success",
+            takeaway=("bill_payment.summary.amount", "paid"),
+        ),
+        result_step(FLOW_ID, "not_done", _not_done_params, outcome="refused"),
         *feedback_steps(),
     ),
 )

@@ -251,13 +251,20 @@ CARD_ISSUE = Flow(
             illustration="card_dispenser.png",
         ),
         print_step("print_receipt", _receipt, next="issued"),
-        result_step(FLOW_ID, "issued", _issued_params),
-        result_step(FLOW_ID, "not_issued", _not_issued_params),
+        result_step(
+            FLOW_ID,
+            "issued",
+            _issued_params,
+            outcome="success",
+            takeaway=("card_issue.summary.card", "card"),
+        ),
+        result_step(FLOW_ID, "not_issued", _not_issued_params, outcome="refused"),
         Step(
             "no_account",
             StepKind.RESULT,
             "card_issue.no_account.title",
             "card_issue.no_account.prompt",
+            outcome="partial",
             choices=(
                 Choice(
                     "open_account",

@@ -34,9 +34,16 @@ RATING_CHOICES = (
 DONE_CHOICE = Choice(DONE, "common.done", say="common.say.done", primary=True)
 
 
-def result_step(domain: str, step_id: str, params=None) -> Step:
+def result_step(
+    domain: str,
+    step_id: str,
+    params=None,
+    *,
+    outcome: str = "",
+    takeaway: tuple[str, str] | None = None,
+) -> Step:
     """A flow's result screen (`<domain>.<step_id>.title/prompt`) whose "done" leads on to
-    the rating."""
+    the rating; `outcome` and `takeaway` as on Step."""
     return Step(
         step_id,
         StepKind.RESULT,
@@ -45,6 +52,8 @@ def result_step(domain: str, step_id: str, params=None) -> Step:
         params=params,
         choices=(DONE_CHOICE,),
         next=FIRST_STEP,
+        outcome=outcome,
+        takeaway=takeaway,
     )
 
 

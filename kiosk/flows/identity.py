@@ -16,9 +16,10 @@ from hardware.ports import IdCardData
 from kiosk.backend.errors import Declined
 from kiosk.backend.models import IdentityVerification
 from kiosk.flows.feedback import CUSTOMER_ID
-from kiosk.flows.model import Choice, Next, Step, StepContext, StepFailed, StepKind
+from kiosk.flows.model import WORKING, Choice, Next, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.receipt import words
 from kiosk.flows.validators import age_on, id_number_problem
+from kiosk.formats import full_date
 from kiosk.journal import journaled
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.session import CustomerSession
@@ -84,6 +85,7 @@ def id_card_step(*, stop: str, next: Next = None) -> Step:
         next=after,
         can_go_back=False,
         illustration="id_card.png",
+        waits_for_customer=True,
     )
 
 
@@ -128,6 +130,7 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
         except FaceNotFound:
             session[FACE_RETRIED] = True
             raise
+        ctx.progress({WORKING: True})  # the photo is taken: now the bank compares it
         masked = {"id": mask_id_number(card.id_number), "name": mask_name(card.name)}
 
         def verify(key: str) -> IdentityVerification:
@@ -166,6 +169,7 @@ def face_step(flow_id: str, *, stop: str, next: Next = None) -> Step:
         next=next,
         can_go_back=False,
         illustration="face.png",
+        waits_for_customer=True,
     )
 
 
@@ -173,7 +177,7 @@ def identity_summary(session: CustomerSession) -> list[tuple[str, str]]:
     """The review lines about the person, masked."""
     card: IdCardData = session[ID_CARD]
     valid_to = (
-        card.valid_to.isoformat()
+        full_date(card.valid_to, session.language)
         if card.valid_to
         else words(session, "identity.summary.valid_for_life")
     )
