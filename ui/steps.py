@@ -89,23 +89,22 @@ class StepBody(QWidget):
                 choice=self.view.step.kind is StepKind.CHOOSE,
             )
             grid.addWidget(widget, len(shown) // columns, len(shown) % columns)
+        self._holder, self._shown = holder, (choices, columns)
         return holder
 
     def _next_page(self) -> None:
+        """The next page of choices, in the place of this one."""
         self._page += 1
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Redraws the body (a new page of choices)."""
+        old = self._holder
+        self._holder = self.choice_buttons(*self._shown)
+        old.parentWidget().layout().replaceWidget(old, self._holder)
+        old.hide()
+        old.deleteLater()
 
 
 class ChooseBody(StepBody):
     def __init__(self, view, catalog, theme):
         super().__init__(view, catalog, theme)
-        self.refresh()
-
-    def refresh(self) -> None:
-        clear_layout(self.layout_)
         self.layout_.addWidget(self.choice_buttons(self.view.choices, 2))
         self.layout_.addStretch(1)
 

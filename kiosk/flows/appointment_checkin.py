@@ -18,7 +18,16 @@ from kiosk.backend.errors import BackendError, Declined
 from kiosk.backend.models import Appointment, QueueTicket
 from kiosk.flows.fallback_tickets import issue_fallback_ticket, sync_fallback_tickets
 from kiosk.flows.feedback import feedback_steps, result_step
-from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
+from kiosk.flows.model import (
+    WORKING,
+    Choice,
+    Field,
+    Flow,
+    Step,
+    StepContext,
+    StepFailed,
+    StepKind,
+)
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
 from kiosk.flows.validators import mobile_problem
 from kiosk.formats import clock, short_date
@@ -105,6 +114,7 @@ def _send_pending_tickets(services) -> None:
 
 def _scanned(ctx: StepContext) -> str:
     payload = ctx.services.devices.camera.scan_code(SCAN_TIMEOUT_S, ctx.cancelled)
+    ctx.progress({WORKING: True})  # the code is read: the screen says so while the bank looks
     kind, _, token = payload.partition(":")
     if kind != QR_PREFIX or not token:
         raise StepFailed("appointment.error.not_a_booking")

@@ -27,7 +27,16 @@ from kiosk.flows.bank_card import (
     take_card_steps,
 )
 from kiosk.flows.feedback import CUSTOMER_ID, feedback_steps, result_step
-from kiosk.flows.model import Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
+from kiosk.flows.model import (
+    WORKING,
+    Choice,
+    Field,
+    Flow,
+    Step,
+    StepContext,
+    StepFailed,
+    StepKind,
+)
 from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words, yuan
 from kiosk.journal import journaled
 from kiosk.session import CustomerSession
@@ -85,6 +94,7 @@ def _typed(ctx: StepContext) -> None:
 
 def _scanned(ctx: StepContext) -> None:
     payload = ctx.services.devices.camera.scan_code(SCAN_TIMEOUT_S, ctx.cancelled)
+    ctx.progress({WORKING: True})  # the code is read: the screen says so while the bank looks
     kind, _, rest = payload.partition(":")
     biller, _, number = rest.partition(":")
     if kind != QR_PREFIX or not biller or not number:
