@@ -148,3 +148,25 @@ def test_call_staff_is_always_there(qtbot, window):
     window.kiosk.staff_called.connect(caught.append)
     tap(qtbot, window, "call_staff")
     assert caught == ["customer_help"] and "已通知工作人员" in visible_text(window)
+
+
+def test_the_top_bar_shows_the_bank_its_logo_and_the_date_and_time_per_language(qtbot, config):
+    from datetime import datetime
+
+    from kiosk.formats import clock, day_and_weekday
+    from ui.app import build_window
+    from ui.art import Picture
+
+    config.bank.name = {"en": "Example Bank"}
+    win = build_window(config)
+    qtbot.addWidget(win)
+    try:
+        assert win.bank_label.text() == win.catalog.text("screens.bank.name")  # not configured
+        win.kiosk.set_language("en")
+        assert win.bank_label.text() == "Example Bank"
+        now = datetime.now()
+        assert win.clock.text().startswith(day_and_weekday(now.date(), "en"))
+        assert clock(now, "en")[:2] in win.clock.text()
+        assert win.findChild(Picture, "logo").renderer().isValid()
+    finally:
+        win.kiosk.close()

@@ -222,13 +222,3 @@ def test_no_care_mode_screen_shows_more_than_four_choices(window, flow_id):
             more[0].click()
             QApplication.processEvents()
         assert {f"choice_{c.id}" for c in choices} <= seen, step.id
-
-
-def test_the_care_mode_home_screen_shows_four_choices_at_most(qtbot, window):
-    window.kiosk.set_care_mode(True)
-    window.show_home()
-    buttons = _choice_buttons(window)
-    assert len(buttons) <= 4 and buttons[-1].objectName() == "more"
-    buttons[-1].click()
-    QApplication.processEvents()
-    assert shown(window, QPushButton, "service_guide")
