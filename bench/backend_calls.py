@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import CoreBankingClient, new_idempotency_key
-from kiosk.backend.pinblock import encode_pin_block
 from kiosk.journal import Journal, journaled
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN, start_sandbox
+
+KEY = bytes(range(32))  # a journal MAC key for the benchmark
 
 PAN = "6228480012345678036"
 
@@ -39,7 +41,7 @@ def main() -> None:
         tempfile.TemporaryDirectory() as scratch,
     ):
         client = CoreBankingClient(sandbox.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN)
-        journal = Journal(Path(scratch) / "ej.sqlite3")
+        journal = Journal(Path(scratch) / "ej.sqlite3", KEY)
         block = encode_pin_block("369147", PAN)
         rows = {
             "list_billers (GET)": lambda: client.list_billers(),

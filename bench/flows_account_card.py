@@ -116,7 +116,8 @@ def main() -> None:
     finally:
         kiosk.close()
     print(
-        "| flow                 | taps | digits | PIN pad | device s | customer s | total s | wall s |"
+        "| flow                 | taps | digits | PIN pad "
+        "| device s | customer s | total s | wall s |"
     )
     print(
         "|----------------------|------|--------|---------|----------|------------|---------|--------|"

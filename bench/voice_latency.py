@@ -96,10 +96,10 @@ def synthesize(folder: Path, text: str, voice: str, rate: int, pitch: int) -> tu
 def table(title: str, header: list[str], rows: list[list[object]]) -> None:
     print(f"\n{title}")
     widths = [max(len(str(x)) for x in [h] + [r[i] for r in rows]) for i, h in enumerate(header)]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for row in rows:
-        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
 
 
 def ms(values: list[float]) -> str:
@@ -181,10 +181,9 @@ def command_latency(
     return [[mode, ms(values), "<= 500"] for mode, values in results.items()]
 
 
-def accuracy(
-    speech_in: SpeechIn, folder: Path, catalog: Catalog, bars: list[float], quick: bool
-) -> tuple[list[list[object]], list[list[object]]]:
-    cases = []  # (step, grammar, phrase, meaning): every fixed step of every flow
+def _cases(speech_in: SpeechIn, catalog: Catalog) -> list[tuple]:
+    """(step, grammar, phrase, meaning): every phrase of every fixed step of every flow."""
+    cases = []
     seen = set()
     for flow in all_flows().values():
         for view in static_views(flow):
@@ -195,6 +194,23 @@ def accuracy(
                 if key not in seen and all(w in known for w in spoken(phrase).split()):
                     seen.add(key)
                     cases.append((view.step.id, grammar, phrase, meaning))
+    return cases
+
+
+def _verdict(command: object, meaning: object) -> str:
+    if command == meaning:
+        return "acted right"
+    if isinstance(command, DidYouMean) and command.guess == meaning:
+        return "asked, right guess"
+    if isinstance(command, (DidYouMean, NotUnderstood)):
+        return "asked / say again"
+    return "WRONG ACTION"
+
+
+def accuracy(
+    speech_in: SpeechIn, folder: Path, catalog: Catalog, bars: list[float], quick: bool
+) -> tuple[list[list[object]], list[list[object]]]:
+    cases = _cases(speech_in, catalog)
     if quick:
         cases = cases[::4]
     utterances = []  # (grammar, meaning, Utterance | None)
@@ -217,14 +233,7 @@ def accuracy(
         }
         for grammar, meaning, utterance in utterances:
             command = decide(utterance, grammar, bar) if utterance else NotUnderstood("")
-            if command == meaning:
-                counts["acted right"] += 1
-            elif isinstance(command, DidYouMean) and command.guess == meaning:
-                counts["asked, right guess"] += 1
-            elif isinstance(command, (DidYouMean, NotUnderstood)):
-                counts["asked / say again"] += 1
-            else:
-                counts["WRONG ACTION"] += 1
+            counts[_verdict(command, meaning)] += 1
         total = len(utterances)
         rows.append([f"{bar:.2f}", total] + [f"{100 * n / total:.1f}%" for n in counts.values()])
     # Speech nobody offered: how often does the kiosk act on it anyway?

@@ -1,9 +1,10 @@
 """Typed device errors. Each carries the action XFS4IoT's ErrorEvent would recommend, the
 state it leaves the device in, and the i18n key (devices.error.*) the screen shows.
 
-The UI decides from `action` alone: retry/none -> let the customer try again or go on,
-clear -> call branch staff, reset -> reset the device, maintenance -> an engineer,
-suspend -> wait, the device recovers by itself, configuration -> the kiosk is set up wrong.
+The app decides from `DeviceError.action` (a `RecommendedAction`) alone: retry/none -> let
+the customer try again or go on, clear -> call branch staff, reset -> reset the device,
+maintenance -> an engineer, suspend -> wait, the device recovers by itself, configuration ->
+the kiosk is set up wrong.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from enum import StrEnum
 from hardware.status import DeviceState
 
 
-class Action(StrEnum):
+class RecommendedAction(StrEnum):
     NONE = "none"  # nothing to fix: the customer cancelled, or the app decides what follows
     RETRY = "retry"  # the customer may simply try again
     RESET = "reset"  # reset the device (XFS4IoT: "should not be used excessively")
@@ -26,7 +27,7 @@ class Action(StrEnum):
 class DeviceError(Exception):
     """Base of every device failure. Subclasses set the three class attributes."""
 
-    action: Action = Action.RESET
+    action: RecommendedAction = RecommendedAction.RESET  # what XFS4IoT would recommend
     message_key: str = "devices.error.hardware_error"
     state: DeviceState = DeviceState.HARDWARE_ERROR  # the device's state after this error
 
@@ -42,19 +43,19 @@ class HardwareError(DeviceError):
 
 
 class DeviceOffline(DeviceError):
-    action = Action.RESET
+    action = RecommendedAction.RESET
     message_key = "devices.error.offline"
     state = DeviceState.OFFLINE
 
 
 class DeviceNotFound(DeviceError):
-    action = Action.CONFIGURATION
+    action = RecommendedAction.CONFIGURATION
     message_key = "devices.error.not_found"
     state = DeviceState.NO_DEVICE
 
 
 class DeviceBusy(DeviceError):
-    action = Action.SUSPEND
+    action = RecommendedAction.SUSPEND
     message_key = "devices.error.busy"
     state = DeviceState.DEVICE_BUSY
 
@@ -62,25 +63,25 @@ class DeviceBusy(DeviceError):
 class Unsupported(DeviceError):
     """The configured hardware cannot do this (a dip reader cannot retain a card)."""
 
-    action = Action.CONFIGURATION
+    action = RecommendedAction.CONFIGURATION
     message_key = "devices.error.unsupported"
     state = DeviceState.ONLINE
 
 
 class DeviceTimeout(DeviceError):
-    action = Action.RETRY
+    action = RecommendedAction.RETRY
     message_key = "devices.error.timeout"
     state = DeviceState.ONLINE
 
 
 class Cancelled(DeviceError):
-    action = Action.NONE
+    action = RecommendedAction.NONE
     message_key = "devices.error.cancelled"
     state = DeviceState.ONLINE
 
 
 class FraudAttempt(DeviceError):
-    action = Action.MAINTENANCE
+    action = RecommendedAction.MAINTENANCE
     message_key = "devices.error.fraud"
     state = DeviceState.FRAUD_ATTEMPT
 
@@ -89,14 +90,14 @@ class FraudAttempt(DeviceError):
 
 
 class CardJammed(DeviceError):
-    action = Action.CLEAR
+    action = RecommendedAction.CLEAR
     message_key = "devices.error.card_jammed"
 
 
 class MediaRetained(DeviceError):
     """The machine kept the card; the customer collects it at the counter with their ID."""
 
-    action = Action.CLEAR
+    action = RecommendedAction.CLEAR
     message_key = "devices.error.card_retained"
     state = DeviceState.ONLINE
 
@@ -104,19 +105,19 @@ class MediaRetained(DeviceError):
 class MediaNotTaken(DeviceError):
     """The customer walked away with the card still in the slot; the app should retain it."""
 
-    action = Action.NONE
+    action = RecommendedAction.NONE
     message_key = "devices.error.card_not_taken"
     state = DeviceState.USER_ERROR
 
 
 class NoMedia(DeviceError):
-    action = Action.RETRY
+    action = RecommendedAction.RETRY
     message_key = "devices.error.no_card"
     state = DeviceState.ONLINE
 
 
 class CardUnreadable(DeviceError):
-    action = Action.RETRY
+    action = RecommendedAction.RETRY
     message_key = "devices.error.card_unreadable"
     state = DeviceState.ONLINE
 
@@ -124,19 +125,19 @@ class CardUnreadable(DeviceError):
 class CardRemoved(DeviceError):
     """The card was pulled out while it was being read."""
 
-    action = Action.RETRY
+    action = RecommendedAction.RETRY
     message_key = "devices.error.card_removed"
     state = DeviceState.ONLINE
 
 
 class IdCardUnreadable(DeviceError):
-    action = Action.RETRY
+    action = RecommendedAction.RETRY
     message_key = "devices.error.id_card_unreadable"
     state = DeviceState.ONLINE
 
 
 class DispenserEmpty(DeviceError):
-    action = Action.CLEAR
+    action = RecommendedAction.CLEAR
     message_key = "devices.error.dispenser_empty"
     state = DeviceState.ONLINE  # supplies say {"cards": 0}; the device itself is fine
 
@@ -145,13 +146,13 @@ class DispenserEmpty(DeviceError):
 
 
 class PaperOut(DeviceError):
-    action = Action.CLEAR
+    action = RecommendedAction.CLEAR
     message_key = "devices.error.paper_out"
     state = DeviceState.ONLINE  # supplies say {"paper": "out"}
 
 
 class PaperJammed(DeviceError):
-    action = Action.CLEAR
+    action = RecommendedAction.CLEAR
     message_key = "devices.error.paper_jammed"
 
 
@@ -159,6 +160,6 @@ class PaperJammed(DeviceError):
 
 
 class FaceNotFound(DeviceError):
-    action = Action.RETRY
+    action = RecommendedAction.RETRY
     message_key = "devices.error.face_not_found"
     state = DeviceState.ONLINE

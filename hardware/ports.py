@@ -61,7 +61,13 @@ class IdCardData:
 @runtime_checkable
 class IdCardReader(Device, Protocol):
     def read(self, timeout: float, cancel: Cancel = None) -> IdCardData:
-        """Wait for an ID card on the reader and read it."""
+        """Wait for an ID card on the reader and read it (its chip data, the photo too)."""
+
+    def present(self) -> bool:
+        """Is a card lying on the reader now (read or not)."""
+
+    def wait_taken(self, timeout: float, cancel: Cancel = None) -> None:
+        """Wait until the card is taken off the reader; MediaNotTaken if it is still there."""
 
 
 # --- bank card reader ---
@@ -86,6 +92,9 @@ class CardData:
 class CardReader(Device, Protocol):
     def accept(self, timeout: float, cancel: Cancel = None) -> CardData:
         """Wait for a card to be inserted, then read card number and expiry."""
+
+    def present(self) -> bool:
+        """Is a card in the reader now (inside, or sticking out of the slot)."""
 
     def eject(self) -> None:
         """Give the card back to the customer (present it in the slot)."""

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar, NoReturn
 
-from hardware.errors import Action, Cancelled, DeviceError, DeviceOffline, DeviceTimeout
+from hardware.errors import Cancelled, DeviceError, DeviceOffline, DeviceTimeout, RecommendedAction
 from hardware.status import DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ class SimulatedDevice:
     def _fail(self, error: DeviceError) -> NoReturn:
         with self._changed:
             self._state = error.state
-            if error.state is not DeviceState.ONLINE or error.action is Action.CLEAR:
+            if error.state is not DeviceState.ONLINE or error.action is RecommendedAction.CLEAR:
                 self._error = error
             self._changed.notify_all()
         log.warning(

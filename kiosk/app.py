@@ -18,7 +18,9 @@ from kiosk.flows import all_flows
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.flows.fallback_tickets import sync_fallback_tickets
 from kiosk.i18n import Catalog
-from kiosk.journal import Journal, reconcile
+from kiosk.journal import JournalHead, reconcile
+from kiosk.journal.keys import key_store_from
+from kiosk.journal.startup import JournalTrouble, open_journal
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
 from kiosk.runtime import Runner, Scheduler
@@ -86,16 +88,20 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
     catalog = Catalog(config.kiosk.default_language)
     figures = Figures()
     client, sandbox = connect_backend(config)
-    config.journal_path.parent.mkdir(parents=True, exist_ok=True)
+    journal, trouble = open_journal(
+        config.journal_path, key_store_from(config.journal.key_store, config.journal_key_path)
+    )
     services = Services(
         config=config,
         figures=figures,
         backend=client,
         devices=build_devices(device_config(config)),
-        journal=Journal(config.journal_path),
+        journal=journal,
     )
     engine = FlowEngine(all_flows(), services, runner, scheduler, timeouts_from(config), figures)
     kiosk = Kiosk(config, catalog, engine)
+    if trouble is not None:
+        kiosk.take_out_of_service(trouble)
     kiosk.add_closer(services.devices.close)
     kiosk.add_closer(client.close)
     kiosk.add_closer(services.journal.close)
@@ -113,7 +119,10 @@ def _start_background_work(
     """Settling what a crash left open, watching the devices, and the heartbeat."""
     journal, client = services.journal, services.backend
 
-    def settled(results) -> None:
+    def settled(outcome) -> None:
+        behind, results = outcome
+        if behind is not None:
+            kiosk.take_out_of_service(behind)
         for result in results:
             log.info(
                 "journal: %s %s settled as %s",
@@ -122,10 +131,13 @@ def _start_background_work(
                 result.outcome,
             )
 
-    def settle() -> list:
+    def settle() -> tuple[JournalTrouble | None, list]:
+        # the anchor is checked before this start sends a head of its own
+        behind = None if kiosk.journal_trouble else _check_anchor(journal, client)
+        client.journal_head = lambda: str(head) if (head := journal.head()) else None
         results = reconcile(journal, client)
         sync_fallback_tickets(journal, client)  # tickets printed while the bank was away
-        return results
+        return behind, results
 
     runner.run(settle, settled, lambda exc: log.error("journal reconciliation failed: %s", exc))
 
@@ -139,6 +151,7 @@ def _start_background_work(
     kiosk.add_closer(monitor.stop, first=True)
 
     def beat() -> None:
+        # a heartbeat before the start-up anchor check carries no journal head
         devices = [
             HeartbeatDevice(s.device, str(s.state), dict(s.supplies))
             for s in monitor.snapshot().values()
@@ -170,3 +183,22 @@ def _start_background_work(
         )
 
     kiosk.staff_called.connect(call_staff)
+
+
+def _check_anchor(journal, client: CoreBankingClient) -> JournalTrouble | None:
+    """Does the journal still reach the head the bank holds? A journal restored from an old
+    copy or cut short behind the bank's back does not, even with every MAC right."""
+    try:
+        held = client.journal_head_held()
+    except BackendError as exc:
+        log.warning("journal anchor not checked (bank unreachable: %s)", type(exc).__name__)
+        return None
+    if held is None:
+        return None
+    report = journal.verify(JournalHead.parse(held), since_checkpoint=True)
+    if report.ok:
+        log.info("journal reaches the head the bank holds (%s)", held.split(":")[0])
+        return None
+    problem = f"entry {report.first_bad_seq}: {report.problems[0]}"
+    log.error("journal does not reach the bank's head: %s; out of service", problem)
+    return JournalTrouble("journal.damaged", problem)

@@ -8,7 +8,9 @@ teller machine that silently ignores its configuration is worse than one that do
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,31 +23,103 @@ class ConfigError(ValueError):
     """A configuration problem, naming the file and the key."""
 
 
+@dataclass(frozen=True)
+class Rule:
+    """What a key may hold beyond its type, declared beside it (`setting(...)`).
+
+    low/high bound numbers (`low_open`: the bound itself is refused); numbers must be finite;
+    `choices` lists an enum; `pattern` (with `what`, its words) is matched by whole strings;
+    `hex_bytes` wants that many bytes of hex.
+    """
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    choices: tuple[str, ...] = ()
+    pattern: str = ""
+    what: str = ""
+    hex_bytes: int = 0
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                return f"must be a finite number, got {value!r}"
+            if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+                bound = "more than" if self.low_open else "at least"
+                return f"must be {bound} {self.low:g}, got {value!r}"
+            if self.high is not None and value > self.high:
+                return f"must be at most {self.high:g}, got {value!r}"
+        if isinstance(value, str):
+            if self.choices and value not in self.choices:
+                return f"must be one of {', '.join(self.choices)}, got {value!r}"
+            if self.pattern and not re.fullmatch(self.pattern, value):
+                return f"must be {self.what}, got {value!r}"
+            if self.hex_bytes:
+                try:
+                    size = len(bytes.fromhex(value))
+                except ValueError:
+                    size = -1
+                if size != self.hex_bytes:
+                    return f"must be {self.hex_bytes} bytes of hex ({2 * self.hex_bytes} digits)"
+        return None
+
+
+def setting(default: Any, **rule: Any) -> Any:
+    """A key with a default and its Rule."""
+    if isinstance(default, (list, dict)):
+        return field(
+            default_factory=lambda: type(default)(default), metadata={"rule": Rule(**rule)}
+        )
+    return field(default=default, metadata={"rule": Rule(**rule)})
+
+
+def seconds(default: float, at_least: float | None = None) -> Any:
+    """A duration: finite and more than 0 (or at least `at_least`)."""
+    if at_least is None:
+        return setting(default, low=0, low_open=True)
+    return setting(default, low=at_least)
+
+
+def count(default: int, at_least: int = 0, at_most: int | None = None) -> Any:
+    return setting(default, low=at_least, high=at_most)
+
+
+def rule_of(section: Any, name: str) -> Rule:
+    return next(f for f in dataclasses.fields(section) if f.name == name).metadata.get(
+        "rule", Rule()
+    )
+
+
+KIOSK_ID = r"STM-[0-9]{4}-[0-9]{2}"  # a kiosk id names its branch: STM-<branch>-<number>
+BRANCH_ID = r"[0-9]{4}"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 @dataclass
 class KioskSection:
-    id: str = "STM-0101-01"
-    branch: str = "0101"
+    id: str = setting("STM-0101-01", pattern=KIOSK_ID, what="STM-<branch>-<two digits>")
+    branch: str = setting("0101", pattern=BRANCH_ID, what="four digits")
     data_dir: str = ""  # empty: $SMART_TELLER_DATA or ~/.local/share/smart-teller
     languages: list[str] = field(default_factory=lambda: ["zh_CN", "zh_TW", "en", "ko"])
     default_language: str = "zh_CN"
-    log_level: str = "INFO"
+    log_level: str = setting("INFO", choices=LOG_LEVELS)
 
 
 @dataclass
 class TimeoutsSection:
-    idle_s: float = 60.0
-    answer_s: float = 30.0
-    result_s: float = 20.0
-    care_factor: float = 2.0
-    max_extensions: int = 10
+    idle_s: float = seconds(60.0)
+    answer_s: float = seconds(30.0, at_least=20)  # WCAG 2.2.1: at least 20 s to answer
+    result_s: float = seconds(20.0)
+    care_factor: float = setting(2.0, low=1)
+    max_extensions: int = count(10)
 
 
 @dataclass
 class BackendSection:
-    url: str = ""  # empty: start the embedded sandbox on loopback
-    kiosk_token: str = "sandbox-kiosk-token"
-    timeout_s: float = 10.0
-    heartbeat_s: float = 60.0  # how often the kiosk reports its devices and figures
+    url: str = setting("", pattern=r"(https?://\S+)?", what="empty or an http(s):// URL")
+    kiosk_token: str = setting("sandbox-kiosk-token", pattern=r"\S+", what="a token")
+    timeout_s: float = seconds(10.0)
+    heartbeat_s: float = seconds(60.0, at_least=1)  # how often the kiosk reports to the bank
     ca_bundle: str = ""
     client_cert: str = ""
     client_key: str = ""
@@ -54,13 +128,16 @@ class BackendSection:
 @dataclass
 class SandboxSection:
     database_url: str = ""  # empty: SQLite in the data directory
-    port: int = 0
-    pin_key: str = "00112233445566778899aabbccddeeff"  # demo only; a real HSM keeps its keys
+    port: int = count(0, at_most=65535)
+    # demo only; a real HSM keeps its keys
+    pin_key: str = setting("00112233445566778899aabbccddeeff", hex_bytes=16)
 
 
 @dataclass
 class JournalSection:
     path: str = ""  # empty: journal.sqlite in the data directory
+    key_path: str = ""  # empty: keys/journal.key in the data directory (never beside the journal)
+    key_store: str = setting("file", pattern=r"file|[\w.]+:\w+", what="file or module:ClassName")
 
 
 @dataclass
@@ -71,19 +148,11 @@ class UiSection:
 
 
 @dataclass
-class BankSection:
-    # The bank's name in the top bar, per language; a language not listed gets the catalog's
-    # neutral "screens.bank.name".
-    name: dict[str, str] = field(default_factory=dict)
-    logo: str = ""  # an SVG file; empty: the neutral logo in assets/brand/logo.svg
-
-
-@dataclass
 class VoiceSection:
     speech_out: bool = True  # speak prompts in care mode and speech mode
-    rate: int = 170  # words a minute; care mode speaks slower
-    care_rate: int = 130
-    volume: float = 0.9
+    rate: int = count(170, at_least=1)  # words a minute; care mode speaks slower
+    care_rate: int = count(130, at_least=1)
+    volume: float = setting(0.9, low=0, high=1)
     models: dict[str, str] = field(default_factory=dict)  # language -> vosk model folder
     voices: dict[str, str] = field(default_factory=dict)  # language -> espeak-ng voice
 
@@ -91,7 +160,18 @@ class VoiceSection:
 @dataclass
 class SupervisorSection:
     # Staff sign in with their staff number and password, checked by the backend.
-    exit_code: str = "98"  # typed on the supervisor screen to quit the application
+    # typed on the supervisor screen's keypad to quit the application
+    exit_code: str = setting("98", pattern=r"[0-9]{1,12}", what="1 to 12 digits")
+
+
+@dataclass
+class BankSection:
+    hotline: str = "95599"  # the bank's customer-service number, given by the guide
+    withdrawal_limit_yuan: int = 20_000  # cash a card may take from the machines a day
+    # The bank's name in the top bar, per language; a language not listed gets the catalog's
+    # neutral "screens.bank.name".
+    name: dict[str, str] = field(default_factory=dict)
+    logo: str = ""  # an SVG file; empty: the neutral logo in assets/brand/logo.svg
 
 
 @dataclass
@@ -102,9 +182,9 @@ class Config:
     sandbox: SandboxSection = field(default_factory=SandboxSection)
     journal: JournalSection = field(default_factory=JournalSection)
     ui: UiSection = field(default_factory=UiSection)
-    bank: BankSection = field(default_factory=BankSection)
     voice: VoiceSection = field(default_factory=VoiceSection)
     supervisor: SupervisorSection = field(default_factory=SupervisorSection)
+    bank: BankSection = field(default_factory=BankSection)
     # One table per device: {"driver": "simulated" | "pcsc" | ... , driver options...}
     devices: dict[str, dict[str, Any]] = field(
         default_factory=lambda: {name: {"driver": "simulated"} for name in DEVICE_NAMES}
@@ -115,6 +195,11 @@ class Config:
         configured = self.kiosk.data_dir or os.environ.get("SMART_TELLER_DATA", "")
         path = Path(configured) if configured else Path.home() / ".local/share/smart-teller"
         return path.expanduser()
+
+    @property
+    def journal_key_path(self) -> Path:
+        path = self.journal.key_path or self.data_dir / "keys" / "journal.key"
+        return Path(path).expanduser()
 
     @property
     def journal_path(self) -> Path:
@@ -141,7 +226,11 @@ def _fill(section: Any, table: dict[str, Any], where: str) -> None:
     for key, value in table.items():
         if key not in known:
             raise ConfigError(f"{where}.{key}: unknown key (known: {', '.join(sorted(known))})")
-        setattr(section, key, _check(value, hints[key], f"{where}.{key}"))
+        value = _check(value, hints[key], f"{where}.{key}")
+        problem = rule_of(section, key).problem(value)
+        if problem:
+            raise ConfigError(f"{where}.{key}: {problem}")
+        setattr(section, key, value)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -196,8 +285,7 @@ def _validate(config: Config, path: Path) -> None:
             f"{path}: kiosk.default_language: {config.kiosk.default_language!r} "
             "is not in kiosk.languages"
         )
-    if config.timeouts.answer_s < 20:
-        raise ConfigError(f"{path}: timeouts.answer_s: customers need at least 20 s to answer")
-    for name in ("idle_s", "result_s", "care_factor"):
-        if getattr(config.timeouts, name) <= 0:
-            raise ConfigError(f"{path}: timeouts.{name}: must be more than 0")
+    if not config.kiosk.id.startswith(f"STM-{config.kiosk.branch}-"):
+        raise ConfigError(
+            f"{path}: kiosk.id: {config.kiosk.id!r} is not a kiosk of branch {config.kiosk.branch}"
+        )

@@ -34,6 +34,8 @@ class Kiosk:
         self.visit_ended = Event("visit_ended")  # (reason): back to the attract screen
         self.device_changed = Event("device_changed")  # (hardware DeviceStatus)
         self.in_service = True  # staff take the kiosk out of service from the supervisor screen
+        self.service_changed = Event("service_changed")  # (in_service)
+        self.journal_trouble = None  # kiosk.journal.startup.JournalTrouble, shown to staff
         self.health = None  # hardware.health.HealthMonitor, once the devices are watched
         self.heartbeat_timer = None
         self.sandbox = None  # the embedded sandbox server, when no backend is configured
@@ -89,6 +91,16 @@ class Kiosk:
         reason = reason or ("care_mode" if self.care_mode else "customer_help")
         log.warning("staff called to %s (%s)", self.where(), reason)
         self.staff_called.emit(reason)
+
+    def take_out_of_service(self, trouble) -> None:
+        """The journal cannot be trusted or written: no customer is served until staff have
+        looked (the supervisor screen shows `journal_trouble`)."""
+        self.journal_trouble = trouble
+        self.set_in_service(False)
+
+    def set_in_service(self, on: bool) -> None:
+        self.in_service = on
+        self.service_changed.emit(on)
 
     def reset(self) -> None:
         """Back to how the next customer should find the machine."""

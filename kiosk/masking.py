@@ -51,13 +51,27 @@ def mask_name(name: str) -> str:
     return name[0] + _MASK * (len(name) - 1)
 
 
-# A run of 12-19 digits is a card number; 17 digits + a digit or X is a resident ID. Used by the
-# log filter as a last line of defence: code should never log these in the first place.
-_PAN_RE = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
-_ID_RE = re.compile(r"(?<![\dX])\d{17}[\dXx](?![\dX])")
+# The log filter's and the journal's last line of defence (code should never write these in the
+# first place): a resident ID (17 digits and a digit or X), a card number (12-19 digits), a
+# mainland mobile number (11 digits from 13); each may be written in groups split by single
+# spaces or dashes. A match must take the whole run, so a longer number (an idempotency key's
+# digits) is never half-masked.
+_SEP = "[ -]?"
+_EDGE_BEFORE = r"(?<![0-9Xx])(?<![0-9][ -])"
+_EDGE_AFTER = r"(?![0-9Xx])(?![ -][0-9])"
+_ID_RE = re.compile(
+    _EDGE_BEFORE + "[0-9](?:" + _SEP + "[0-9]){16}" + _SEP + "[0-9Xx]" + _EDGE_AFTER
+)
+_PAN_RE = re.compile(_EDGE_BEFORE + "[0-9](?:" + _SEP + "[0-9]){11,18}" + _EDGE_AFTER)
+_PHONE_RE = re.compile(_EDGE_BEFORE + "1[3-9](?:" + _SEP + "[0-9]){9}" + _EDGE_AFTER)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[ -]", "", text)
 
 
 def redact(text: str) -> str:
-    """Masks anything in free text that looks like a card or resident ID number."""
-    text = _ID_RE.sub(lambda m: mask_id_number(m.group()), text)
-    return _PAN_RE.sub(lambda m: mask_pan(m.group()), text)
+    """Masks anything in free text that looks like a card, resident ID or mobile number."""
+    text = _ID_RE.sub(lambda m: mask_id_number(_digits(m.group())), text)
+    text = _PAN_RE.sub(lambda m: mask_pan(m.group()), text)
+    return _PHONE_RE.sub(lambda m: mask_phone(m.group()), text)

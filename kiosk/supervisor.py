@@ -101,7 +101,12 @@ class Supervisor:
 
     def set_in_service(self, on: bool) -> None:
         self._audit("in_service" if on else "out_of_service")
-        self.kiosk.in_service = on
+        self.kiosk.set_in_service(on)
+
+    def journal_trouble(self):
+        """What is wrong with the journal since this start (None: nothing): a JournalTrouble
+        with the problem and the file kept aside, for the staff screen."""
+        return self.kiosk.journal_trouble
 
     def may_exit(self, code: str) -> bool:
         """The exit code typed on the supervisor screen; only then does the application quit."""

@@ -38,6 +38,8 @@ from hardware.pcsc.daemon import PcscDaemon
 from hardware.pcsc.virtual_card import VirtualCard
 from kiosk.config import Config
 
+pytest_plugins = ["tests.sandbox_bank"]
+
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:

@@ -111,6 +111,7 @@ class KioskWindow(QMainWindow):
         kiosk.language_changed.connect(lambda _language: self._redraw())
         kiosk.care_mode_changed.connect(lambda _on: self._redraw())
         kiosk.staff_called.connect(self._staff_called)
+        kiosk.service_changed.connect(lambda _on: self._show_service())
         self._redraw()
         self.show_attract()
 
@@ -166,7 +167,7 @@ class KioskWindow(QMainWindow):
         )
         self.staff_button.setText(c.text("common.call_staff"))
         self.simulator_button.setText(c.text("simulator.toggle"))
-        self.attract.retranslate(c, self.kiosk.in_service)
+        self._show_service()
         self.home.show_services(self.kiosk.services(), c, theme)
         if self.engine.view is not None:
             self.step_screen.show_view(self.engine.view, theme)
@@ -175,13 +176,18 @@ class KioskWindow(QMainWindow):
         now, language = datetime.now(), self.kiosk.language
         self.clock.setText(f"{day_and_weekday(now.date(), language)}  {clock(now, language)}")
 
+    def _show_service(self) -> None:
+        trouble = self.kiosk.journal_trouble
+        reason = trouble.message_key if trouble and not self.kiosk.in_service else None
+        self.attract.retranslate(self.catalog, self.kiosk.in_service, reason)
+
     def show_attract(self) -> None:
         self.overlay.hide()
         self.staff_overlay.hide()
         self.step_screen.stop_camera()
         self.home_idle.stop()
         self.kiosk.reset()
-        self.attract.retranslate(self.catalog, self.kiosk.in_service)
+        self._show_service()
         self.stack.setCurrentWidget(self.attract)
         if self.kiosk.config.ui.attract_wake_on_face:
             self.face_watch.start()

@@ -33,14 +33,16 @@ class AttractScreen(QWidget):
             layout.addWidget(widget)
         layout.addStretch(3)
 
-    def retranslate(self, catalog: Catalog, in_service: bool = True) -> None:
+    def retranslate(
+        self, catalog: Catalog, in_service: bool = True, reason_key: str | None = None
+    ) -> None:
         if in_service:
             self.title.setText(catalog.text("ui.attract.title"))
             self.services.setText(catalog.text("ui.attract.services"))
             self.prompt.setText(catalog.text("ui.attract.prompt"))
         else:
             self.title.setText(catalog.text("ui.out_of_service.title"))
-            self.services.setText(catalog.text("ui.out_of_service.prompt"))
+            self.services.setText(catalog.text(reason_key or "ui.out_of_service.prompt"))
             self.prompt.setText("")
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -1,6 +1,9 @@
 """The demonstrator's hands when the devices are simulated: put an ID card or a bank card in,
 press PIN pad keys, show a face or a QR code to the camera, take a card, load paper.
 
+It opens below the top bar (the kiosk number, call staff and the staff notices stay in view)
+and never echoes which PIN pad key was pressed: someone may be watching the demonstrator.
+
 It exists only when at least one device runs its simulator (a development run or a branch
 demo); on a kiosk with real devices there is nothing to toggle it with.
 """
@@ -58,9 +61,11 @@ class SimulatorPanel(QFrame):
             self.hide()
             return
         self.rebuild()
-        parent = self.parentWidget().rect()
+        parent = self.parentWidget()
+        bar = parent.findChild(QFrame, "bar")
+        top = bar.mapTo(parent, bar.rect().bottomLeft()).y() + 1 if bar else 0
         width = min(640, parent.width() // 3)
-        self.setGeometry(parent.width() - width, 0, width, parent.height())
+        self.setGeometry(parent.width() - width, top, width, parent.height() - top)
         self.show()
         self.raise_()
 
@@ -78,7 +83,7 @@ class SimulatorPanel(QFrame):
                     )
                     for p in PEOPLE.values()
                 ]
-                + [("sim_id_remove", t("simulator.remove"), d.id_card_reader.remove)],
+                + [("sim_id_take", t("simulator.remove"), d.id_card_reader.take)],
             )
         if is_simulated(d.card_reader):
             self._section(
@@ -106,6 +111,7 @@ class SimulatorPanel(QFrame):
                     for key in PIN_KEYS + ("cancel",)
                 ],
                 columns=3,
+                said=t("simulator.key_pressed"),
             )
         if is_simulated(d.camera):
             self._section(
@@ -145,15 +151,19 @@ class SimulatorPanel(QFrame):
         self.column.addStretch(1)
 
     def _section(
-        self, title: str, actions: list[tuple[str, str, Callable[[], None]]], columns: int = 2
+        self,
+        title: str,
+        actions: list[tuple[str, str, Callable[[], None]]],
+        columns: int = 2,
+        said: str | None = None,
     ) -> None:
-        """A device's buttons; each action is (object name, text, what it does)."""
+        """A device's buttons; each action is (object name, text, what it does). The status line
+        repeats the button's text, or `said` where the text itself must not be shown again."""
         self.column.addWidget(label(title, "prompt"))
         grid = QGridLayout()
         for i, (name, text, action) in enumerate(actions):
-            grid.addWidget(
-                button(text, self._done(text, action), name=name), i // columns, i % columns
-            )
+            run = self._done(said or text, action)
+            grid.addWidget(button(text, run, name=name), i // columns, i % columns)
         self.column.addLayout(grid)
 
     def _done(self, text: str, action: Callable[[], None]) -> Callable[[], None]:

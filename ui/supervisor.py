@@ -61,6 +61,12 @@ class SupervisorScreen(QWidget):
         self.column.addWidget(label(t("supervisor.title", staff=s.staff_id), "title"))
         self.message = label("", "error")
         self.column.addWidget(self.message)
+        trouble = s.journal_trouble()
+        if trouble is not None:
+            detail = trouble.detail
+            if trouble.kept_aside:
+                detail += "; " + t("journal.staff_kept_aside", file=trouble.kept_aside.name)
+            self.column.addWidget(label(t("journal.staff_line", detail=detail), "error"))
 
         devices = QFrame()
         devices.setObjectName("panel")

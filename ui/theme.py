@@ -138,7 +138,8 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QPushButton[tile="true"] {{ min-height: {int(t.target_px * 2)}px; font-size: {t.title_pt}pt; }}
     QPushButton[choice="true"] {{ font-size: {t.title_pt}pt; }}
     QPushButton[key="true"] {{ min-height: {t.key_px}px; }}
-    QPushButton[staff="true"] {{ background: {t.danger}; color: #FFFFFF; border-color: {t.danger}; }}
+    QPushButton[staff="true"] {{ background: {t.danger}; color: #FFFFFF;
+                                 border-color: {t.danger}; }}
     QPushButton:disabled {{ color: {t.muted}; border-color: {t.line}; background: {t.background}; }}
     QPushButton:pressed {{ background: {t.line}; }}
     QLineEdit {{ min-height: {t.target_px}px; border: 3px solid {t.accent}; border-radius: 8px;

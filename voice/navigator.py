@@ -215,13 +215,18 @@ class VoiceNavigator:
     # --- acting ----------------------------------------------------------------------------------
 
     def _act(self, command: Command) -> None:
-        view, engine = self.view, self.engine
-        kind = view.step.kind
+        view = self.view
         if view is self._menu and not isinstance(command, Repeat | Help | CallStaff | Choose):
             self._say_again()  # no flow to go back in, cancel or confirm
         elif isinstance(command, Choose) and view is self._menu:
             self._menu_choose(command.id)
-        elif isinstance(command, Repeat):
+        elif not self._act_on_any_step(command):
+            self._act_on_this_step(command)
+
+    def _act_on_any_step(self, command: Command) -> bool:
+        """The commands every step takes alike; False when this command is not one of them."""
+        engine = self.engine
+        if isinstance(command, Repeat):
             self.speech_out.repeat()
         elif isinstance(command, Help):
             self._say(self._hint("help"))
@@ -237,7 +242,14 @@ class VoiceNavigator:
                 engine.cancel()
         elif isinstance(command, MoreTime):
             engine.extend()
-        elif isinstance(command, Digits) and kind is StepKind.FIELD:
+        else:
+            return False
+        return True
+
+    def _act_on_this_step(self, command: Command) -> None:
+        view, engine = self.view, self.engine
+        kind = view.step.kind
+        if isinstance(command, Digits) and kind is StepKind.FIELD:
             # A long number comes in pieces, with pauses; a piece that would overflow the
             # field is the customer saying the whole number again.
             joined = self.digits + command.digits

@@ -10,6 +10,7 @@ Config: `reader` (part of the reader's name; empty = the first reader), `aid` (h
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -175,6 +176,9 @@ class PcscCardReader:
         finally:  # hold no card handle while the card sits in the slot
             _release(connection)
 
+    def present(self) -> bool:
+        return self._card_present()
+
     def eject(self) -> None:
         """Nothing to move: the card was powered down after the read; the customer pulls it."""
         log.info("%s: card may be taken", self.name)
@@ -208,7 +212,6 @@ class PcscCardReader:
 
 
 def _release(connection: CardConnection) -> None:
-    try:
+    # card or service already gone: nothing left to release
+    with contextlib.suppress(SmartcardException):
         connection.release()  # disconnects, then frees the PC/SC handle
-    except SmartcardException:
-        pass  # card or service already gone: nothing left to release

@@ -90,6 +90,10 @@ class SimulatedCardReader(SimulatedDevice):
     def _supplies(self) -> dict[str, int | str]:
         return {"retained": self._retained}
 
+    def present(self) -> bool:
+        with self._changed:
+            return self._card is not None
+
     def accept(self, timeout: float, cancel: threading.Event | None = None) -> CardData:
         self._begin("fraud")
         with self._changed:

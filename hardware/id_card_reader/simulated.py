@@ -1,8 +1,12 @@
 """Simulated resident-ID card reader carrying the demo people.
 
+A card laid on the reader stays there, read or not, until the customer takes it: `present()`
+says so and `wait_taken()` waits for it, as a real reader's card-present sensor does.
+
 Config: `person` (handle, e.g. "wang") puts that person's card on the reader whenever a read
-starts, for unattended demo runs; leave it out to have a test or the dev pad call
-`insert("wang")` / `remove()`. Faults: offline, timeout, unreadable.
+starts and has them take it back as soon as the kiosk waits for that, for unattended demo runs;
+leave it out to have a test or the dev pad call `insert("wang")` / `take()`.
+Faults: offline, timeout, unreadable.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import cv2
 import numpy as np
 
 from hardware.demo_people import DemoPerson, find_person
-from hardware.errors import IdCardUnreadable
+from hardware.errors import DeviceTimeout, IdCardUnreadable, MediaNotTaken
 from hardware.ports import IdCardData
 from hardware.simulated import FaultSpec, FaultTable, SimulatedDevice
 
@@ -68,9 +72,24 @@ class SimulatedIdCardReader(SimulatedDevice):
             self._on_reader = find_person(person)
             self._notify()
 
-    def remove(self) -> None:
+    def take(self) -> None:
+        """The customer takes their card off the reader."""
         with self._changed:
             self._on_reader = None
+            self._notify()
+
+    def present(self) -> bool:
+        with self._changed:
+            return self._on_reader is not None
+
+    def wait_taken(self, timeout: float, cancel: threading.Event | None = None) -> None:
+        self._begin()
+        if self._auto_person is not None:
+            self.take()
+        try:
+            self._wait_for(lambda: self._on_reader is None, timeout, cancel)
+        except DeviceTimeout:
+            raise MediaNotTaken(self.name, "ID card left on the reader") from None
 
     def read(self, timeout: float, cancel: threading.Event | None = None) -> IdCardData:
         self._begin()

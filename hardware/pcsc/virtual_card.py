@@ -14,6 +14,7 @@ RECORD of SFI 1 record 1 (track-2 equivalent data, cardholder name, expiry date)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import struct
@@ -78,10 +79,8 @@ class VirtualCard:
     def remove(self) -> None:
         sock, self._sock = self._sock, None
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):  # the reader side may have closed it already
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # the reader side already closed it
             sock.close()
             _removed_at[self._address] = time.monotonic()
         if self._thread is not None and self._thread is not threading.current_thread():

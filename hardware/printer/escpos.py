@@ -11,6 +11,7 @@ Config: `connection` = usb | network | file | dummy; `vendor_id`/`product_id` (u
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -130,10 +131,9 @@ class EscposPrinter:
 
     def _drop(self) -> None:
         if self._printer is not None:
-            try:
+            # the connection may be gone already; a fresh one opens on next use
+            with contextlib.suppress(EscposError, OSError):
                 self._printer.close()
-            except (EscposError, OSError):
-                pass  # the connection is already gone; a fresh one opens on next use
             self._printer = None
 
     def reset(self) -> None:

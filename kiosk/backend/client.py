@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, TypeVar
 
@@ -73,6 +73,12 @@ def _never_sent(exc: requests.ConnectionError) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
+def _idempotency_header(operation: str, key: str | None) -> dict[str, str]:
+    if not key:
+        raise ValueError(f"{operation} needs an idempotency key, journaled before the call")
+    return {"Idempotency-Key": key}
+
+
 def declined_message_key(reason_code: str) -> str:
     known = reason_code in contract.reason_codes()
     return f"backend.declined.{reason_code if known else 'other'}"
@@ -104,6 +110,9 @@ class CoreBankingClient:
         # given per request: a session-wide setting would lose to REQUESTS_CA_BUNDLE
         self._verify: str | bool = ca_bundle if ca_bundle else verify_tls
         self._session.cert = client_cert
+        # the journal's newest (seq:mac), sent with every state-changing call and heartbeat
+        # so the bank holds an anchor the journal must still reach; set by the composition root
+        self.journal_head: Callable[[], str | None] | None = None
         self._session.headers.update(
             {
                 "Authorization": f"Bearer {token}",
@@ -253,12 +262,21 @@ class CoreBankingClient:
         path = {"appointment_id": appointment_id}
         return build(CheckIn, self._call("checkIn", None, idempotency_key, path=path))
 
+    def reprint_check_in_ticket(self, appointment_id: str) -> QueueTicket:
+        path = {"appointment_id": appointment_id}
+        return build(QueueTicket, self._call("reprintCheckInTicket", path=path))
+
     def take_queue_ticket(
-        self, service: str, customer_id: str | None = None, *, idempotency_key: str
+        self,
+        service: str,
+        customer_id: str | None = None,
+        *,
+        reason: str | None = None,
+        idempotency_key: str,
     ) -> QueueTicket:
-        body = {"service": service}
-        if customer_id:
-            body["customer_id"] = customer_id
+        """A ticket for a counter; `reason` (a CounterReason) when the guide sends them there."""
+        given = {"service": service, "customer_id": customer_id, "reason": reason}
+        body = {k: v for k, v in given.items() if v}
         return build(QueueTicket, self._call("takeQueueTicket", body, idempotency_key))
 
     def find_offer(self, customer_id: str) -> Offer | None:
@@ -279,6 +297,14 @@ class CoreBankingClient:
         answer = self._call("sendHeartbeat", body, path={"kiosk_id": self.kiosk_id})
         return build(HeartbeatAck, answer)
 
+    def journal_head_held(self) -> str | None:
+        """The last journal head (`seq:mac`) the bank saw from this kiosk; None: none yet."""
+        try:
+            answer = self._call("getJournalHead", path={"kiosk_id": self.kiosk_id})
+        except _NotFound:
+            return None
+        return answer["head"]
+
     def call_staff(
         self, reason: str, language: str | None = None, *, idempotency_key: str
     ) -> StaffCall:
@@ -297,6 +323,18 @@ class CoreBankingClient:
 
     # --- the plumbing ---------------------------------------------------------------------
 
+    def _url(self, operation: str, path: Mapping[str, str]) -> str:
+        quoted = {name: requests.utils.quote(value, safe="") for name, value in path.items()}
+        return self.base_url + contract.path_of(operation).format_map(quoted)
+
+    def _headers(self, operation: str, key: str | None, changes_state: bool) -> dict[str, str]:
+        """The idempotency key, and the journal's head the bank anchors (see docs/backend.md)."""
+        headers = _idempotency_header(operation, key) if changes_state else {}
+        head = self.journal_head() if self.journal_head else None
+        if head and (changes_state or operation == "sendHeartbeat"):
+            headers["X-Journal-Head"] = head
+        return headers
+
     def _call(
         self,
         operation: str,
@@ -305,14 +343,9 @@ class CoreBankingClient:
         *,
         path: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        method = contract.method_of(operation)
-        url = self.base_url + contract.path_of(operation).format_map(
-            {k: requests.utils.quote(v, safe="") for k, v in (path or {}).items()}
-        )
+        method, url = contract.method_of(operation), self._url(operation, path or {})
         changes_state = contract.takes_idempotency_key(operation)
-        headers = {"Idempotency-Key": key} if changes_state else {}
-        if changes_state and not key:
-            raise ValueError(f"{operation} needs an idempotency key, journaled before the call")
+        headers = self._headers(operation, key, changes_state)
         attempt = 0
         while True:
             started = time.monotonic()
@@ -408,7 +441,7 @@ class CoreBankingClient:
                 error.get("detail", ""),
                 **error.get("params", {}),
             )
-        if status == 404 and operation == "lookUpTransaction":
+        if status == 404 and operation in ("lookUpTransaction", "getJournalHead"):
             raise _NotFound()
         if status in (401, 403):
             raise KioskNotAuthorised(f"{operation}: {code}")

@@ -27,6 +27,8 @@ class OtpSent:
     otp_id: str
     phone_masked: str
     expires_in_s: int
+    resend_after_s: int
+    sends_left: int
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class QueueTicket:
     people_ahead: int
     estimated_wait_min: int
     issued_at: str
+    reason: str | None = None  # why the guide sent the customer to the counter
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,8 @@ def build(cls: type[T], data: dict[str, Any]) -> T:
     hints = typing.get_type_hints(cls)
     values = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in data and f.default is not dataclasses.MISSING:
+            continue  # an optional field the answer left out
         value = data[f.name]
         kind = hints[f.name]
         if dataclasses.is_dataclass(kind):

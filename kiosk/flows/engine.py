@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hardware.errors import Action
+from hardware.errors import DeviceError, RecommendedAction
 from kiosk.events import Event
 from kiosk.flows.model import (
     CONFIRM,
@@ -306,7 +306,8 @@ class FlowEngine:
             self.session["failure"] = exc.message_key
             self._advance(step, exc.goto, None)
             return
-        if getattr(exc, "action", None) is Action.CLEAR:  # a jam, an empty cassette: staff only
+        # a jam, an empty cassette: staff only
+        if isinstance(exc, DeviceError) and exc.action is RecommendedAction.CLEAR:
             self.staff_needed.emit("device_fault")
         message_key = getattr(exc, "message_key", None)
         if message_key:

@@ -1,4 +1,5 @@
-"""The embedded sandbox bank: the backend contract over SQLite or PostgreSQL, for demos and tests."""
+"""The embedded sandbox bank: the backend contract over SQLite or PostgreSQL, for demos and
+tests."""
 
 from kiosk.sandbox.server import SANDBOX_KIOSK_TOKEN, SandboxServer, start_sandbox
 

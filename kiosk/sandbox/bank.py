@@ -11,14 +11,16 @@ import binascii
 import itertools
 import json
 import logging
+import math
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from hardware.pinpad.iso9564 import PinBlockError, decode_pin_block
 from kiosk.backend import contract
-from kiosk.backend.pinblock import PinBlockError, decode_pin_block
+from kiosk.flows.validators import age_on, birth_date_of, id_number_problem
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
 from kiosk.sandbox.db import Tx
 from kiosk.sandbox.seed import secret_hash, secret_matches
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 TEST_OTP_CODE = "246810"
 OTP_LIFETIME_S = 300
 OTP_TRIES = 3
+OTP_RESEND_S = 60  # a phone gets a new code for an unused one no sooner than this
+OTP_SENDS_A_DAY = 5  # nor more codes than this in a day (SMS costs money; SIM-swap fraud)
 PIN_TRIES = 3
 CARD_TOKEN_LIFETIME_S = 600
 PIN_CHECK_LIFETIME_S = 900  # from the PIN pad to opening the account
@@ -49,7 +53,6 @@ STAFF_MAY_AUTHORISE = {
     "teller": set(),
 }
 PRODUCT_CLASSES = {"standard_debit": {"I", "II"}, "senior_debit": {"I", "II"}, "e_account": {"II"}}
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 class Decline(Exception):
@@ -87,19 +90,7 @@ def _new_id(prefix: str) -> str:
 
 
 def _age(id_number: str, today: date) -> int:
-    born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _id_number_valid(id_number: str) -> bool:
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(id_number, _ID_WEIGHTS)) % 11]
-    if check != id_number[17]:
-        return False
-    try:
-        _age(id_number, date.today())
-    except ValueError:
-        return False
-    return True
+    return age_on(birth_date_of(id_number), today)
 
 
 def _photo_usable(b64: str) -> bool:
@@ -140,7 +131,7 @@ class Bank:
 
     def verify_identity(self, tx: Tx, req: Request) -> dict:
         id_number, name = req.body["id_number"], req.body["name"]
-        if not _id_number_valid(id_number):
+        if id_number_problem(id_number) is not None:
             raise Decline("id_number_invalid")
         person = tx.one("SELECT * FROM persons WHERE id_number = ?", id_number)
         if person and person["reported_lost"]:
@@ -168,7 +159,21 @@ class Bank:
         }
 
     def send_otp(self, tx: Tx, req: Request) -> dict:
-        phone = req.body["phone"]
+        phone, now = req.body["phone"], time.time()
+        # a code's sending time is its expiry less its lifetime
+        sent = tx.all(
+            "SELECT expires_at - ? AS sent_at, verified FROM otps"
+            " WHERE phone = ? AND expires_at > ? ORDER BY expires_at",
+            OTP_LIFETIME_S,
+            phone,
+            now - 86400 + OTP_LIFETIME_S,
+        )
+        # asking again while the last code is still unused and fresh is what the wait stops
+        if sent and not sent[-1]["verified"] and now - sent[-1]["sent_at"] < OTP_RESEND_S:
+            wait = OTP_RESEND_S - (now - sent[-1]["sent_at"])
+            raise Decline("otp_resend_too_soon", seconds=math.ceil(wait))
+        if len(sent) >= OTP_SENDS_A_DAY:
+            raise Decline("otp_send_limit")
         otp_id, code = _new_id("O"), f"{secrets.randbelow(10**6):06d}"
         tx.run(
             "INSERT INTO otps VALUES (?, ?, ?, ?, 0, 0)",
@@ -179,7 +184,13 @@ class Bank:
         )
         # the sandbox's "SMS gateway": the code goes to the log (246810 works as well)
         log.warning("SMS to %s: your code is %s (%s)", mask_phone(phone), code, otp_id)
-        return {"otp_id": otp_id, "phone_masked": mask_phone(phone), "expires_in_s": OTP_LIFETIME_S}
+        return {
+            "otp_id": otp_id,
+            "phone_masked": mask_phone(phone),
+            "expires_in_s": OTP_LIFETIME_S,
+            "resend_after_s": OTP_RESEND_S,
+            "sends_left": OTP_SENDS_A_DAY - len(sent) - 1,
+        }
 
     def verify_otp(self, tx: Tx, req: Request) -> dict:
         otp = tx.one("SELECT * FROM otps WHERE otp_id = ?", req.body["otp_id"])
@@ -587,10 +598,45 @@ class Bank:
         ticket = self._ticket(
             tx, req, row["branch_id"], row["service"], row["priority"], booked=True
         )
+        tx.run(
+            "INSERT INTO ticket_details VALUES (?, ?, NULL)",
+            ticket["reference"],
+            row["appointment_id"],
+        )
         return {
             "reference": ticket["reference"],
             "ticket": ticket,
             "appointment": {**appointment, "status": "checked_in"},
+        }
+
+    def reprint_check_in_ticket(self, tx: Tx, req: Request) -> dict:
+        row = tx.one(
+            "SELECT t.* FROM ticket_details d JOIN tickets t ON t.reference = d.reference"
+            " WHERE d.appointment_id = ?",
+            req.path["appointment_id"],
+        )
+        if row is None:
+            known = tx.one(
+                "SELECT 1 FROM appointments WHERE appointment_id = ?", req.path["appointment_id"]
+            )
+            raise Decline("appointment_not_checked_in" if known else "appointment_not_found")
+        ahead = tx.all(
+            "SELECT service FROM tickets WHERE branch_id = ? AND day = ? AND rank >= ?"
+            " AND issued_at < ?",
+            row["branch_id"],
+            row["day"],
+            row["rank"],
+            row["issued_at"],
+        )
+        return {
+            "ticket_number": row["ticket_number"],
+            "reference": row["reference"],
+            "branch_id": row["branch_id"],
+            "service": row["service"],
+            "priority": row["priority"],
+            "people_ahead": len(ahead),
+            "estimated_wait_min": sum(SERVICE_MINUTES[a["service"]] for a in ahead),
+            "issued_at": row["issued_at"],
         }
 
     def take_queue_ticket(self, tx: Tx, req: Request) -> dict:
@@ -604,7 +650,15 @@ class Bank:
                 priority = "vip"
             elif customer and _age(customer["id_number"], date.today()) >= SENIOR_AGE:
                 priority = "senior"
-        return self._ticket(tx, req, req.branch_id, req.body["service"], priority, booked=False)
+        ticket = self._ticket(tx, req, req.branch_id, req.body["service"], priority, booked=False)
+        if "reason" in req.body:  # the teller sees why the guide sent them
+            tx.run(
+                "INSERT INTO ticket_details VALUES (?, NULL, ?)",
+                ticket["reference"],
+                req.body["reason"],
+            )
+            ticket["reason"] = req.body["reason"]
+        return ticket
 
     def _ticket(
         self, tx: Tx, req: Request, branch: str, service: str, priority: str, booked: bool
@@ -700,6 +754,28 @@ class Bank:
             "operation": b["operation"],
             "authorised_at": now,
         }
+
+    def get_journal_head(self, tx: Tx, req: Request) -> dict:
+        row = tx.one("SELECT head, received_at FROM journal_heads WHERE kiosk_id = ?", req.kiosk_id)
+        if row is None:
+            raise NotFound()
+        return {"head": row["head"], "received_at": row["received_at"]}
+
+    def keep_journal_head(self, tx: Tx, kiosk_id: str, head: str) -> None:
+        """The last head seen wins; a head going backwards is kept too, and logged: the
+        journal was begun anew or replaced, and `kiosk journal verify` will say which."""
+        row = tx.one("SELECT head FROM journal_heads WHERE kiosk_id = ?", kiosk_id)
+        if row and int(row["head"].split(":")[0]) > int(head.split(":")[0]):
+            log.warning(
+                "kiosk %s: journal head went back from %s to %s", kiosk_id, row["head"], head
+            )
+        tx.run(
+            "INSERT INTO journal_heads VALUES (?, ?, ?) ON CONFLICT (kiosk_id) DO UPDATE SET"
+            " head = excluded.head, received_at = excluded.received_at",
+            kiosk_id,
+            head,
+            _stamp(),
+        )
 
     def send_heartbeat(self, tx: Tx, req: Request) -> dict:
         now = _stamp()

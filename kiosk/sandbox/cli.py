@@ -6,7 +6,7 @@ import argparse
 import logging
 import threading
 
-from kiosk.backend.pinblock import DEMO_PIN_KEY
+from hardware.pinpad.iso9564 import DEMO_PIN_KEY
 from kiosk.sandbox.server import SANDBOX_KIOSK_TOKEN, start_sandbox
 
 

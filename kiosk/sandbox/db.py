@@ -63,6 +63,8 @@ CREATE TABLE IF NOT EXISTS tickets (
     ticket_number TEXT NOT NULL, service TEXT NOT NULL, priority TEXT NOT NULL,
     rank INTEGER NOT NULL, kiosk_id TEXT NOT NULL, issued_at TEXT NOT NULL,
     UNIQUE (branch_id, day, ticket_number));
+CREATE TABLE IF NOT EXISTS ticket_details (
+    reference TEXT PRIMARY KEY, appointment_id TEXT UNIQUE, reason TEXT);
 CREATE TABLE IF NOT EXISTS staff (
     staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
     password_hash TEXT NOT NULL, active INTEGER NOT NULL);
@@ -72,6 +74,8 @@ CREATE TABLE IF NOT EXISTS authorisations (
 CREATE TABLE IF NOT EXISTS heartbeats (
     kiosk_id TEXT PRIMARY KEY, state TEXT NOT NULL, body TEXT NOT NULL,
     received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal_heads (
+    kiosk_id TEXT PRIMARY KEY, head TEXT NOT NULL, received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS staff_calls (
     call_id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, reason TEXT NOT NULL,
     language TEXT, queued_at TEXT NOT NULL);

@@ -23,8 +23,8 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+from hardware.pinpad.iso9564 import DEMO_PIN_KEY
 from kiosk.backend import contract
-from kiosk.backend.pinblock import DEMO_PIN_KEY
 from kiosk.sandbox.bank import Bank, Decline, NotFound, Request
 from kiosk.sandbox.db import Database, IntegrityError
 from kiosk.sandbox.seed import book_demo_appointments
@@ -202,20 +202,20 @@ class SandboxServer:
 
     # --- one request -----------------------------------------------------------------------
 
+    def _route(self, method: str, path: str) -> tuple[str, re.Match[str]] | None:
+        """The contract's operation for this method and path, and the path's parameters."""
+        for verb, pattern, operation in self._routes:
+            if verb == method and (match := pattern.match(path)):
+                return operation, match
+        return None
+
     def respond(self, method: str, target: str, headers: Any, raw: bytes) -> Answer:
         path = target.split("?", 1)[0]
         if path == "/_sandbox/faults":
             return self._faults_admin(method, raw)
         if path == "/openapi.yaml" and method == "GET":
             return Answer(200, contract.CONTRACT_PATH.read_bytes())
-        route = next(
-            (
-                (op, m)
-                for verb, pattern, op in self._routes
-                if verb == method and (m := pattern.match(path))
-            ),
-            None,
-        )
+        route = self._route(method, path)
         if route is None:
             return _error(404, "not_found", f"no {method} {path}")
         operation, match = route
@@ -246,6 +246,12 @@ class SandboxServer:
             body,
             path_params,
         )
+        return self._carry_out_with_faults(operation, name, request, headers.get("X-Journal-Head"))
+
+    def _carry_out_with_faults(
+        self, operation: str, name: str, request: Request, journal_head: str | None
+    ) -> Answer:
+        """Carry out the request, with the fault a test armed for this operation, if any."""
         fault = self.faults.take(name)
         if fault and fault.kind in ("500", "503"):
             return _error(
@@ -255,6 +261,9 @@ class SandboxServer:
             )
         if fault and fault.kind == "drop_before_commit":
             return Answer(body=None)
+        if journal_head:
+            with self.database.transaction() as tx:
+                self.bank.keep_journal_head(tx, request.kiosk_id, journal_head)
         try:
             answer = self._carry_out(operation, name, request)
         except Exception:

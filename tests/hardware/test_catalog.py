@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hardware import errors
-from hardware.errors import Action, DeviceError
+from hardware.errors import DeviceError, RecommendedAction
 from hardware.registry import DRIVERS
 from hardware.status import DeviceState
 
@@ -37,7 +37,7 @@ def test_catalog_holds_every_device_message(language):
     keys = _catalog(language)
     needed = {c.message_key for c in _error_classes()}
     needed |= {f"devices.state.{s.value}" for s in DeviceState}
-    needed |= {f"devices.action.{a.value}" for a in Action}
+    needed |= {f"devices.action.{a.value}" for a in RecommendedAction}
     needed |= {f"devices.name.{name}" for name in DRIVERS}
     assert needed <= keys
     assert keys == _catalog("zh_CN")  # no language has more or fewer than the first one

@@ -9,7 +9,6 @@ from hardware.camera.simulated import SimulatedCamera
 from hardware.card_dispenser.simulated import SimulatedCardDispenser
 from hardware.card_reader.simulated import SimulatedCardReader
 from hardware.errors import (
-    Action,
     CardJammed,
     CardRemoved,
     CardUnreadable,
@@ -22,6 +21,7 @@ from hardware.errors import (
     MediaRetained,
     PaperJammed,
     PaperOut,
+    RecommendedAction,
 )
 from hardware.id_card_reader.simulated import SimulatedIdCardReader
 from hardware.pinpad.simulated import SimulatedPinPad
@@ -56,7 +56,7 @@ CASES = [
         "offline",
         lambda d: d.read(1),
         DeviceOffline,
-        Action.RESET,
+        RecommendedAction.RESET,
         DeviceState.OFFLINE,
     ),
     (
@@ -64,7 +64,7 @@ CASES = [
         "timeout",
         lambda d: d.read(1),
         DeviceTimeout,
-        Action.RETRY,
+        RecommendedAction.RETRY,
         DeviceState.ONLINE,
     ),
     (
@@ -72,7 +72,7 @@ CASES = [
         "unreadable",
         lambda d: (d.insert("jin"), d.read(1)),
         IdCardUnreadable,
-        Action.RETRY,
+        RecommendedAction.RETRY,
         DeviceState.ONLINE,
     ),
     (
@@ -80,7 +80,7 @@ CASES = [
         "offline",
         lambda d: d.accept(1),
         DeviceOffline,
-        Action.RESET,
+        RecommendedAction.RESET,
         DeviceState.OFFLINE,
     ),
     (
@@ -88,7 +88,7 @@ CASES = [
         "timeout",
         lambda d: d.accept(1),
         DeviceTimeout,
-        Action.RETRY,
+        RecommendedAction.RETRY,
         DeviceState.ONLINE,
     ),
     (
@@ -96,7 +96,7 @@ CASES = [
         "jam",
         lambda d: (d.insert("wang"), d.accept(1)),
         CardJammed,
-        Action.CLEAR,
+        RecommendedAction.CLEAR,
         DeviceState.HARDWARE_ERROR,
     ),
     (
@@ -104,7 +104,7 @@ CASES = [
         "unreadable",
         lambda d: (d.insert("wang"), d.accept(1)),
         CardUnreadable,
-        Action.RETRY,
+        RecommendedAction.RETRY,
         DeviceState.ONLINE,
     ),
     (
@@ -112,16 +112,23 @@ CASES = [
         "removed",
         lambda d: (d.insert("wang"), d.accept(1)),
         CardRemoved,
-        Action.RETRY,
+        RecommendedAction.RETRY,
         DeviceState.ONLINE,
     ),
-    (SimulatedCardReader, "retained", _eject_card, MediaRetained, Action.CLEAR, DeviceState.ONLINE),
+    (
+        SimulatedCardReader,
+        "retained",
+        _eject_card,
+        MediaRetained,
+        RecommendedAction.CLEAR,
+        DeviceState.ONLINE,
+    ),
     (
         SimulatedCardReader,
         "walk_away",
         _hand_over_card,
         MediaNotTaken,
-        Action.NONE,
+        RecommendedAction.NONE,
         DeviceState.USER_ERROR,
     ),
     (
@@ -129,7 +136,7 @@ CASES = [
         "fraud",
         lambda d: d.accept(1),
         FraudAttempt,
-        Action.MAINTENANCE,
+        RecommendedAction.MAINTENANCE,
         DeviceState.FRAUD_ATTEMPT,
     ),
     (
@@ -137,7 +144,7 @@ CASES = [
         "offline",
         lambda d: d.data_entry(lambda k: None, 1),
         DeviceOffline,
-        Action.RESET,
+        RecommendedAction.RESET,
         DeviceState.OFFLINE,
     ),
     (
@@ -145,7 +152,7 @@ CASES = [
         "timeout",
         lambda d: d.pin_entry("6228480012345678010", 6, 6, lambda k: None, 1),
         DeviceTimeout,
-        Action.RETRY,
+        RecommendedAction.RETRY,
         DeviceState.ONLINE,
     ),
     (
@@ -153,7 +160,7 @@ CASES = [
         "tamper",
         lambda d: d.data_entry(lambda k: None, 1),
         FraudAttempt,
-        Action.MAINTENANCE,
+        RecommendedAction.MAINTENANCE,
         DeviceState.FRAUD_ATTEMPT,
     ),
     (
@@ -161,7 +168,7 @@ CASES = [
         "offline",
         lambda d: d.face_present(),
         DeviceOffline,
-        Action.RESET,
+        RecommendedAction.RESET,
         DeviceState.OFFLINE,
     ),
     (
@@ -169,7 +176,7 @@ CASES = [
         "timeout",
         lambda d: d.scan_code(1),
         DeviceTimeout,
-        Action.RETRY,
+        RecommendedAction.RETRY,
         DeviceState.ONLINE,
     ),
     (
@@ -177,7 +184,7 @@ CASES = [
         "offline",
         lambda d: d.dispense(1),
         DeviceOffline,
-        Action.RESET,
+        RecommendedAction.RESET,
         DeviceState.OFFLINE,
     ),
     (
@@ -185,7 +192,7 @@ CASES = [
         "timeout",
         _hand_over_new_card,
         MediaNotTaken,
-        Action.NONE,
+        RecommendedAction.NONE,
         DeviceState.USER_ERROR,
     ),
     (
@@ -193,7 +200,7 @@ CASES = [
         "empty",
         lambda d: d.dispense(1),
         DispenserEmpty,
-        Action.CLEAR,
+        RecommendedAction.CLEAR,
         DeviceState.ONLINE,
     ),
     (
@@ -201,7 +208,7 @@ CASES = [
         "jam",
         lambda d: d.dispense(1),
         CardJammed,
-        Action.CLEAR,
+        RecommendedAction.CLEAR,
         DeviceState.HARDWARE_ERROR,
     ),
     (
@@ -209,7 +216,7 @@ CASES = [
         "walk_away",
         _hand_over_new_card,
         MediaNotTaken,
-        Action.NONE,
+        RecommendedAction.NONE,
         DeviceState.USER_ERROR,
     ),
     (
@@ -217,7 +224,7 @@ CASES = [
         "offline",
         lambda d: d.print_receipt(RECEIPT),
         DeviceOffline,
-        Action.RESET,
+        RecommendedAction.RESET,
         DeviceState.OFFLINE,
     ),
     (
@@ -225,7 +232,7 @@ CASES = [
         "paper_out",
         lambda d: d.print_receipt(RECEIPT),
         PaperOut,
-        Action.CLEAR,
+        RecommendedAction.CLEAR,
         DeviceState.ONLINE,
     ),
     (
@@ -233,7 +240,7 @@ CASES = [
         "jam",
         lambda d: d.print_receipt(RECEIPT),
         PaperJammed,
-        Action.CLEAR,
+        RecommendedAction.CLEAR,
         DeviceState.HARDWARE_ERROR,
     ),
 ]
@@ -259,7 +266,7 @@ def test_fault_surfaces_as_typed_error(simulator, fault, operation, error, actio
     assert caught.value.message_key.startswith("devices.error.")
     status = device.status()
     assert status.state is state
-    if state is not DeviceState.ONLINE or action is Action.CLEAR:
+    if state is not DeviceState.ONLINE or action is RecommendedAction.CLEAR:
         assert status.message_key == error.message_key  # the supervisor sees what went wrong
     assert device.armed_faults() == {}  # times=1: fired once, gone
 

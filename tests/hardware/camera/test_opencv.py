@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hardware.camera.opencv import OpenCvCamera
-from hardware.errors import Action, Cancelled, DeviceOffline, DeviceTimeout, FaceNotFound
+from hardware.errors import Cancelled, DeviceOffline, DeviceTimeout, FaceNotFound, RecommendedAction
 from hardware.status import DeviceState
 
 
@@ -59,7 +59,7 @@ def test_no_face_or_no_code_gives_typed_errors(media):
     camera = OpenCvCamera(source=str(media["no_face_video"]))
     with pytest.raises(FaceNotFound) as caught:
         camera.capture_photo(timeout=0.5)
-    assert caught.value.action is Action.RETRY
+    assert caught.value.action is RecommendedAction.RETRY
     with pytest.raises(DeviceTimeout):
         camera.scan_code(timeout=0.5)
     stop = threading.Event()

@@ -4,7 +4,7 @@ import pytest
 
 from hardware.card_dispenser.simulated import SimulatedCardDispenser
 from hardware.demo_people import PEOPLE, luhn_valid
-from hardware.errors import Action, CardJammed, DispenserEmpty
+from hardware.errors import CardJammed, DispenserEmpty, RecommendedAction
 
 
 def test_dispenses_fresh_luhn_valid_cards_until_the_cassette_is_empty():
@@ -38,6 +38,6 @@ def test_a_jammed_card_cannot_be_captured_and_waits_for_staff():
         dispenser.dispense(timeout=1)
     with pytest.raises(CardJammed) as caught:  # not "no card": it is stuck inside
         dispenser.capture()
-    assert caught.value.action is Action.CLEAR and not dispenser.status().usable
+    assert caught.value.action is RecommendedAction.CLEAR and not dispenser.status().usable
     dispenser.reset()  # staff cleared the transport
     assert dispenser.status().usable and dispenser.dispense(timeout=1).serial

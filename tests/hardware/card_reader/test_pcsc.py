@@ -11,13 +11,13 @@ import pytest
 
 from hardware.card_reader.pcsc import PcscCardReader
 from hardware.errors import (
-    Action,
     Cancelled,
     CardRemoved,
     CardUnreadable,
     DeviceNotFound,
     DeviceTimeout,
     MediaNotTaken,
+    RecommendedAction,
     Unsupported,
 )
 from hardware.status import DeviceState
@@ -53,7 +53,7 @@ def test_card_pulled_out_mid_read_is_card_removed(reader, virtual_card):
     virtual_card.insert()
     with pytest.raises(CardRemoved) as caught:
         reader.accept(timeout=10)
-    assert caught.value.action is Action.RETRY
+    assert caught.value.action is RecommendedAction.RETRY
     assert caught.value.message_key == "devices.error.card_removed"
 
 
@@ -62,7 +62,7 @@ def test_card_without_the_payment_application_is_unreadable(pcscd, virtual_card)
     virtual_card.insert()
     with pytest.raises(CardUnreadable) as caught:
         reader.accept(timeout=10)
-    assert caught.value.action is Action.RETRY
+    assert caught.value.action is RecommendedAction.RETRY
     reader.close()
 
 
@@ -82,14 +82,16 @@ def test_customer_walking_away_with_the_card_in_the_slot(reader, virtual_card):
     with pytest.raises(MediaNotTaken) as caught:
         reader.wait_taken(timeout=0.6)
     assert caught.value.state is DeviceState.USER_ERROR
+    assert reader.present()  # the attract screen asks for it to be taken
     virtual_card.remove()
     reader.wait_taken(timeout=10)  # taken now: returns
+    assert not reader.present()
 
 
 def test_dip_reader_cannot_retain(reader):
     with pytest.raises(Unsupported) as caught:
         reader.retain()
-    assert caught.value.action is Action.CONFIGURATION
+    assert caught.value.action is RecommendedAction.CONFIGURATION
 
 
 def test_unknown_reader_name_is_no_device(pcscd):

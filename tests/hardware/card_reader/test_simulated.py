@@ -36,8 +36,9 @@ def test_customer_who_leaves_the_card_gets_it_retained():
     reader.eject()
     with pytest.raises(MediaNotTaken):
         reader.wait_taken(timeout=0.2)
-    assert reader.status().state is DeviceState.USER_ERROR
+    assert reader.status().state is DeviceState.USER_ERROR and reader.present()
     reader.retain()
+    assert not reader.present()
     status = reader.status()
     assert status.state is DeviceState.ONLINE and status.supplies == {"retained": 1}
 

@@ -7,13 +7,13 @@ import cv2
 import numpy as np
 import pytest
 
-from hardware.errors import DeviceTimeout
+from hardware.errors import Cancelled, DeviceTimeout, MediaNotTaken
 from hardware.id_card_reader.simulated import SimulatedIdCardReader
 
 
 def _check_digit_ok(id_number: str) -> bool:  # GB 11643
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(d) * w for d, w in zip(id_number[:17], weights))
+    total = sum(int(d) * w for d, w in zip(id_number[:17], weights, strict=True))
     return "10X98765432"[total % 11] == id_number[17]
 
 
@@ -43,3 +43,35 @@ def test_person_from_config_and_waiting_for_a_card():
         reader.read(timeout=0.1)
     threading.Timer(0.1, reader.insert, args=("li",)).start()
     assert reader.read(timeout=30).name == "李华"
+
+
+def test_a_read_card_lies_on_the_reader_until_it_is_taken():
+    reader = SimulatedIdCardReader()
+    assert not reader.present()
+    reader.insert("wang")
+    reader.read(timeout=1)
+    assert reader.present()  # reading does not take it off the reader
+    with pytest.raises(MediaNotTaken):
+        reader.wait_taken(timeout=0.1)
+    assert reader.present() and reader.read(timeout=1).name == "王小明"
+    threading.Timer(0.1, reader.take).start()
+    reader.wait_taken(timeout=30)
+    assert not reader.present()
+
+
+def test_the_demo_person_takes_their_card_back_when_asked():
+    reader = SimulatedIdCardReader(person="zhao")
+    reader.read(timeout=1)
+    assert reader.present()
+    reader.wait_taken(timeout=1)
+    assert not reader.present()
+
+
+def test_waiting_for_the_card_to_be_taken_can_be_cancelled():
+    reader = SimulatedIdCardReader()
+    reader.insert("li")
+    cancel = threading.Event()
+    threading.Timer(0.1, cancel.set).start()
+    with pytest.raises(Cancelled):
+        reader.wait_taken(timeout=30, cancel=cancel)
+    assert reader.present()

@@ -1,4 +1,5 @@
-"""The client against the real sandbox over loopback HTTP: typed errors for every way a line fails."""
+"""The client against the real sandbox over loopback HTTP: typed errors for every way a line
+fails."""
 
 import logging
 import socket
@@ -8,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import (
     BackendUnavailable,
     CoreBankingClient,
@@ -18,7 +20,6 @@ from kiosk.backend import (
     RequestRefused,
     new_idempotency_key,
 )
-from kiosk.backend.pinblock import encode_pin_block
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN
 
 PAN = "6228480012345678010"

@@ -1,4 +1,5 @@
-"""The contract document itself: what the validator catches, and that nothing is left untranslated."""
+"""The contract document itself: what the validator catches, and that nothing is left
+untranslated."""
 
 import pytest
 

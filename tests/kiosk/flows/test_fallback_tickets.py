@@ -11,12 +11,13 @@ from kiosk.flows.fallback_tickets import (
     sync_fallback_tickets,
 )
 from kiosk.journal import Journal, reconcile
-from kiosk.sandbox.testing import client, sandbox  # noqa: F401
+
+KEY = bytes(range(32))  # the kiosk's journal MAC key, fixed for the test
 
 
 @pytest.fixture
 def journal(tmp_path):
-    with Journal(tmp_path / "journal.sqlite") as journal:
+    with Journal(tmp_path / "journal.sqlite", KEY) as journal:
         yield journal
 
 

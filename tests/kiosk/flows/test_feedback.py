@@ -9,7 +9,6 @@ from kiosk.config import Config
 from kiosk.flows.feedback import CONSENT, CUSTOMER_ID, FIRST_STEP, OFFER, feedback_steps
 from kiosk.flows.model import StepContext
 from kiosk.metrics import Figures
-from kiosk.sandbox.testing import client, sandbox  # noqa: F401
 from kiosk.services import Services
 from kiosk.session import CustomerSession
 

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import BackendUnavailable, CoreBankingClient, Declined, OutcomeUnknown
 from kiosk.backend import new_idempotency_key as key
-from kiosk.backend.pinblock import encode_pin_block
 from kiosk.journal import Journal, journaled, reconcile
 from kiosk.masking import mask_pan
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN
+
+KEY = bytes(range(32))  # the kiosk's journal MAC key, fixed for the test
 
 PAN = "6228480012345678010"
 DEMO_SECRETS = [
@@ -57,7 +59,7 @@ def _payments(sandbox, bill_number="1001234567"):
 
 
 def test_dropped_line_after_commit_is_reconciled_without_paying_twice(sandbox, client, tmp_path):
-    journal = Journal(tmp_path / "ej.sqlite3")
+    journal = Journal(tmp_path / "ej.sqlite3", KEY)
     sandbox.arm_fault("pay_bill", "drop_after_commit")
     with pytest.raises(OutcomeUnknown):
         _pay(journal, client, _token(client))
@@ -73,7 +75,7 @@ def test_dropped_line_after_commit_is_reconciled_without_paying_twice(sandbox, c
 
 
 def test_request_that_never_arrived_is_closed_as_failed(sandbox, client, tmp_path):
-    journal = Journal(tmp_path / "ej.sqlite3")
+    journal = Journal(tmp_path / "ej.sqlite3", KEY)
     sandbox.arm_fault("pay_bill", "drop_before_commit")
     with pytest.raises(OutcomeUnknown):
         _pay(journal, client, _token(client))
@@ -82,7 +84,7 @@ def test_request_that_never_arrived_is_closed_as_failed(sandbox, client, tmp_pat
 
 
 def test_entries_stay_open_while_the_bank_is_unreachable(sandbox, client, tmp_path):
-    journal = Journal(tmp_path / "ej.sqlite3")
+    journal = Journal(tmp_path / "ej.sqlite3", KEY)
     sandbox.arm_fault("pay_bill", "drop_after_commit")
     with pytest.raises(OutcomeUnknown):
         _pay(journal, client, _token(client))
@@ -93,7 +95,7 @@ def test_entries_stay_open_while_the_bank_is_unreachable(sandbox, client, tmp_pa
 
 
 def test_declines_and_unreachable_bank_close_the_entry_at_once(sandbox, client, tmp_path):
-    journal = Journal(tmp_path / "ej.sqlite3")
+    journal = Journal(tmp_path / "ej.sqlite3", KEY)
     with pytest.raises(Declined):
         _pay(journal, client, _token(client), ("property", "5005678901", 156000))
     sandbox.arm_fault("pay_bill", "503")
@@ -109,7 +111,7 @@ from kiosk.backend import CoreBankingClient
 from kiosk.journal import Journal, journaled
 url, token, path = sys.argv[1:4]
 client = CoreBankingClient(url, "STM-0101-01", "{kiosk_token}", timeout=60)
-journal = Journal(path)
+journal = Journal(path, bytes(range(32)))
 journaled(journal, "bill_payment", "pay", "pay_bill",
           {{"card": "622848*********8010", "bill": "water/1001234567"}},
           lambda k: client.pay_bill("water", "1001234567", 8650, token, idempotency_key=k))
@@ -145,7 +147,7 @@ def test_kiosk_killed_between_intent_and_outcome_is_reconciled_on_restart(
         kiosk.kill()
         out, _ = kiosk.communicate()
     assert b"outcome written" not in out
-    restarted = Journal(path)  # the kiosk starts again
+    restarted = Journal(path, KEY)  # the kiosk starts again
     assert len(restarted.open_intents()) == 1
     settled = reconcile(
         restarted, CoreBankingClient(sandbox.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN)
@@ -156,7 +158,7 @@ def test_kiosk_killed_between_intent_and_outcome_is_reconciled_on_restart(
 
 
 def test_journal_file_never_holds_a_card_number_id_number_or_pin(sandbox, client, tmp_path):
-    journal = Journal(tmp_path / "ej.sqlite3")
+    journal = Journal(tmp_path / "ej.sqlite3", KEY)
     face = base64.b64encode(b"\xff\xd8\xff" + bytes(200)).decode()
     journaled(
         journal,

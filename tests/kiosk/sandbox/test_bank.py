@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from skimage import data as skdata
 
+from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import CoreBankingClient, Declined
 from kiosk.backend import new_idempotency_key as key
 from kiosk.backend.models import DeviceStatus
-from kiosk.backend.pinblock import encode_pin_block
 from kiosk.sandbox import SANDBOX_KIOSK_TOKEN, start_sandbox
 
 WANG_PAN, JIN_PAN, LI_PAN, CHEN_PAN = (f"62284800123456780{n}" for n in ("10", "28", "36", "44"))
@@ -100,6 +100,26 @@ def test_wrong_sms_code_counts_down_then_is_refused(client):
     ]
     assert [w.reason_code for w in wrong] == ["otp_wrong", "otp_wrong", "otp_tries_exceeded"]
     assert wrong[0].params == {"tries_left": 2}
+
+
+def test_a_new_sms_code_waits_a_minute_and_a_phone_gets_five_a_day(sandbox, client):
+    sent = client.send_otp("13800138000", "account_opening", idempotency_key=key())
+    assert (sent.resend_after_s, sent.sends_left) == (60, 4)
+    too_soon = _declined(client.send_otp, "13800138000", "account_opening", idempotency_key=key())
+    assert too_soon.reason_code == "otp_resend_too_soon" and 0 < too_soon.params["seconds"] <= 60
+    assert client.send_otp("13900139000", "account_opening", idempotency_key=key()).sends_left == 4
+    left = []
+    for _ in range(4):
+        with sandbox.database.transaction() as tx:  # a minute goes by at the bank
+            tx.run("UPDATE otps SET expires_at = expires_at - 60")
+        left.append(
+            client.send_otp("13800138000", "bill_payment", idempotency_key=key()).sends_left
+        )
+    assert left == [3, 2, 1, 0]
+    with sandbox.database.transaction() as tx:
+        tx.run("UPDATE otps SET expires_at = expires_at - 60")
+    limit = _declined(client.send_otp, "13800138000", "bill_payment", idempotency_key=key())
+    assert limit.reason_code == "otp_send_limit"
 
 
 @pytest.mark.parametrize(
@@ -287,6 +307,25 @@ def test_appointments_found_three_ways_and_checked_in_once(client):
     assert client.find_appointments(phone="13800138000", booking_code="0000") == []
 
 
+def test_a_checked_in_ticket_is_printed_again_with_its_number(client):
+    assert (
+        _declined(client.reprint_check_in_ticket, "APT-2M8X4R").reason_code
+        == "appointment_not_checked_in"
+    )
+    checked = client.check_in("APT-2M8X4R", idempotency_key=key())
+    client.take_queue_ticket("general", "C1003", idempotency_key=key())  # a VIP came after
+    again = client.reprint_check_in_ticket("APT-2M8X4R")
+    assert (again.ticket_number, again.reference, again.priority) == (
+        checked.ticket.ticket_number,
+        checked.ticket.reference,
+        "senior",
+    )
+    assert again.people_ahead == checked.ticket.people_ahead  # the VIP is behind, not ahead
+    assert _declined(client.reprint_check_in_ticket, "APT-NOPE00").reason_code == (
+        "appointment_not_found"
+    )
+
+
 @pytest.mark.parametrize(
     "token, reason",
     [
@@ -314,6 +353,15 @@ def test_queue_puts_priority_first_and_estimates_the_wait(client):
     assert (vip.priority, vip.people_ahead) == ("vip", 0)
     assert (senior.priority, senior.people_ahead) == ("senior", 1)
     assert client.take_queue_ticket("general", idempotency_key=key()).people_ahead == 4
+
+
+def test_a_counter_ticket_carries_why_the_guide_sent_the_customer(sandbox, client):
+    ticket = client.take_queue_ticket("card_replacement", reason="lost_card", idempotency_key=key())
+    assert ticket.reason == "lost_card" and ticket.service == "card_replacement"
+    with sandbox.database.transaction() as tx:
+        kept = tx.one("SELECT reason FROM ticket_details WHERE reference = ?", ticket.reference)
+    assert kept == {"reason": "lost_card"}  # the teller sees it when they call the number
+    assert client.take_queue_ticket("general", idempotency_key=key()).reason is None
 
 
 def test_a_jammed_card_binding_is_reversed_and_its_serial_retired(sandbox, client, face_jpeg_b64):

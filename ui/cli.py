@@ -1,20 +1,28 @@
-"""The `kiosk` command: run the kiosk, and the tools around it."""
+"""The `kiosk` command: run the kiosk, and the tools around it.
+
+It lives in ui/, the top layer, because it is the one module that knows every layer: the
+kiosk's window (ui), and tools beside their subsystems (voice, the sandbox, the journal).
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
+from collections.abc import Callable
 
 from kiosk.config import ConfigError, load_config
+from kiosk.journal import cli as journal_cli
 from kiosk.logs import setup_logging
+from kiosk.sandbox import cli as sandbox_cli
+from ui import screenshot
+from voice import cli as voice_cli
 
 # Tools that live beside their subsystem, each with its own main(argv).
-TOOLS = {
-    "sandbox": "kiosk.sandbox.cli",
-    "journal": "kiosk.journal.cli",
-    "voice": "voice.cli",
-    "screenshot": "ui.screenshot",
+TOOLS: dict[str, Callable[[list[str]], int]] = {
+    "sandbox": sandbox_cli.main,
+    "journal": journal_cli.main,
+    "voice": voice_cli.main,
+    "screenshot": screenshot.main,
 }
 
 NO_DISPLAY = """\
@@ -29,7 +37,7 @@ To see the kiosk on this machine:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in TOOLS:
-        return importlib.import_module(TOOLS[argv[0]]).main(argv[1:])
+        return TOOLS[argv[0]](argv[1:])
     parser = argparse.ArgumentParser(
         prog="kiosk", description=__doc__, epilog=f"tools: {', '.join(TOOLS)} (kiosk TOOL --help)"
     )
@@ -46,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return 2
-    from ui.app import has_display, run
+    from ui.app import has_display, run  # Qt Multimedia: only when the kiosk itself starts
 
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)

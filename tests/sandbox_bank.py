@@ -1,7 +1,5 @@
-"""pytest fixtures for tests that need the sandbox bank (import them in a conftest.py):
-
-from kiosk.sandbox.testing import client, sandbox  # noqa: F401
-"""
+"""A pytest plugin (registered in tests/conftest.py): the sandbox bank and a client of it,
+for every test that talks to the bank over real HTTP."""
 
 from __future__ import annotations
 

@@ -1,1 +1,0 @@
-from kiosk.sandbox.testing import client, sandbox  # noqa: F401
