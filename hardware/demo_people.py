@@ -101,17 +101,3 @@ def find_person(key: str) -> DemoPerson:
         if key in (person.person_id, person.id_number, person.pan):
             return person
     raise KeyError(f"no demo person {key!r}; known: {sorted(PEOPLE)}")
-
-
-def luhn_check_digit(digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:  # every second digit from the right, counting the check digit's place
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def luhn_valid(number: str) -> bool:
-    return number.isdigit() and luhn_check_digit(number[:-1]) == number[-1]

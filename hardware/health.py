@@ -22,7 +22,7 @@ class HealthMonitor:
         interval_s: float,
         on_change: Callable[[DeviceStatus], None],
     ):
-        self._devices = list(devices.all() if hasattr(devices, "all") else devices)
+        self._devices = list(devices)
         self._interval_s = interval_s
         self._on_change = on_change
         self._last: dict[str, DeviceStatus] = {}

@@ -15,6 +15,7 @@ import importlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any, cast
 
 from hardware.ports import (
     Camera,
@@ -77,7 +78,8 @@ class Devices:
 def _load(target: str) -> type:
     module_name, _, class_name = target.partition(":")
     try:
-        return getattr(importlib.import_module(module_name), class_name)
+        driver: type = getattr(importlib.import_module(module_name), class_name)
+        return driver
     except (ImportError, AttributeError) as error:
         raise ValueError(f"cannot load device driver {target!r}: {error}") from error
 
@@ -101,7 +103,7 @@ def build_device(device_class: str, section: Mapping[str, object]) -> Device:
     if not isinstance(device, port):
         raise TypeError(f"{device_class}: {cls.__name__} does not implement {port.__name__}")
     log.info("%s: driver %s", device_class, driver)
-    return device
+    return cast(Device, device)  # checked against its port just above
 
 
 def build_devices(config: Mapping[str, Mapping[str, object]] | None = None) -> Devices:
@@ -109,4 +111,6 @@ def build_devices(config: Mapping[str, Mapping[str, object]] | None = None) -> D
     unknown = set(config) - set(DRIVERS)
     if unknown:
         raise ValueError(f"unknown device classes in config: {sorted(unknown)}")
-    return Devices(**{name: build_device(name, config.get(name, {})) for name in DRIVERS})
+    # each device was checked against its class's port (PORTS) by build_device
+    built: dict[str, Any] = {name: build_device(name, config.get(name, {})) for name in DRIVERS}
+    return Devices(**built)

@@ -7,6 +7,7 @@ devices, the journal and the flow engine. ui/app.py builds the Qt side on top of
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, cast
 
 from hardware.health import HealthMonitor
 from hardware.registry import build_devices
@@ -18,13 +19,16 @@ from kiosk.flows import all_flows
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.flows.fallback_tickets import sync_fallback_tickets
 from kiosk.i18n import Catalog
-from kiosk.journal import JournalHead, reconcile
+from kiosk.journal import Journal, JournalHead, Reconciliation, reconcile
 from kiosk.journal.keys import key_store_from
 from kiosk.journal.startup import JournalTrouble, open_journal
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
 from kiosk.runtime import Runner, Scheduler
 from kiosk.services import Services
+
+if TYPE_CHECKING:  # a real terminal never loads the sandbox
+    from kiosk.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +44,14 @@ def timeouts_from(config: Config) -> Timeouts:
     )
 
 
-def connect_backend(config: Config):
+def connect_backend(config: Config) -> tuple[CoreBankingClient, SandboxServer | None]:
     """The bank's service when configured, else the embedded sandbox on loopback.
 
     Returns (client, sandbox or None); the caller stops the sandbox at exit.
     """
     b = config.backend
     sandbox = None
-    url = b.url
+    url, token = b.url, b.kiosk_token
     if not url:
         from kiosk.sandbox import start_sandbox
 
@@ -62,12 +66,13 @@ def connect_backend(config: Config):
             kiosk_token=b.kiosk_token,
         )
         url = sandbox.url
+        token = sandbox.token_for(config.kiosk.id)  # the sandbox binds tokens to kiosk ids
         log.info("no backend configured: embedded sandbox at %s", url)
     cert = (b.client_cert, b.client_key) if b.client_cert else None
     client = CoreBankingClient(
         url,
         config.kiosk.id,
-        b.kiosk_token,
+        token,
         timeout=b.timeout_s,
         ca_bundle=b.ca_bundle or None,
         client_cert=cert,
@@ -75,7 +80,7 @@ def connect_backend(config: Config):
     return client, sandbox
 
 
-def device_config(config: Config) -> dict:
+def device_config(config: Config) -> dict[str, dict[str, object]]:
     """Device tables as hardware/ takes them; the simulated PIN pad shares the sandbox key."""
     devices = {name: dict(options) for name, options in config.devices.items()}
     pin_pad = devices.setdefault("pin_pad", {"driver": "simulated"})
@@ -96,7 +101,8 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
         figures=figures,
         backend=client,
         devices=build_devices(device_config(config)),
-        journal=journal,
+        # an UnwritableJournal stands in for the journal with the same calls, refusing writes
+        journal=cast(Journal, journal),
     )
     engine = FlowEngine(all_flows(), services, runner, scheduler, timeouts_from(config), figures)
     kiosk = Kiosk(config, catalog, engine)
@@ -119,7 +125,7 @@ def _start_background_work(
     """Settling what a crash left open, watching the devices, and the heartbeat."""
     journal, client = services.journal, services.backend
 
-    def settled(outcome) -> None:
+    def settled(outcome: tuple[JournalTrouble | None, list[Reconciliation]]) -> None:
         behind, results = outcome
         if behind is not None:
             kiosk.take_out_of_service(behind)
@@ -131,7 +137,7 @@ def _start_background_work(
                 result.outcome,
             )
 
-    def settle() -> tuple[JournalTrouble | None, list]:
+    def settle() -> tuple[JournalTrouble | None, list[Reconciliation]]:
         # the anchor is checked before this start sends a head of its own
         behind = None if kiosk.journal_trouble else _check_anchor(journal, client)
         client.journal_head = lambda: str(head) if (head := journal.head()) else None
@@ -142,7 +148,7 @@ def _start_background_work(
     runner.run(settle, settled, lambda exc: log.error("journal reconciliation failed: %s", exc))
 
     monitor = HealthMonitor(
-        services.devices,
+        services.devices.all(),
         interval_s=2.0,
         on_change=lambda status: runner.post(lambda: kiosk.device_changed.emit(status)),
     )
@@ -185,11 +191,11 @@ def _start_background_work(
     kiosk.staff_called.connect(call_staff)
 
 
-def _check_anchor(journal, client: CoreBankingClient) -> JournalTrouble | None:
+def _check_anchor(journal: Journal, client: CoreBankingClient) -> JournalTrouble | None:
     """Does the journal still reach the head the bank holds? A journal restored from an old
     copy or cut short behind the bank's back does not, even with every MAC right."""
     try:
-        held = client.journal_head_held()
+        held = client.get_journal_head()
     except BackendError as exc:
         log.warning("journal anchor not checked (bank unreachable: %s)", type(exc).__name__)
         return None

@@ -85,9 +85,10 @@ def count(default: int, at_least: int = 0, at_most: int | None = None) -> Any:
 
 
 def rule_of(section: Any, name: str) -> Rule:
-    return next(f for f in dataclasses.fields(section) if f.name == name).metadata.get(
+    rule: Rule = next(f for f in dataclasses.fields(section) if f.name == name).metadata.get(
         "rule", Rule()
     )
+    return rule
 
 
 KIOSK_ID = r"STM-[0-9]{4}-[0-9]{2}"  # a kiosk id names its branch: STM-<branch>-<number>
@@ -136,7 +137,9 @@ class SandboxSection:
 @dataclass
 class JournalSection:
     path: str = ""  # empty: journal.sqlite in the data directory
-    key_path: str = ""  # empty: keys/journal.key in the data directory (never beside the journal)
+    key_path: str = (
+        ""  # empty: keys/journal-mac.key in the data directory (never beside the journal)
+    )
     key_store: str = setting("file", pattern=r"file|[\w.]+:\w+", what="file or module:ClassName")
 
 
@@ -166,8 +169,11 @@ class SupervisorSection:
 
 @dataclass
 class BankSection:
-    hotline: str = "95599"  # the bank's customer-service number, given by the guide
-    withdrawal_limit_yuan: int = 20_000  # cash a card may take from the machines a day
+    # the bank's customer-service number, given by the guide
+    hotline: str = setting("95599", pattern=r"[0-9][0-9-]{2,15}", what="a phone number")
+    withdrawal_limit_yuan: int = count(20_000, at_least=100)  # a card's cash a day
+    # billers offered first, in this order; the rest follow by how often they are paid here
+    biller_order: list[str] = setting(["water", "electricity", "gas", "phone"])
     # The bank's name in the top bar, per language; a language not listed gets the catalog's
     # neutral "screens.bank.name".
     name: dict[str, str] = field(default_factory=dict)
@@ -198,7 +204,7 @@ class Config:
 
     @property
     def journal_key_path(self) -> Path:
-        path = self.journal.key_path or self.data_dir / "keys" / "journal.key"
+        path = self.journal.key_path or self.data_dir / "keys" / "journal-mac.key"
         return Path(path).expanduser()
 
     @property

@@ -19,7 +19,7 @@ I18N_DIR = Path(__file__).resolve().parent.parent / "i18n"
 DEFAULT_LANGUAGE = "zh_CN"
 
 
-def _flatten(table: dict, prefix: str = "") -> Iterable[tuple[str, object]]:
+def _flatten(table: dict[str, object], prefix: str = "") -> Iterable[tuple[str, object]]:
     for name, value in table.items():
         key = f"{prefix}{name}"
         if isinstance(value, dict):

@@ -4,14 +4,24 @@ are offered, starting a visit, calling staff. ui/ and voice/ drive it and listen
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config
 from kiosk.events import Event
 from kiosk.flows import HOME_SERVICES
 from kiosk.flows.engine import FlowEngine
 from kiosk.i18n import Catalog
+from kiosk.runtime import Cancellable
 from kiosk.session import CustomerSession
+
+if TYPE_CHECKING:
+    from hardware.health import HealthMonitor
+    from hardware.status import DeviceStatus
+    from kiosk.flows.model import StepView
+    from kiosk.journal.startup import JournalTrouble
+    from kiosk.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +38,19 @@ class Kiosk:
         self.catalog = catalog
         self.engine = engine
         self.care_mode = config.ui.care_mode
-        self.language_changed = Event("language_changed")  # (language)
-        self.care_mode_changed = Event("care_mode_changed")  # (on)
-        self.staff_called = Event("staff_called")  # (reason, as the bank's staff-call reasons)
-        self.visit_ended = Event("visit_ended")  # (reason): back to the attract screen
-        self.device_changed = Event("device_changed")  # (hardware DeviceStatus)
+        self.language_changed: Event[str] = Event("language_changed")
+        self.care_mode_changed: Event[bool] = Event("care_mode_changed")
+        # (reason, as the bank's staff-call reasons)
+        self.staff_called: Event[str] = Event("staff_called")
+        self.visit_ended: Event[str] = Event("visit_ended")  # (reason): back to the attract screen
+        self.device_changed: Event[DeviceStatus] = Event("device_changed")
         self.in_service = True  # staff take the kiosk out of service from the supervisor screen
-        self.service_changed = Event("service_changed")  # (in_service)
-        self.journal_trouble = None  # kiosk.journal.startup.JournalTrouble, shown to staff
-        self.health = None  # hardware.health.HealthMonitor, once the devices are watched
-        self.heartbeat_timer = None
-        self.sandbox = None  # the embedded sandbox server, when no backend is configured
-        self._closers: list = []
+        self.service_changed: Event[bool] = Event("service_changed")  # (in_service)
+        self.journal_trouble: JournalTrouble | None = None  # shown to staff
+        self.health: HealthMonitor | None = None  # once the devices are watched
+        self.heartbeat_timer: Cancellable | None = None
+        self.sandbox: SandboxServer | None = None  # when no backend is configured
+        self._closers: list[Callable[[], object]] = []
         engine.flow_ended.connect(self._flow_ended)
         engine.step_entered.connect(self._follow_session_care_mode)
         engine.staff_needed.connect(self.call_staff)
@@ -59,8 +70,15 @@ class Kiosk:
             for flow_id in HOME_SERVICES
         ]
 
+    def left_in_readers(self) -> list[str]:
+        """Cards an earlier visit left in a reader: no visit starts until they are taken."""
+        return self.engine.services.left_behind.in_readers()
+
     def begin(self, flow_id: str) -> None:
         """A customer chose a service: a new session starts, holding nothing yet."""
+        if self.left_in_readers():
+            log.warning("no new visit: %s still in a reader", ", ".join(self.left_in_readers()))
+            return
         session = CustomerSession(self.language, self.care_mode)
         self.engine.start(flow_id, session)
 
@@ -81,9 +99,10 @@ class Kiosk:
 
     def where(self) -> str:
         """Where the customer is, for staff: `flow/step`, or `home`."""
-        if self.engine.view is None:
+        flow, view = self.engine.flow, self.engine.view
+        if flow is None or view is None:
             return "home"
-        return f"{self.engine.flow.id}/{self.engine.view.step.id}"
+        return f"{flow.id}/{view.step.id}"
 
     def call_staff(self, reason: str | None = None) -> None:
         """Staff to the kiosk: asked by the customer (no reason given), or by a flow when only
@@ -92,7 +111,7 @@ class Kiosk:
         log.warning("staff called to %s (%s)", self.where(), reason)
         self.staff_called.emit(reason)
 
-    def take_out_of_service(self, trouble) -> None:
+    def take_out_of_service(self, trouble: JournalTrouble) -> None:
         """The journal cannot be trusted or written: no customer is served until staff have
         looked (the supervisor screen shows `journal_trouble`)."""
         self.journal_trouble = trouble
@@ -111,7 +130,7 @@ class Kiosk:
         if self.care_mode != self.config.ui.care_mode:
             self.set_care_mode(self.config.ui.care_mode)
 
-    def add_closer(self, close, first: bool = False) -> None:
+    def add_closer(self, close: Callable[[], object], first: bool = False) -> None:
         """Something to release at exit (devices, sandbox, journal), in the order added."""
         self._closers.insert(0, close) if first else self._closers.append(close)
 
@@ -125,7 +144,7 @@ class Kiosk:
                 log.exception("could not close %s", close)
         self._closers = []
 
-    def _follow_session_care_mode(self, _view) -> None:
+    def _follow_session_care_mode(self, _view: StepView) -> None:
         """A flow may switch care mode for its customer (a senior accepting the offer): the
         kiosk follows when the next step is entered, on the UI thread."""
         session = self.engine.session

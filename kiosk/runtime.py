@@ -2,12 +2,19 @@
 
 The UI supplies a Qt-backed Runner and Scheduler (ui/qt_runtime.py); tests use the plain ones
 here, which run work at once and keep time by hand.
+
+A Runner runs one piece of blocking work (a device, the bank) and hands its result to a
+success callback, or the Exception it raised to a failure callback, both on the owner's
+thread (as Anki's background operations do). What is not an Exception (KeyboardInterrupt,
+SystemExit) is never handed over: it goes on up, so stopping the process still stops it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class Cancellable(Protocol):
@@ -17,14 +24,14 @@ class Cancellable(Protocol):
 class Runner(Protocol):
     def run(
         self,
-        work: Callable[[], Any],
-        done: Callable[[Any], None],
-        failed: Callable[[BaseException], None],
+        work: Callable[[], T],
+        success: Callable[[T], None],
+        failure: Callable[[Exception], None],
     ) -> None:
-        """Runs `work` on a worker; calls `done` or `failed` back on the UI thread."""
+        """Runs `work` on a worker; calls `success` or `failure` back on the owner's thread."""
 
     def post(self, callback: Callable[[], None]) -> None:
-        """Calls `callback` soon on the UI thread (from any thread)."""
+        """Calls `callback` soon on the owner's thread (from any thread)."""
 
 
 class Scheduler(Protocol):
@@ -34,15 +41,20 @@ class Scheduler(Protocol):
 class InlineRunner:
     """Runs work at once on the calling thread (tests and command-line tools)."""
 
-    def run(self, work, done, failed) -> None:
+    def run(
+        self,
+        work: Callable[[], T],
+        success: Callable[[T], None],
+        failure: Callable[[Exception], None],
+    ) -> None:
         try:
             result = work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's failure path
-            failed(exc)
+        except Exception as exc:
+            failure(exc)
             return
-        done(result)
+        success(result)
 
-    def post(self, callback) -> None:
+    def post(self, callback: Callable[[], None]) -> None:
         callback()
 
 

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 from kiosk.backend.client import new_idempotency_key
 from kiosk.journal import journaled
+from kiosk.journal.startup import JournalTrouble
 from kiosk.kiosk import Kiosk
+from kiosk.left_behind import LeftItem
+from kiosk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +31,14 @@ class SupervisorRefused(Exception):
 class DeviceLine:
     device: str
     state: str
-    supplies: dict
+    supplies: dict[str, int | str]
     message_key: str | None
 
 
 class Supervisor:
     def __init__(self, kiosk: Kiosk):
         self.kiosk = kiosk
-        self.services = kiosk.engine.services
+        self.services: Services = kiosk.engine.services
         self.staff_id: str | None = None
 
     @property
@@ -77,10 +80,14 @@ class Supervisor:
             for s in (d.status() for d in self.services.devices.all())
         ]
 
+    def left_behind(self) -> list[LeftItem]:
+        """Cards customers walked away from: on a reader, in the slot, or captured."""
+        return self.services.left_behind.items()
+
     def figures(self) -> dict[str, int]:
         return self.services.figures.snapshot()
 
-    def _audit(self, action: str, **details) -> None:
+    def _audit(self, action: str, **details: object) -> None:
         """A local action, journaled as done at once: there is nothing to ask the bank later."""
         self._require()
         key = new_idempotency_key()
@@ -103,7 +110,7 @@ class Supervisor:
         self._audit("in_service" if on else "out_of_service")
         self.kiosk.set_in_service(on)
 
-    def journal_trouble(self):
+    def journal_trouble(self) -> JournalTrouble | None:
         """What is wrong with the journal since this start (None: nothing): a JournalTrouble
         with the problem and the file kept aside, for the staff screen."""
         return self.kiosk.journal_trouble

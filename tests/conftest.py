@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
+from ui.storyboard import use_offscreen_1080p
+
 # Before anything imports Qt: with no display and no platform, Qt aborts the whole run.
-_screen = Path(tempfile.gettempdir()) / "smart-teller-test-screen.json"
-_screen.write_text(
-    json.dumps(
-        {
-            "screens": [
-                {
-                    "name": "kiosk",
-                    "x": 0,
-                    "y": 0,
-                    "width": 1920,
-                    "height": 1080,
-                    "logicalDpi": 96,
-                    "logicalBaseDpi": 96,
-                    "dpr": 1,
-                }
-            ]
-        }
-    )
-)
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_screen}")
+use_offscreen_1080p()
 os.environ.setdefault("SMART_TELLER_DATA", tempfile.mkdtemp(prefix="smart-teller-test-"))
 
 import shutil
@@ -95,3 +77,16 @@ def build_kiosk(qtbot, config: Config):
             device.cancel()
         runner.wait_idle()
         window.kiosk.close()
+
+
+# Property tests: a quick run in every suite, a long one with HYPOTHESIS_PROFILE=long (scripts/test
+# runs the `fuzz` marker again that way, within its time budget).
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "quick", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build_kiosk
@@ -25,7 +26,8 @@ def has_display() -> bool:
 
 
 def application() -> QApplication:
-    return QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    return app if isinstance(app, QApplication) else QApplication(sys.argv[:1])
 
 
 def build_window(
@@ -57,7 +59,16 @@ def run(config: Config, windowed: bool = False, voice_input: str | None = None) 
         # Under a bare X server (no window manager) showFullScreen keeps the old size.
         window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
-    # The service manager stops the kiosk with SIGTERM; customers have no way to.
-    signal.signal(signal.SIGTERM, lambda *_: (window.allow_close(), app.quit()))
+
+    # The service manager stops the kiosk with SIGTERM; customers have no way to. Python runs
+    # a signal handler only between bytecodes, so a short timer keeps the loop visiting Python.
+    def stop(*_: object) -> None:
+        window.allow_close()
+        app.quit()
+
+    signal.signal(signal.SIGTERM, stop)
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     app.aboutToQuit.connect(window.kiosk.close)
     return app.exec()

@@ -34,6 +34,7 @@ OUTCOME_ICONS = {
     "": "mdi6.information",
 }
 BUSY_ICON = "mdi6.loading"
+LANGUAGE_ICON = "mdi6.translate"
 STAFF_ICON = "mdi6.account-tie-voice"
 
 

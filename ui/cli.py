@@ -14,7 +14,7 @@ from kiosk.config import ConfigError, load_config
 from kiosk.journal import cli as journal_cli
 from kiosk.logs import setup_logging
 from kiosk.sandbox import cli as sandbox_cli
-from ui import screenshot
+from ui import screenshot, storyboard
 from voice import cli as voice_cli
 
 # Tools that live beside their subsystem, each with its own main(argv).
@@ -23,6 +23,7 @@ TOOLS: dict[str, Callable[[list[str]], int]] = {
     "journal": journal_cli.main,
     "voice": voice_cli.main,
     "screenshot": screenshot.main,
+    "storyboard": storyboard.main,
 }
 
 NO_DISPLAY = """\

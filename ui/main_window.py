@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,7 +22,7 @@ from kiosk.flows.model import StepError, StepView
 from kiosk.formats import clock, day_and_weekday
 from kiosk.kiosk import Kiosk
 from kiosk.supervisor import Supervisor
-from ui.art import illustration_path, logo
+from ui.art import LANGUAGE_ICON, icon, illustration_path, logo
 from ui.overlays import Overlay
 from ui.pages import AttractScreen, HomeScreen
 from ui.simulator_panel import SimulatorPanel, is_simulated
@@ -31,10 +31,23 @@ from ui.supervisor import SupervisorScreen
 from ui.theme import CARE, STANDARD, Theme, stylesheet
 from ui.widgets import button, label
 
+if TYPE_CHECKING:  # built on top of the window (ui/app.py), so imported for the checker only
+    from ui.voice_screen import VoiceScreen
+    from voice.service import KioskVoice
+
 log = logging.getLogger(__name__)
 
 
+def _application() -> QCoreApplication:
+    app = QApplication.instance()
+    assert app is not None  # the window is only ever made inside the running application
+    return app
+
+
 class KioskWindow(QMainWindow):
+    voice: KioskVoice  # set by ui.app.build_window, which knows the voice
+    voice_screen: VoiceScreen
+
     def __init__(self, kiosk: Kiosk, runner, screen_height: int = 1080):
         super().__init__()
         self.kiosk = kiosk
@@ -88,7 +101,7 @@ class KioskWindow(QMainWindow):
         self.face_watch.setInterval(700)
         self.face_watch.timeout.connect(self._look_for_face)
         self._looking = False
-        QApplication.instance().installEventFilter(self)
+        _application().installEventFilter(self)
 
         # The date and time in the top bar, to the minute.
         self.clock_timer = QTimer(self)
@@ -126,9 +139,9 @@ class KioskWindow(QMainWindow):
         the customer's buttons."""
         bar = QFrame()
         bar.setObjectName("bar")
-        row = QHBoxLayout(bar)
+        row = self.bar_row = QHBoxLayout(bar)  # the voice adds its sound button
         row.setContentsMargins(24, 8, 24, 8)
-        row.setSpacing(16)
+        row.setSpacing(12)
         row.addWidget(logo(self.kiosk.config.bank.logo, 64))
         self.bank_label = label("", "bank_name", wrap=False)
         row.addWidget(self.bank_label)
@@ -161,7 +174,9 @@ class KioskWindow(QMainWindow):
         names = self.kiosk.config.bank.name
         self.bank_label.setText(names.get(self.kiosk.language) or c.text("screens.bank.name"))
         self._show_time()
-        self.language_button.setText(f"{c.text('ui.home.language')}: {c.text('language.name')}")
+        # the language's own name beside the translate icon: short enough for care mode's bar
+        self.language_button.setText(c.text("language.name"))
+        self.language_button.setIcon(icon(LANGUAGE_ICON, theme.on_accent))
         self.care_button.setText(
             c.text("ui.home.care_off" if self.kiosk.care_mode else "ui.home.care_on")
         )
@@ -188,6 +203,7 @@ class KioskWindow(QMainWindow):
         self.home_idle.stop()
         self.kiosk.reset()
         self._show_service()
+        self._ask_to_take(self.kiosk.left_in_readers())
         self.stack.setCurrentWidget(self.attract)
         if self.kiosk.config.ui.attract_wake_on_face:
             self.face_watch.start()
@@ -203,7 +219,7 @@ class KioskWindow(QMainWindow):
             self._looking = False
             if present and self.stack.currentWidget() is self.attract and self.kiosk.in_service:
                 log.info("a customer stepped up: waking the attract screen")
-                self.show_home()
+                self._wake()
 
         def failed(exc: BaseException) -> None:
             self._looking = False
@@ -223,13 +239,38 @@ class KioskWindow(QMainWindow):
 
     def current_screen(self) -> str:
         """Which screen is showing: attract, home, step or supervisor."""
-        return {self.attract: "attract", self.home: "home", self.supervisor: "supervisor"}.get(
-            self.stack.currentWidget(), "step"
-        )
+        screens: dict[QWidget | None, str] = {
+            self.attract: "attract",
+            self.home: "home",
+            self.supervisor: "supervisor",
+        }
+        return screens.get(self.stack.currentWidget(), "step")
 
     def _attract_touched(self) -> None:
         if self.kiosk.in_service:
+            self._wake()
+
+    def _wake(self) -> None:
+        """The home screen, unless a card an earlier customer left still lies in a reader:
+        the attract screen asks for it to be taken, and no visit can read it."""
+        if not self.kiosk.left_in_readers():
             self.show_home()
+            return
+
+        def checked(still: list[str]) -> None:
+            if self.stack.currentWidget() is self.attract:
+                self._ask_to_take(still) if still else self.show_home()
+
+        left = self.engine.services.left_behind
+        self.kiosk_runner.run(
+            lambda: left.check_taken(self.engine.services.devices), checked, log.warning
+        )
+
+    def _ask_to_take(self, items: list[str]) -> None:
+        if items:
+            self.attract.prompt.setText(
+                "\n".join(self.catalog.text(f"ui.attract.left.{item}") for item in items)
+            )
 
     def open_supervisor(self) -> None:
         """Supervisor mode, only between customers (never in the middle of a visit)."""
@@ -244,7 +285,7 @@ class KioskWindow(QMainWindow):
 
     def _quit(self) -> None:
         self.allow_close()
-        QApplication.instance().quit()
+        _application().quit()
 
     # --- the customer's taps ----------------------------------------------------------------
 

@@ -87,7 +87,9 @@ class Overlay(QWidget):
         for name, text, callback, primary in answers:
             buttons.addWidget(button(text, self._then(callback), name=name, primary=primary))
         self.inner.addLayout(buttons)
-        self.setGeometry(self.parentWidget().rect())
+        owner = self.parentWidget()
+        assert owner is not None  # an overlay is always made on the window
+        self.setGeometry(owner.rect())
         self.show()
         self.raise_()
 
@@ -97,7 +99,8 @@ class Overlay(QWidget):
 
     def _count_down(self) -> None:
         self._left = max(self._left - 1, 0)
-        self.countdown.setText(self._countdown(self._left))
+        if self._countdown is not None:
+            self.countdown.setText(self._countdown(self._left))
         if not self._left:
             self.tick.stop()
 

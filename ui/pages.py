@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QMouseEvent
@@ -96,7 +97,7 @@ class HomeScreen(QWidget):
             on_tap = flow_id
         tile = button(
             f"{text}\n{hint}",
-            self._on_guide if on_tap is None else (lambda f=on_tap: self._on_service(f)),
+            self._on_guide if on_tap is None else partial(self._on_service, on_tap),
             name=f"service_{flow_id}",
             tile=True,
             primary=service.available and service is not GUIDE,
@@ -108,5 +109,6 @@ class HomeScreen(QWidget):
         return tile
 
     def _next_page(self) -> None:
+        assert self._shown is not None  # "more" is only on a drawn page
         services, catalog, theme = self._shown
         self.show_services(services, catalog, theme, self._page + 1)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class _UiThreadPost(QObject):
@@ -29,19 +31,26 @@ class _UiThreadPost(QObject):
             log.exception("callback on the UI thread failed")
 
 
-class _Job(QRunnable):
-    def __init__(self, work, done, failed, post: _UiThreadPost):
+class _Job(QRunnable, Generic[T]):
+    def __init__(
+        self,
+        work: Callable[[], T],
+        success: Callable[[T], None],
+        failure: Callable[[Exception], None],
+        post: _UiThreadPost,
+    ):
         super().__init__()
-        self.work, self.done, self.failed, self.post = work, done, failed, post
+        self.work, self.success, self.failure, self.post = work, success, failure, post
 
     def run(self) -> None:
+        # Only an Exception goes back to the screen; anything else (SystemExit...) goes on up.
         try:
             result = self.work()
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the screen
+        except Exception as exc:
             # bind it now: Python unbinds `exc` when the except block ends
-            self.post.posted.emit(lambda error=exc: self.failed(error))
+            self.post.posted.emit(lambda error=exc: self.failure(error))
             return
-        self.post.posted.emit(lambda: self.done(result))
+        self.post.posted.emit(lambda: self.success(result))
 
 
 class QtRunner:
@@ -52,11 +61,11 @@ class QtRunner:
 
     def run(
         self,
-        work: Callable[[], Any],
-        done: Callable[[Any], None],
-        failed: Callable[[BaseException], None],
+        work: Callable[[], T],
+        success: Callable[[T], None],
+        failure: Callable[[Exception], None],
     ) -> None:
-        self._pool.start(_Job(work, done, failed, self._post))
+        self._pool.start(_Job(work, success, failure, self._post))
 
     def post(self, callback: Callable[[], None]) -> None:
         self._post.posted.emit(callback)

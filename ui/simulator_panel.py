@@ -11,6 +11,7 @@ demo); on a kiosk with real devices there is nothing to toggle it with.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -62,6 +63,7 @@ class SimulatorPanel(QFrame):
             return
         self.rebuild()
         parent = self.parentWidget()
+        assert parent is not None  # the panel is always made on the window
         bar = parent.findChild(QFrame, "bar")
         top = bar.mapTo(parent, bar.rect().bottomLeft()).y() + 1 if bar else 0
         width = min(640, parent.width() // 3)
@@ -106,7 +108,7 @@ class SimulatorPanel(QFrame):
                     (
                         f"sim_key_{key}",
                         key if key.isdigit() else t(f"simulator.key.{key}"),
-                        lambda k=key: d.pin_pad.press(k),
+                        partial(d.pin_pad.press, key),
                     )
                     for key in PIN_KEYS + ("cancel",)
                 ],

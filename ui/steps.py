@@ -7,6 +7,7 @@ the keyed-in text, or a dict for staff authorisation); the engine decides what i
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ class StepBody(QWidget):
                 text += "\n" + self.catalog.text(choice.hint)
             widget = button(
                 text,
-                lambda c=choice.id: self.answer.emit(c),
+                partial(self.answer.emit, choice.id),
                 name=f"choice_{choice.id}",
                 primary=choice.primary,
                 choice=self.view.step.kind is StepKind.CHOOSE,
@@ -97,7 +98,7 @@ class StepBody(QWidget):
         self._page += 1
         old = self._holder
         self._holder = self.choice_buttons(*self._shown)
-        old.parentWidget().layout().replaceWidget(old, self._holder)
+        self.layout_.replaceWidget(old, self._holder)
         old.hide()
         old.deleteLater()
 
@@ -187,23 +188,29 @@ class ReviewBody(StepBody):
             self.layout_.addWidget(area, 1)
         emphasised = view.step.takeaway[0] if view.step.takeaway else None
         lines = [(k, v) for k, v in view.summary if k != emphasised]
+        # the details on the left; on the right the amount, then what confirms it
+        row = QHBoxLayout()
+        row.setSpacing(24)
         if lines:
             panel = QFrame()
             panel.setObjectName("panel")
             grid = QGridLayout(panel)
             grid.setContentsMargins(24, 16, 24, 16)
-            for row, (key, value) in enumerate(lines):
-                grid.addWidget(label(catalog.text(key), "prompt"), row, 0)
-                grid.addWidget(label(value, "summary_value"), row, 1)
+            for i, (key, value) in enumerate(lines):
+                grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
+                grid.addWidget(label(value, "summary_value"), i, 1)
             grid.setColumnStretch(1, 1)
-            self.layout_.addWidget(panel)
+            row.addWidget(panel, 3)
+        side = QVBoxLayout()
+        side.setSpacing(16)
         for key, value in view.summary:
             if key == emphasised:
-                self.layout_.addWidget(takeaway(catalog.text(key), value, "amount_line"))
+                side.addWidget(takeaway(catalog.text(key), value, "amount_line"))
+        side.addStretch(1)
         if view.choices:
-            self.layout_.addWidget(self.choice_buttons(view.choices, len(view.choices)))
+            side.addWidget(self.choice_buttons(view.choices, len(view.choices)))
         else:
-            self.layout_.addWidget(
+            side.addWidget(
                 button(
                     catalog.text("common.confirm"),
                     lambda: self.answer.emit(CONFIRM),
@@ -211,6 +218,8 @@ class ReviewBody(StepBody):
                     primary=True,
                 )
             )
+        row.addLayout(side, 2)
+        self.layout_.addLayout(row)
         if not view.step.body:
             self.layout_.addStretch(1)
 
@@ -341,7 +350,9 @@ class StepScreen(QWidget):
         right.setSpacing(16)
         if not isinstance(self.body, ResultBody):
             right.addWidget(self.prompt)
-        self.busy = Busy(c.text("ui.busy.working"), theme.accent, round(theme.title_pt * 1.6))
+        self.busy = Busy(
+            c.text("ui.busy.working"), theme.accent, round(theme.title_pt * 1.6), self.prompt
+        )
         self.busy.still_working.connect(self.still_working.emit)
         right.addWidget(self.busy)
         self.error = label("", "error")
@@ -383,7 +394,7 @@ class StepScreen(QWidget):
         self.prompt.setText(_text(self.catalog, view.step.prompt, view.params))
         if isinstance(self.body, DeviceBody) and self.body.pin is not None:
             self.body.pin.fill(view.params.get(KEYED, 0))
-        if view.params.get(WORKING):
+        if view.params.get(WORKING) and self.busy is not None:
             if self.camera_view is not None:
                 self.camera_view.acknowledge_code()
             self.busy.set_working(True)
@@ -394,12 +405,15 @@ class StepScreen(QWidget):
             self.body.entry.setText(text)
             self.body.problem.setText("")
 
+    def _is_device_step(self) -> bool:
+        return self.view is not None and self.view.step.kind is StepKind.DEVICE
+
     def set_busy(self, busy: bool) -> None:
         """The engine runs an action: "processing" only when it is not waiting for the
         customer (a card, a PIN, a face) but working."""
-        if self.view is None or self.body is None:
+        if self.view is None or self.body is None or self.busy is None:
             return
-        if self.view.step.kind is not StepKind.DEVICE:
+        if not self._is_device_step():
             self.body.set_enabled_for_input(not busy)
         self.busy.set_working(busy and not self.view.step.waits_for_customer)
 
@@ -409,7 +423,8 @@ class StepScreen(QWidget):
         return self.busy is not None and self.busy.isVisible()
 
     def show_error(self, text: str, can_retry: bool) -> None:
-        self.busy.set_working(False)
+        if self.busy is not None:
+            self.busy.set_working(False)
         if isinstance(self.body, FieldBody):
             self.body.show_problem(text)
             return
@@ -417,7 +432,7 @@ class StepScreen(QWidget):
             self.body.pin.fill(0)  # a wrong PIN: start again from empty boxes
         self.error.setText(text)
         self.error.show()
-        self.retry_button.setVisible(can_retry and self.view.step.kind is StepKind.DEVICE)
+        self.retry_button.setVisible(can_retry and self._is_device_step())
 
     def _answer(self, value: Any) -> None:
         self.error.hide()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -83,13 +84,19 @@ class SupervisorScreen(QWidget):
             grid.addWidget(
                 button(
                     t("supervisor.reset"),
-                    self._act(lambda d=line.device: s.reset_device(d)),
+                    self._act(partial(s.reset_device, line.device)),
                     name=f"reset_{line.device}",
                 ),
                 row,
                 3,
             )
         self.column.addWidget(devices)
+
+        left = s.left_behind()
+        if left:
+            self.column.addWidget(label(t("supervisor.left.title"), "prompt"))
+            lines = [t(f"supervisor.left.{i.item}.{i.state}", at=i.at, card=i.detail) for i in left]
+            self.column.addWidget(label("\n".join(lines), "value"))
 
         figures = s.figures()
         self.column.addWidget(label(t("supervisor.figures"), "prompt"))
@@ -105,12 +112,12 @@ class SupervisorScreen(QWidget):
         self.entry.setReadOnly(True)
         keypad = Keypad(t("common.delete"), t("common.clear"))
         keypad.key.connect(self._key)
-        row = QHBoxLayout()
+        entry_row = QHBoxLayout()
         entry_column = QVBoxLayout()
         entry_column.addWidget(label(t("supervisor.entry"), "small"))
         entry_column.addWidget(self.entry)
         entry_column.addWidget(keypad)
-        row.addLayout(entry_column, 2)
+        entry_row.addLayout(entry_column, 2)
         actions = QVBoxLayout()
         in_service = s.kiosk.in_service
         for name, key, action in (
@@ -124,8 +131,8 @@ class SupervisorScreen(QWidget):
             ("sign_out", "supervisor.sign_out", self._sign_out),
         ):
             actions.addWidget(button(t(key), action, name=name))
-        row.addLayout(actions, 1)
-        self.column.addLayout(row, 1)
+        entry_row.addLayout(actions, 1)
+        self.column.addLayout(entry_row, 1)
 
     def _key(self, key: str) -> None:
         text = self.entry.text()

@@ -26,6 +26,7 @@ class Theme:
     on_accent: str  # text on primary buttons
     danger: str
     line: str
+    takeaway_pt: int = 56  # what the customer takes away: larger than anything else
     success: str = "#1E7B3A"
     partial: str = "#8A5300"  # amber: done in part, or done another way (a fallback ticket)
 
@@ -99,8 +100,8 @@ CARE = Theme(
 
 
 def relative_luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
+    def channel(byte: int) -> float:
+        c = byte / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
@@ -129,13 +130,14 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QFrame#bar QLabel, QFrame#bar QPushButton {{ background: transparent; color: {t.on_accent};
               border: 2px solid {t.on_accent}; }}
     QFrame#bar QLabel {{ border: none; font-size: {t.small_pt}pt; }}
-    QFrame#bar QPushButton {{ font-size: {t.small_pt}pt; padding: 4px 16px; }}
+    QFrame#bar QPushButton {{ font-size: {t.small_pt}pt; padding: 4px 12px; }}
     QFrame#bar QPushButton[staff="true"] {{ background: {t.danger}; font-weight: bold;
-              font-size: {t.title_pt}pt; }}
+              font-size: {max(t.text_pt, 26)}pt; }}
     QPushButton {{ min-height: {t.target_px}px; padding: 8px 24px; border-radius: 12px;
               background: {t.surface}; color: {t.text}; border: 3px solid {t.accent}; }}
     QPushButton[primary="true"] {{ background: {t.accent}; color: {t.on_accent}; }}
-    QPushButton[tile="true"] {{ min-height: {int(t.target_px * 2)}px; font-size: {t.title_pt}pt; }}
+    QPushButton[tile="true"] {{ min-height: {int(t.target_px * 2)}px;
+              font-size: {max(t.text_pt, 26)}pt; }}
     QPushButton[choice="true"] {{ font-size: {t.title_pt}pt; }}
     QPushButton[key="true"] {{ min-height: {t.key_px}px; }}
     QPushButton[staff="true"] {{ background: {t.danger}; color: #FFFFFF;
@@ -159,7 +161,7 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QLabel#pin_box[filled="true"] {{ border-color: {t.accent}; color: {t.accent}; }}
     QPushButton#busy_wheel {{ min-height: 0; border: none; padding: 0; background: transparent; }}
     QLabel#busy_text {{ font-size: {t.title_pt}pt; color: {t.accent}; font-weight: bold; }}
-    QLabel#takeaway {{ font-size: {t.title_pt * 2}pt; font-weight: bold; }}
+    QLabel#takeaway {{ font-size: {t.takeaway_pt}pt; font-weight: bold; }}
     QLabel#takeaway_label {{ font-size: {t.text_pt}pt; color: {t.muted}; }}
     QFrame#result_success, QFrame#result_refused, QFrame#result_partial, QFrame#result_info {{
               border-radius: 16px; border: 4px solid {t.line}; background: {t.surface}; }}

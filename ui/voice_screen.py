@@ -9,15 +9,17 @@ The voice itself (voice.service.KioskVoice) has no Qt widgets; this is where it 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QFrame, QWidget
+from PySide6.QtWidgets import QWidget
 
 from hardware.ports import KeyPress
 from ui.main_window import KioskWindow
 from ui.widgets import button
 from voice.microphone import NO_MICROPHONE_NOTICE, Microphone, open_microphone
 from voice.service import KioskVoice
+from voice.speech_in import SpeechIn
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +32,13 @@ class VoiceScreen(QObject):
         self.window, self.voice = window, voice
         self.use_microphone = microphone  # False when a WAV file is the microphone (demos)
         self.microphone: Microphone | None = None
-        self._heard_by = None  # the recognizer the microphone was last opened for
+        self._heard_by: SpeechIn | None = None  # the recognizer the microphone last opened for
         self.notice: str | None = None  # message key: voice input is off, and why
         self._said: str | None = None  # the notice last said, so it is said once
-        bar = window.findChild(QFrame, "bar")
+        bar = window.bar_row
         # louder/quieter, faster/slower: shown while the kiosk speaks
         self.sound_button = button("", self._sound_panel, name="sound")
-        bar.layout().insertWidget(bar.layout().indexOf(window.language_button), self.sound_button)
+        bar.insertWidget(bar.indexOf(window.language_button), self.sound_button)
         self.blank = QWidget(window)  # speech mode's privacy: nothing on screen to read
         self.blank.setObjectName("privacy_blank")
         self.blank.setStyleSheet("background: black;")
@@ -133,9 +135,13 @@ class VoiceScreen(QObject):
             (
                 "sim_headphones",
                 text("voice.simulator.unplug" if plugged else "voice.simulator.plug"),
-                lambda: (self.voice.set_headphones(not plugged), self.window.simulator.rebuild()),
+                partial(self._plug_headphones, not plugged),
             )
         ]
+
+    def _plug_headphones(self, plugged: bool) -> None:
+        self.voice.set_headphones(plugged)
+        self.window.simulator.rebuild()
 
     def _set_blank(self, blank: bool) -> None:
         self.blank.setGeometry(self.window.rect())

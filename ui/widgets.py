@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.art import BUSY_ICON, icon
+
 T = TypeVar("T")
 
 
@@ -214,10 +216,9 @@ class Busy(QWidget):
 
     still_working = Signal()
 
-    def __init__(self, text: str, colour: str, icon_px: int):
-        from ui.art import BUSY_ICON, icon
-
+    def __init__(self, text: str, colour: str, icon_px: int, instead: QWidget | None = None):
         super().__init__()
+        self.instead = instead
         self.setObjectName("busy")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -238,6 +239,9 @@ class Busy(QWidget):
         self.hide()
 
     def set_working(self, working: bool) -> None:
+        """Shown in the place of `instead` (the prompt: what to do matters again after)."""
+        if self.instead is not None:
+            self.instead.setVisible(not working)
         self.setVisible(working)
         if working and not self._second.isActive():
             self._second.start()

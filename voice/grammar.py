@@ -210,7 +210,8 @@ def build_grammar(view: StepView | None, catalog: Catalog, *, question: bool = F
             grammar.add(catalog.text(choice.label, **view.params), meaning)
             for phrase in catalog.phrases(choice.say) if choice.say else ():
                 grammar.add(phrase, meaning)
-        if view.step.kind is StepKind.FIELD and view.step.field.input == "digits":
+        field = view.step.field
+        if view.step.kind is StepKind.FIELD and field is not None and field.input == "digits":
             for digit in "0123456789":
                 for phrase in catalog.phrases(f"voice.digit.{digit}"):
                     grammar.digit_words.setdefault(squash(phrase), digit)

@@ -39,7 +39,7 @@ class KeypadNavigator:
         self._choose_home = choose_home
         self.focus = -1  # nothing chosen yet: Enter then says what there is
         self.screen_blank = False
-        self.blank_changed = Event("blank_changed")  # (bool): the screen goes dark or comes back
+        self.blank_changed: Event[bool] = Event("blank_changed")  # the screen goes dark or back
         self.engine.step_entered.connect(lambda _view: self._unfocus())
         self.engine.flow_ended.connect(lambda _flow, _reason: self._unfocus())
 
@@ -49,9 +49,9 @@ class KeypadNavigator:
         if view is None:
             return self._home()
         default = {StepKind.REVIEW: CONFIRM, StepKind.RESULT: DONE}.get(view.step.kind)
-        if view.step.kind is StepKind.CHOOSE or default:
-            if view.choices:
-                return [MenuItem(c.id, self._label(c, view.params)) for c in view.choices]
+        if (view.step.kind is StepKind.CHOOSE or default) and view.choices:
+            return [MenuItem(c.id, self._label(c, view.params)) for c in view.choices]
+        if default:
             label = "common.confirm" if default == CONFIRM else "common.done"
             return [MenuItem(default, self.catalog.text(label))]
         return []
@@ -78,12 +78,14 @@ class KeypadNavigator:
             self._answer(key)
             return
         view = self.engine.view
+        field = view.step.field if view is not None else None
         if (
             view is not None
             and view.step.kind is StepKind.FIELD
-            and view.step.field.input == "digits"
+            and field
+            and field.input == "digits"
         ):
-            self._field_key(key)
+            self._field_key(key, field.max_length)
         elif key.kind is KeyKind.DIGIT and key.digit in ("2", "8"):
             self._move(1 if key.digit == "8" else -1)
         elif key.digit == "5":
@@ -121,9 +123,8 @@ class KeypadNavigator:
         }
         self.navigator.handle(answers.get(key.kind, Repeat()))
 
-    def _field_key(self, key: KeyPress) -> None:
+    def _field_key(self, key: KeyPress, limit: int) -> None:
         navigator = self.navigator
-        limit = self.engine.view.step.field.max_length
         if key.kind is KeyKind.DIGIT and key.digit and len(navigator.digits) < limit:
             navigator.digits += key.digit
             navigator.digits_changed.emit(navigator.digits)

@@ -76,8 +76,8 @@ class VoiceNavigator:
         self.enabled = enabled
         self.rates = (rate, care_rate)
         self.confirm_twice = confirm_twice
-        self.staff_called = Event("staff_called")  # (): the customer asked for a person
-        self.digits_changed = Event("digits_changed")  # (str): digits heard for a FIELD step
+        self.staff_called: Event[()] = Event("staff_called")  # the customer asked for a person
+        self.digits_changed: Event[str] = Event("digits_changed")  # digits heard for a FIELD step
         self.view: StepView | None = None
         self.digits = ""
         self.by_keys = False  # speech mode: hints name PIN-pad keys instead of words to say
@@ -162,7 +162,7 @@ class VoiceNavigator:
         if not self.enabled or self.view is None:
             return
         if self._question is not None:
-            self._answer(command)
+            self._answer(command, self._question)
         elif isinstance(command, DidYouMean):
             self._ask(
                 self.catalog.text("voice.say.did_you_mean", phrase=command.phrase),
@@ -247,13 +247,13 @@ class VoiceNavigator:
         return True
 
     def _act_on_this_step(self, command: Command) -> None:
-        view, engine = self.view, self.engine
-        kind = view.step.kind
-        if isinstance(command, Digits) and kind is StepKind.FIELD:
+        view, engine = self._here(), self.engine
+        kind, field = view.step.kind, view.step.field
+        if isinstance(command, Digits) and kind is StepKind.FIELD and field is not None:
             # A long number comes in pieces, with pauses; a piece that would overflow the
             # field is the customer saying the whole number again.
             joined = self.digits + command.digits
-            self.digits = joined if len(joined) <= view.step.field.max_length else command.digits
+            self.digits = joined if len(joined) <= field.max_length else command.digits
             self.digits_changed.emit(self.digits)
             self._say(
                 self.catalog.text(
@@ -274,10 +274,15 @@ class VoiceNavigator:
             self._say_again()
 
     def _choice(self, choice_id: str) -> bool:
-        return any(c.id == choice_id for c in self.view.choices)
+        return any(c.id == choice_id for c in self._here().choices)
+
+    def _here(self) -> StepView:
+        """The step being spoken: commands are only handled while there is one (handle)."""
+        assert self.view is not None
+        return self.view
 
     def _confirm(self) -> None:
-        view, engine = self.view, self.engine
+        view, engine = self._here(), self.engine
         kind = view.step.kind
         if kind is StepKind.REVIEW:
             if self.confirm_twice(view):
@@ -302,8 +307,7 @@ class VoiceNavigator:
         self._listen()
         self._say(text)
 
-    def _answer(self, command: Command) -> None:
-        question = self._question
+    def _answer(self, command: Command, question: _Question) -> None:
         if isinstance(command, (Yes, No)):
             self._question = None
             view = self.view

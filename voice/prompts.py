@@ -51,7 +51,7 @@ def step_speech(view: StepView, catalog: Catalog, *, by_keys: bool = False) -> s
             for label, value in view.summary
         ]
         parts.append(catalog.text(hint("review", by_keys)))
-    elif step.kind is StepKind.FIELD:
+    elif step.kind is StepKind.FIELD and step.field is not None:
         parts.append(catalog.text(step.field.label, **params))
         if step.field.input == "digits":
             parts.append(catalog.text(hint("field", by_keys)))

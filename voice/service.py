@@ -78,8 +78,8 @@ class KioskVoice:
         self.care_mode = False
         self.speech_mode = False
         self.headphones = False
-        self.changed = Event("changed")  # (): a mode, the language or voice input changed
-        self.key_pressed = Event("key_pressed")  # (KeyPress): a customer is at the PIN pad
+        self.changed: Event[()] = Event("changed")  # a mode, the language or voice input changed
+        self.key_pressed: Event[KeyPress] = Event("key_pressed")  # a customer is at the PIN pad
         self._keys = PinPadKeys(pin_pad, self._key, runner.post) if pin_pad else None
         self._on_home = False  # the attract or home screen is showing
         self._home_shown = False  # the home screen itself (care mode speaks its tiles)
@@ -313,4 +313,4 @@ class KioskVoice:
             if self.speech_mode:
                 self.runner.post(lambda: self.navigator.receipt_printed(receipt))
 
-        printer.print_receipt = printed
+        printer.print_receipt = printed  # type: ignore[method-assign]

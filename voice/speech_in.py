@@ -80,7 +80,7 @@ class SpeechIn:
         self.language = language
         self.sample_rate = sample_rate
         self.min_confidence = min_confidence
-        self.heard = Event("heard")  # (Command, Utterance)
+        self.heard: Event[Command, Utterance | None] = Event("heard")
         self.unknown_words: set[str] = set()
         self._post = post
         self._grammar: Grammar | None = None

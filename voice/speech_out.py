@@ -169,7 +169,7 @@ class SpeechOut:
         self.player = player or Player()
         self.player.volume = volume
         self.stuck_after_s = stuck_after_s
-        self.spoke = Event("spoke")  # (text): playback of a prompt started
+        self.spoke: Event[str] = Event("spoke")  # (text): playback of a prompt started
         self._post = post
         self._lock = threading.Lock()
         self._wanted: tuple[Path, str] | None = None  # the file to play as soon as it exists
@@ -177,7 +177,7 @@ class SpeechOut:
         self._rendering: tuple[str, float, bool] | None = None  # path, since, urgent
         self._closed = False
         self._failures = 0  # restarts since the last prompt rendered well
-        self._process = None
+        self._process: multiprocessing.process.BaseProcess | None = None
         self._started = False  # the speech process starts with the first prompt
 
     # --- what the navigator and the screen call ----------------------------------------------
@@ -345,14 +345,14 @@ class SpeechOut:
                     self._rendering = (path, time.monotonic(), urgent)
                     continue
                 self._rendering = None
-                wanted = self._wanted and str(self._wanted[0]) == path
+                wanted = self._wanted if self._wanted and str(self._wanted[0]) == path else None
                 if state == "failed":
                     log.error("speech out: could not render a prompt: %s", problem)
                     self._wanted = None if wanted else self._wanted
                     continue
                 self._failures = 0
                 if wanted:
-                    _, text = self._wanted
+                    _, text = wanted
                     self._wanted = None
                     self._play(Path(path), text)
 

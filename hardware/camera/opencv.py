@@ -25,7 +25,9 @@ from hardware.status import DeviceState, DeviceStatus
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-FACE_CASCADE = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
+# cv2's own stubs leave out its cv2.data module
+_CASCADES: str = cv2.data.haarcascades  # type: ignore[attr-defined]
+FACE_CASCADE = _CASCADES + "haarcascade_frontalface_default.xml"
 
 
 def portrait_jpeg(frame: np.ndarray, face: Face) -> bytes:

@@ -27,6 +27,13 @@ _FACE = Face(x=240, y=80, width=160, height=160)
 QR_SIZE, QR_TOP, QR_LEFT = 300, 90, 170
 
 
+def _head() -> np.ndarray:
+    """The head and shoulders the simulated ID card shows, BGR."""
+    photo = cv2.imdecode(np.frombuffer(placeholder_photo(), np.uint8), cv2.IMREAD_COLOR)
+    assert photo is not None  # our own JPEG
+    return photo
+
+
 def _qr_picture(payload: str) -> np.ndarray:
     """The QR code as a phone or a paper bill shows it, BGR and QR_SIZE square."""
     picture = np.array(qrcode.make(payload, border=2).convert("RGB"))
@@ -60,7 +67,7 @@ class SimulatedCamera(SimulatedDevice):
         self._begin()
         image = np.full((HEIGHT, WIDTH, 3), (200, 190, 180), np.uint8)  # a lobby wall (BGR)
         if self._face:
-            photo = cv2.imdecode(np.frombuffer(placeholder_photo(), np.uint8), cv2.IMREAD_COLOR)
+            photo = _head()
             f = _FACE
             image[f.y : f.y + f.height * 2, f.x : f.x + f.width] = cv2.resize(
                 photo, (f.width, f.height * 2)
@@ -90,4 +97,5 @@ class SimulatedCamera(SimulatedDevice):
         self._wait_for(lambda: self._code is not None, timeout, cancel)
         with self._changed:
             payload, self._code = self._code, None  # a code is read once, then taken away
+        assert payload is not None  # what _wait_for waited for
         return payload

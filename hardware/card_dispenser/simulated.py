@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Iterable
 from typing import ClassVar
 
-from hardware.demo_people import luhn_check_digit
 from hardware.errors import (
     CardJammed,
     DeviceTimeout,
@@ -21,6 +20,7 @@ from hardware.errors import (
     MediaNotTaken,
     NoMedia,
 )
+from hardware.luhn import luhn_check_digit
 from hardware.ports import IssuedCard
 from hardware.simulated import FaultSpec, FaultTable, SimulatedDevice
 from hardware.status import DeviceState

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 import time
+from typing import Any
 
 from smartcard.CardConnection import CardConnection
 from smartcard.Exceptions import CardConnectionException, NoCardException, SmartcardException
@@ -61,7 +62,7 @@ class PcscCardReader:
 
     # --- PC/SC plumbing ---
 
-    def _reader(self):
+    def _reader(self) -> Any:  # a pyscard reader (pyscard has no type information)
         try:
             found = readers()
         except BaseSCardException as error:  # pcscd not running / not reachable

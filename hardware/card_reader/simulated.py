@@ -110,6 +110,7 @@ class SimulatedCardReader(SimulatedDevice):
             self._fail(CardUnreadable(self.name, "no payment application answered"))
         with self._changed:
             card = self._last_card = self._card
+        assert card is not None  # what _wait_for waited for
         log.info("%s: read card ****%s", self.name, card.last4)
         return card
 

@@ -101,5 +101,6 @@ class SimulatedIdCardReader(SimulatedDevice):
             self._fail(IdCardUnreadable(self.name, "simulated fault unreadable"))
         with self._changed:
             person = self._on_reader
+        assert person is not None  # what _wait_for waited for
         log.info("%s: read ID card ****%s", self.name, person.id_number[-4:])
         return id_card_of(person)

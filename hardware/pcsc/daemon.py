@@ -38,8 +38,8 @@ def _vpcd_listening(port: int = VPCD_PORT) -> bool:
 class PcscDaemon:
     def __init__(self, ready_timeout: float = 10.0):
         self._ready_timeout = ready_timeout
-        self._process: subprocess.Popen | None = None
-        self._config_dir: tempfile.TemporaryDirectory | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._config_dir: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def started_here(self) -> bool:

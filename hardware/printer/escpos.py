@@ -27,7 +27,7 @@ from hardware.status import DeviceState, DeviceStatus
 log = logging.getLogger(__name__)
 
 CHINESE_MODE = b"\x1c\x26"  # FS &
-_STYLES = {
+_STYLES: dict[Style, dict[str, str | bool]] = {
     Style.TITLE: {"align": "center", "bold": True, "double_height": True, "double_width": True},
     Style.TEXT: {"align": "left"},
     Style.AMOUNT: {"align": "left", "bold": True, "double_height": True},

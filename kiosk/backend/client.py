@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -197,13 +198,17 @@ class CoreBankingClient:
         return [build(AccountAwaitingCard, a) for a in answer["accounts"]]
 
     def issue_card(
-        self, account_number: str, card_serial: str, pin_block: bytes, *, idempotency_key: str
+        self,
+        account_number: str,
+        card_serial: str,
+        pin_block: bytes | None,
+        *,
+        idempotency_key: str,
     ) -> CardIssued:
-        body = {
-            "account_number": account_number,
-            "card_serial": card_serial,
-            "pin_block": pin_block.hex().upper(),
-        }
+        """`pin_block` None: the card takes the PIN the account was opened with."""
+        body = {"account_number": account_number, "card_serial": card_serial}
+        if pin_block is not None:
+            body["pin_block"] = pin_block.hex().upper()
         return build(CardIssued, self._call("issueCard", body, idempotency_key))
 
     def reverse_card_binding(
@@ -297,13 +302,14 @@ class CoreBankingClient:
         answer = self._call("sendHeartbeat", body, path={"kiosk_id": self.kiosk_id})
         return build(HeartbeatAck, answer)
 
-    def journal_head_held(self) -> str | None:
+    def get_journal_head(self) -> str | None:
         """The last journal head (`seq:mac`) the bank saw from this kiosk; None: none yet."""
         try:
             answer = self._call("getJournalHead", path={"kiosk_id": self.kiosk_id})
         except _NotFound:
             return None
-        return answer["head"]
+        head: str = answer["head"]
+        return head
 
     def call_staff(
         self, reason: str, language: str | None = None, *, idempotency_key: str
@@ -324,7 +330,7 @@ class CoreBankingClient:
     # --- the plumbing ---------------------------------------------------------------------
 
     def _url(self, operation: str, path: Mapping[str, str]) -> str:
-        quoted = {name: requests.utils.quote(value, safe="") for name, value in path.items()}
+        quoted = {name: quote(value, safe="") for name, value in path.items()}
         return self.base_url + contract.path_of(operation).format_map(quoted)
 
     def _headers(self, operation: str, key: str | None, changes_state: bool) -> dict[str, str]:
@@ -338,7 +344,7 @@ class CoreBankingClient:
     def _call(
         self,
         operation: str,
-        body: dict | None = None,
+        body: dict[str, Any] | None = None,
         key: str | None = None,
         *,
         path: Mapping[str, str] | None = None,
@@ -408,6 +414,7 @@ class CoreBankingClient:
         self, operation: str, key: str | None, changes_state: bool, response: requests.Response
     ) -> dict[str, Any]:
         status = response.status_code
+        data: dict[str, Any] | None
         try:
             data = contract.whole_numbers(response.json())
         except ValueError:
@@ -415,7 +422,7 @@ class CoreBankingClient:
         problems = (
             ["not JSON"] if data is None else contract.response_problems(operation, status, data)
         )
-        if problems:
+        if problems or data is None:
             log.error(
                 "%s key=%s: HTTP %s answer breaks the contract: %s",
                 operation,

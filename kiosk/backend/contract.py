@@ -9,16 +9,16 @@ not a silent pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
 CONTRACT_PATH = Path(__file__).with_name("openapi.yaml")
 
-_TYPES = {
+_TYPES: dict[str, type | tuple[type, ...]] = {
     "object": dict,
     "array": list,
     "string": str,
@@ -33,11 +33,13 @@ _ANNOTATIONS = {"description", "title", "example", "format"}
 @cache
 def document() -> dict[str, Any]:
     with CONTRACT_PATH.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        loaded: dict[str, Any] = yaml.safe_load(f)
+    return loaded
 
 
 def schema(name: str) -> dict[str, Any]:
-    return document()["components"]["schemas"][name]
+    found: dict[str, Any] = document()["components"]["schemas"][name]
+    return found
 
 
 def reason_codes() -> frozenset[str]:
@@ -74,17 +76,17 @@ def problems(value: Any, node: dict[str, Any], where: str = "$") -> list[str]:
     return found
 
 
-def _check_type(value, node, where):
+def _check_type(value: Any, node: dict[str, Any], where: str) -> list[str]:
     names = node["type"] if isinstance(node["type"], list) else [node["type"]]
     if any(_is_type(value, n) for n in names):
         return []
     return [f"{where}: expected {'/'.join(names)}, got {type(value).__name__}"]
 
 
-def _check_properties(value, node, where):
+def _check_properties(value: Any, node: dict[str, Any], where: str) -> list[str]:
     if not isinstance(value, dict):
         return []
-    found = []
+    found: list[str] = []
     props = node["properties"]
     extra = node.get("additionalProperties", True)
     for key, item in value.items():
@@ -97,13 +99,13 @@ def _check_properties(value, node, where):
     return found
 
 
-def _check_required(value, node, where):
+def _check_required(value: Any, node: dict[str, Any], where: str) -> list[str]:
     if not isinstance(value, dict):
         return []
     return [f"{where}.{k}: missing" for k in node["required"] if k not in value]
 
 
-def _check_additional(value, node, where):
+def _check_additional(value: Any, node: dict[str, Any], where: str) -> list[str]:
     # only when there is no "properties": a free map such as figures or supplies
     if (
         "properties" in node
@@ -111,28 +113,34 @@ def _check_additional(value, node, where):
         or not isinstance(node["additionalProperties"], dict)
     ):
         return []
-    found = []
+    found: list[str] = []
     for key, item in value.items():
         found += problems(item, node["additionalProperties"], f"{where}.{key}")
     return found
 
 
-def _check_items(value, node, where):
+def _check_items(value: Any, node: dict[str, Any], where: str) -> list[str]:
     if not isinstance(value, list):
         return []
-    found = []
+    found: list[str] = []
     for i, item in enumerate(value):
         found += problems(item, node["items"], f"{where}[{i}]")
     return found
 
 
-def _check_one_of(value, node, where):
+def _check_one_of(value: Any, node: dict[str, Any], where: str) -> list[str]:
     fits = sum(not problems(value, option, where) for option in node["oneOf"])
     return [] if fits == 1 else [f"{where}: fits {fits} of the allowed shapes, not exactly one"]
 
 
-def _bound(word, test, message):
-    def check(value, node, where):
+# a check of one schema word: (value, schema node, where) -> problems
+Check: TypeAlias = Callable[[Any, dict[str, Any], str], list[str]]
+# a test of a value against a limit: True, False, or None when the word does not apply to it
+LimitTest: TypeAlias = Callable[[Any, Any], bool | None]
+
+
+def _bound(word: str, test: LimitTest, message: str) -> Check:
+    def check(value: Any, node: dict[str, Any], where: str) -> list[str]:
         limit = node[word]
         if test(value, limit) is False:
             return [f"{where}: {message} {limit}"]
@@ -141,15 +149,15 @@ def _bound(word, test, message):
     return check
 
 
-def _sized(kind, measure, op):
-    def test(value, limit):
+def _sized(kind: type, measure: Callable[[Any], int], op: Callable[[int, int], bool]) -> LimitTest:
+    def test(value: Any, limit: Any) -> bool | None:
         return op(measure(value), limit) if isinstance(value, kind) else None
 
     return test
 
 
 _NUMBER = (int, float)
-_CHECKS = {
+_CHECKS: dict[str, Check] = {
     "type": _check_type,
     "required": _check_required,
     "properties": _check_properties,

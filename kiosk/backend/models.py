@@ -212,7 +212,7 @@ def build(cls: type[T], data: dict[str, Any]) -> T:
             continue  # an optional field the answer left out
         value = data[f.name]
         kind = hints[f.name]
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             value = build(kind, value)
         values[f.name] = value
     return cls(**values)

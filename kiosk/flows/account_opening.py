@@ -17,6 +17,7 @@ import time
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import AccountOpened, OtpSent
+from kiosk.flows.card_issue import OPENED_ACCOUNT
 from kiosk.flows.card_issue import available as card_issue_available
 from kiosk.flows.feedback import CUSTOMER_ID, DONE_CHOICE, feedback_steps, result_step
 from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
@@ -32,6 +33,7 @@ from kiosk.flows.model import DONE, Choice, Field, Flow, Step, StepContext, Step
 from kiosk.flows.pin_setup import PIN_CHECK, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
 from kiosk.flows.staff import ACCOUNT_CLASS, AUTHORISATION, staff_reasons, staff_step
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
@@ -52,7 +54,7 @@ OTP = "otp"  # session: OtpSent
 OTP_SENT_AT = "otp_sent_at"  # session: time.monotonic() of the last code sent
 OTP_CODES = "otp_codes"  # session: how many codes were sent
 PIN_NUMBER = "pin_entry_number"  # session: the number the new PIN's blocks are made with
-ACCOUNT = "account"  # session: AccountOpened
+ACCOUNT = OPENED_ACCOUNT  # session: AccountOpened (card issue sets no second PIN for it)
 CARD_OFFER = "card_offer"  # session: True when a card can be issued right after
 
 clock = time.monotonic  # the cool-down's clock
@@ -263,6 +265,7 @@ ACCOUNT_OPENING = Flow(
     title="account_opening.title",
     hint="account_opening.hint",
     icon="account_opening.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     available=lambda services: (
         services.devices.id_card_reader.status().usable
         and services.devices.camera.status().usable
@@ -353,7 +356,8 @@ ACCOUNT_OPENING = Flow(
             action=_open,
             can_go_back=False,
         ),
-        print_step("print_receipt", _receipt, next="opened"),
+        print_step("print_receipt", _receipt, next=TAKE_BACK),
+        *take_back_steps(FLOW_ID, next="opened"),
         Step(
             "opened",
             StepKind.RESULT,

@@ -29,6 +29,7 @@ from kiosk.flows.model import (
     StepKind,
 )
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.formats import clock, short_date
 from kiosk.journal import journaled
@@ -254,6 +255,7 @@ APPOINTMENT_CHECKIN = Flow(
     title="appointment.title",
     hint="appointment.hint",
     icon="appointment_checkin.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     steps=(
         Step(
             "method",
@@ -367,10 +369,9 @@ APPOINTMENT_CHECKIN = Flow(
             next="print_ticket",
             can_go_back=False,
         ),
-        print_step(
-            "print_ticket",
-            _receipt,
-            next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket",
+        print_step("print_ticket", _receipt, next=TAKE_BACK),
+        *take_back_steps(
+            FLOW_ID, next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket"
         ),
         result_step(
             "appointment",

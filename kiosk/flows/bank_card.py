@@ -26,6 +26,7 @@ from kiosk.flows.model import (
     StepFailed,
     StepKind,
 )
+from kiosk.flows.receipt import build_receipt, print_receipt
 from kiosk.masking import mask_pan
 from kiosk.session import CustomerSession
 
@@ -177,14 +178,35 @@ def _settle(ctx: StepContext, card: CardData, note: str | None, flow: str, step:
     log.warning("session %s: card %s %s", session.id, mask_pan(card.pan), note)
     if note in STAFF_NOTES:
         ctx.call_staff("device_fault")
+    captured = note == "bank_card.returned.retained"
+    if captured or note == "bank_card.returned.left_in_slot":  # for the staff screen
+        ctx.services.left_behind.note(
+            "bank_card", "captured" if captured else "left", mask_pan(card.pan)
+        )
+
     # staff look the card up in the journal when they empty the capture bin
-    record_event(
+    key = record_event(
         ctx.services.journal,
         flow,
         step,
         "card_not_returned",
         {"card": mask_pan(card.pan), "reason": note.rsplit(".", 1)[-1]},
     )
+    if captured:
+        _print_capture_slip(ctx, card, key)
+
+
+def _print_capture_slip(ctx: StepContext, card: CardData, journal_key: str) -> None:
+    """The customer may come back for the card: a slip says where it went (if paper allows);
+    its QR code is the journal entry staff look the card up by."""
+    receipt = build_receipt(
+        ctx.session,
+        "bank_card.captured.title",
+        qr=journal_key,
+        lines=[("bank_card.captured.card", mask_pan(card.pan))],
+        notes=[("bank_card.captured.note", {})],
+    )
+    print_receipt(ctx, receipt)
 
 
 def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:

@@ -65,7 +65,20 @@ def _billers_after_pin(ctx: StepContext) -> None:
         billers = ctx.services.backend.list_billers()
     except BackendError as exc:
         raise StepFailed(exc.message_key, goto=TAKE_CARD) from exc
-    ctx.session[BILLERS] = [b.biller_id for b in billers]
+    ctx.session[BILLERS] = _most_paid_first([b.biller_id for b in billers], ctx.services)
+
+
+def _most_paid_first(billers: list[str], services) -> list[str]:
+    """The branch's configured order first (water, electricity, gas, phone), then by how often
+    customers paid each one here, so the common ones never hide behind "more"."""
+    configured = services.config.bank.biller_order
+    paid = services.figures.answers
+
+    def rank(biller: str) -> tuple[int, int]:
+        first = configured.index(biller) if biller in configured else len(configured)
+        return first, -paid[("biller", biller)]
+
+    return sorted(billers, key=rank)
 
 
 def _biller_choices(session: CustomerSession) -> list[Choice]:
@@ -80,6 +93,7 @@ def _biller_choices(session: CustomerSession) -> list[Choice]:
 
 def _look_up(ctx: StepContext, biller: str, number: str) -> None:
     bill: Bill = ctx.services.backend.look_up_bill(biller, number)
+    ctx.services.figures.answered("biller", biller)  # for the order billers are offered in
     if bill.status == "paid" or bill.amount_due_fen <= 0:
         raise StepFailed("bill_payment.error.nothing_due")
     ctx.session[BILL] = bill

@@ -23,8 +23,9 @@ from kiosk.flows.feedback import FIRST_STEP as FEEDBACK
 from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.identity import VERIFICATION, care_offer_step, face_step, id_card_step
 from kiosk.flows.model import DONE, Choice, Flow, Step, StepContext, StepFailed, StepKind
-from kiosk.flows.pin_setup import PIN_BLOCK, set_pin_step
+from kiosk.flows.pin_setup import PIN_BLOCK, PIN_CHECK, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
+from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.journal import journaled
 from kiosk.masking import mask_pan
 from kiosk.session import CustomerSession
@@ -32,6 +33,7 @@ from kiosk.session import CustomerSession
 log = logging.getLogger(__name__)
 
 FLOW_ID = "card_issue"
+OPENED_ACCOUNT = "account"  # session: AccountOpened, when account opening ran in this visit
 DISPENSE_TIMEOUT_S = 30.0
 TAKE_TIMEOUT_S = 30.0  # then the card is captured and its binding reversed
 
@@ -76,8 +78,20 @@ def _type_choices(session: CustomerSession) -> list[Choice]:
     ]
 
 
-def _choose_type(ctx: StepContext) -> None:
+def _choose_type(ctx: StepContext) -> str | None:
     ctx.session[CARD_ACCOUNT] = next(a for a in ctx.session[AWAITING] if a.product == ctx.value)
+    return "dispense" if _pin_set_at_opening(ctx.session) else None
+
+
+def _pin_set_at_opening(session: CustomerSession) -> bool:
+    """The account was opened minutes ago in this visit, with its PIN: the card takes that
+    PIN, and the customer is not asked for another."""
+    opened = session.get(OPENED_ACCOUNT)
+    return (
+        opened is not None
+        and PIN_CHECK in session
+        and session[CARD_ACCOUNT].account_number == opened.account_number
+    )
 
 
 # --- dispensing ----------------------------------------------------------------------------
@@ -148,7 +162,10 @@ def _dispense(ctx: StepContext) -> None:
     def bind(key: str) -> CardIssued:
         keys.append(key)
         return ctx.services.backend.issue_card(
-            account.account_number, card.serial, bytes(session[PIN_BLOCK]), idempotency_key=key
+            account.account_number,
+            card.serial,
+            None if _pin_set_at_opening(session) else bytes(session[PIN_BLOCK]),
+            idempotency_key=key,
         )
 
     masked = {"account": mask_pan(account.account_number), "card_serial": card.serial}
@@ -217,6 +234,7 @@ CARD_ISSUE = Flow(
     title="card_issue.title",
     hint="card_issue.hint",
     icon="card_issue.svg",
+    cleanup=id_card_cleanup(FLOW_ID),
     available=available,
     steps=(
         Step(
@@ -250,7 +268,8 @@ CARD_ISSUE = Flow(
             can_go_back=False,
             illustration="card_dispenser.png",
         ),
-        print_step("print_receipt", _receipt, next="issued"),
+        print_step("print_receipt", _receipt, next=TAKE_BACK),
+        *take_back_steps(FLOW_ID, next="issued"),
         result_step(
             FLOW_ID,
             "issued",

@@ -62,14 +62,16 @@ class FlowEngine:
         self._runner = runner
         self._scheduler = scheduler
 
-        self.flow_started = Event("flow_started")  # (Flow, CustomerSession)
-        self.step_entered = Event("step_entered")  # (StepView)
-        self.busy_changed = Event("busy_changed")  # (bool): an action is running
-        self.progress = Event("progress")  # (StepView) an action updated its screen
-        self.step_failed = Event("step_failed")  # (StepError)
-        self.need_more_time = Event("need_more_time")  # (seconds to answer)
-        self.flow_ended = Event("flow_ended")  # (flow id, reason: completed/cancelled/timeout)
-        self.staff_needed = Event("staff_needed")  # (reason): only staff can fix what happened
+        self.flow_started: Event[Flow, CustomerSession] = Event("flow_started")
+        self.step_entered: Event[StepView] = Event("step_entered")
+        self.busy_changed: Event[bool] = Event("busy_changed")  # an action is running
+        self.progress: Event[StepView] = Event("progress")  # an action updated its screen
+        self.step_failed: Event[StepError] = Event("step_failed")
+        self.need_more_time: Event[float] = Event("need_more_time")  # (seconds to answer)
+        # (flow id, reason: completed/cancelled/timeout/chained)
+        self.flow_ended: Event[str, str] = Event("flow_ended")
+        # (reason): only staff can fix what happened
+        self.staff_needed: Event[str] = Event("staff_needed")
 
         self.flow: Flow | None = None
         self.session: CustomerSession | None = None
@@ -194,8 +196,8 @@ class FlowEngine:
         def forget(_result: Any = None) -> None:
             session.wipe()
 
-        if flow.cleanup:
-            ctx = StepContext(session, self.services)
+        if flow.cleanup:  # a card left behind calls staff from here too
+            ctx = StepContext(session, self.services, call_staff=self._staff_from_worker)
             self._runner.run(lambda: flow.cleanup(ctx), forget, self._cleanup_failed(flow, forget))
         else:
             forget()
@@ -253,7 +255,7 @@ class FlowEngine:
             value,
             self._cancel,
             progress=lambda params: self._report(generation, step, params),
-            call_staff=lambda reason: self._runner.post(lambda: self.staff_needed.emit(reason)),
+            call_staff=self._staff_from_worker,
         )
         self._set_busy(True)
 
@@ -268,6 +270,9 @@ class FlowEngine:
                 self._fail(step, exc)
 
         self._runner.run(lambda: step.action(ctx), done, failed)
+
+    def _staff_from_worker(self, reason: str) -> None:
+        self._runner.post(lambda: self.staff_needed.emit(reason))
 
     def _report(self, generation: int, step: Step, params: Mapping[str, Any]) -> None:
         # Called from the worker: hop to the UI thread before anyone touches a widget.

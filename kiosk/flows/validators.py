@@ -43,15 +43,5 @@ def mobile_problem(value: str) -> str | None:
     return None if re.fullmatch(r"1[3-9][0-9]{9}", value) else "flow.error.mobile"
 
 
-def luhn_ok(number: str) -> bool:
-    digits = [int(d) for d in number]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
 def age_on(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

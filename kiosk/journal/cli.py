@@ -13,18 +13,18 @@ import sys
 from pathlib import Path
 
 from kiosk.backend.errors import BackendError
-from kiosk.config import ConfigError, load_config
-from kiosk.journal.journal import Journal, JournalDamaged, JournalHead, JournalUnwritable
+from kiosk.config import Config, ConfigError, load_config
+from kiosk.journal.journal import Entry, Journal, JournalDamaged, JournalHead, JournalUnwritable
 from kiosk.journal.keys import key_store_from
 
 
-def _bank_head(config) -> tuple[JournalHead | None, str]:
+def _bank_head(config: Config) -> tuple[JournalHead | None, str]:
     """The head the bank holds, and how it was found (the configured bank, or the sandbox)."""
     from kiosk.app import connect_backend
 
     client, sandbox = connect_backend(config)
     try:
-        held = client.journal_head_held()
+        held = client.get_journal_head()
         return (JournalHead.parse(held) if held else None), "the bank holds no head yet"
     finally:
         client.close()
@@ -32,7 +32,7 @@ def _bank_head(config) -> tuple[JournalHead | None, str]:
             sandbox.stop()
 
 
-def _line(e) -> str:
+def _line(e: Entry) -> str:
     what = e.operation if e.kind == "intent" else f"-> {e.outcome} {e.reference or ''}"
     return (
         f"{e.seq:6d} {e.at} {e.kind:7s} {e.idempotency_key} {e.flow or ''}"
@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
             return 1
 
 
-def _verify(journal: Journal, config, offline: bool) -> int:
+def _verify(journal: Journal, config: Config, offline: bool) -> int:
     anchor, how = None, "not asked (--offline)"
     if not offline:
         try:

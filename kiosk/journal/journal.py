@@ -204,7 +204,7 @@ class Journal:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _mac(self, row: Mapping[str, Any]) -> str:
+    def _mac(self, row: Mapping[str, Any] | sqlite3.Row) -> str:
         canonical = json.dumps([row[f] for f in _FIELDS], ensure_ascii=False, separators=(",", ":"))
         return hmac.new(self._key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -283,7 +283,7 @@ class Journal:
         )
 
     @staticmethod
-    def _entry(row: Mapping[str, Any]) -> Entry:
+    def _entry(row: Mapping[str, Any] | sqlite3.Row) -> Entry:
         return Entry(
             row["seq"],
             row["at"],
@@ -336,7 +336,9 @@ class Journal:
 
     # --- proving the journal ----------------------------------------------------------------
 
-    def verify(self, anchor: JournalHead | None = None, *, since_checkpoint: bool = False):
+    def verify(
+        self, anchor: JournalHead | None = None, *, since_checkpoint: bool = False
+    ) -> VerifyReport:
         """Checks every MAC and the chain between them; with `anchor` (the head the bank
         holds), also that the journal still reaches it. `since_checkpoint` starts from the
         last entry a previous check proved (start-up), else from the first."""

@@ -87,8 +87,9 @@ def reconcile(journal: Journal, client: CoreBankingClient) -> list[Reconciliatio
         key = intent.idempotency_key
         try:
             record = client.look_up_transaction(key)
-            if record is None and intent.operation in SENT_UNTIL_ANSWERED:
-                settled.append(_send_again(journal, client, intent))
+            send = SENT_UNTIL_ANSWERED.get(intent.operation or "")
+            if record is None and send is not None:
+                settled.append(_send_again(journal, client, intent, send))
                 continue
         except BackendError as exc:
             log.warning(
@@ -107,10 +108,15 @@ def reconcile(journal: Journal, client: CoreBankingClient) -> list[Reconciliatio
     return settled
 
 
-def _send_again(journal: Journal, client: CoreBankingClient, intent: Entry) -> Reconciliation:
+def _send_again(
+    journal: Journal,
+    client: CoreBankingClient,
+    intent: Entry,
+    send: Callable[[CoreBankingClient, Mapping[str, Any], str], Any],
+) -> Reconciliation:
     key = intent.idempotency_key
     try:
-        result = SENT_UNTIL_ANSWERED[intent.operation](client, intent.data, key)
+        result = send(client, intent.data, key)
     except Declined as exc:
         journal.record_outcome(
             key, "declined", masked={"reason_code": exc.reason_code, "reconciled": "sent_again"}

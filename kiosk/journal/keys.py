@@ -56,4 +56,5 @@ def key_store_from(spec: str, path: Path) -> KeyStore:
     if spec == "file":
         return FileKeyStore(path)
     module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)()
+    store: KeyStore = getattr(importlib.import_module(module), name)()
+    return store

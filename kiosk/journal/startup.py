@@ -14,8 +14,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from kiosk.journal.journal import (
+    Entry,
     Journal,
     JournalDamaged,
     JournalUnwritable,
@@ -43,15 +45,15 @@ class UnwritableJournal:
     def __init__(self, cause: str):
         self.cause = cause
 
-    def _refuse(self, *_args, **_kwargs):
+    def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
         raise JournalUnwritable(self.cause)
 
     record_intent = record_outcome = record_restart = _refuse
 
-    def entries(self, since: str = "") -> list:
+    def entries(self, since: str = "") -> list[Entry]:
         return []
 
-    def open_intents(self) -> list:
+    def open_intents(self) -> list[Entry]:
         return []
 
     def intent(self, _key: str) -> None:
@@ -60,7 +62,7 @@ class UnwritableJournal:
     def head(self) -> None:
         return None
 
-    def verify(self, *_args, **_kwargs) -> VerifyReport:
+    def verify(self, *_args: object, **_kwargs: object) -> VerifyReport:
         return VerifyReport(0, [self.cause], 1)
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from hardware.luhn import luhn_check_digit
 from hardware.pinpad.iso9564 import PinBlockError, decode_pin_block
 from kiosk.backend import contract
 from kiosk.flows.validators import age_on, birth_date_of, id_number_problem
@@ -129,7 +130,7 @@ class Bank:
 
     # identity and SMS -----------------------------------------------------------------------
 
-    def verify_identity(self, tx: Tx, req: Request) -> dict:
+    def verify_identity(self, tx: Tx, req: Request) -> dict[str, Any]:
         id_number, name = req.body["id_number"], req.body["name"]
         if id_number_problem(id_number) is not None:
             raise Decline("id_number_invalid")
@@ -158,7 +159,7 @@ class Bank:
             "age": age,
         }
 
-    def send_otp(self, tx: Tx, req: Request) -> dict:
+    def send_otp(self, tx: Tx, req: Request) -> dict[str, Any]:
         phone, now = req.body["phone"], time.time()
         # a code's sending time is its expiry less its lifetime
         sent = tx.all(
@@ -192,7 +193,7 @@ class Bank:
             "sends_left": OTP_SENDS_A_DAY - len(sent) - 1,
         }
 
-    def verify_otp(self, tx: Tx, req: Request) -> dict:
+    def verify_otp(self, tx: Tx, req: Request) -> dict[str, Any]:
         otp = tx.one("SELECT * FROM otps WHERE otp_id = ?", req.body["otp_id"])
         if otp is None:
             raise Decline("otp_unknown")
@@ -211,7 +212,7 @@ class Bank:
 
     # accounts and cards ---------------------------------------------------------------------
 
-    def open_account(self, tx: Tx, req: Request) -> dict:
+    def open_account(self, tx: Tx, req: Request) -> dict[str, Any]:
         b = req.body
         verification = tx.one(
             "SELECT * FROM verifications WHERE verification_id = ?", b["verification_id"]
@@ -288,7 +289,7 @@ class Bank:
             "opened_at": now,
         }
 
-    def check_new_pin(self, tx: Tx, req: Request) -> dict:
+    def check_new_pin(self, tx: Tx, req: Request) -> dict[str, Any]:
         b = req.body
         verification = tx.one(
             "SELECT * FROM verifications WHERE verification_id = ?", b["verification_id"]
@@ -316,7 +317,7 @@ class Bank:
         )
         return {"pin_check_id": check_id, "reference": check_id}
 
-    def find_accounts_awaiting_card(self, tx: Tx, req: Request) -> dict:
+    def find_accounts_awaiting_card(self, tx: Tx, req: Request) -> dict[str, Any]:
         verification = tx.one(
             "SELECT * FROM verifications WHERE verification_id = ?", req.path["verification_id"]
         )
@@ -346,7 +347,7 @@ class Bank:
             is not None
         )
 
-    def issue_card(self, tx: Tx, req: Request) -> dict:
+    def issue_card(self, tx: Tx, req: Request) -> dict[str, Any]:
         b = req.body
         account = b["account_number"]
         if tx.one("SELECT 1 AS x FROM accounts WHERE account_number = ?", account) is None:
@@ -357,17 +358,14 @@ class Bank:
             raise Decline("account_has_card")
         if tx.one("SELECT 1 AS x FROM cards WHERE card_serial = ?", b["card_serial"]):
             raise Decline("card_serial_in_use")
-        try:
-            pin = decode_pin_block(bytes.fromhex(b["pin_block"]), account, self.pin_key)
-        except PinBlockError:
-            raise Decline("pin_block_invalid") from None
+        pin_hash = self._card_pin(tx, account, b.get("pin_block"))
         pan = self._new_pan(tx)
         tx.run(
             "INSERT INTO cards VALUES (?, ?, ?, 'active', ?, 0, ?)",
             pan,
             b["card_serial"],
             account,
-            secret_hash(pin),
+            pin_hash,
             f"{req.kiosk_id}/{req.idempotency_key}",
         )
         log.info(
@@ -385,19 +383,27 @@ class Bank:
             "reference": _new_id("I"),
         }
 
+    def _card_pin(self, tx: Tx, account: str, pin_block: str | None) -> str:
+        """The new card's PIN hash: from its own PIN block, or the one set at opening."""
+        if pin_block is None:
+            opened = tx.one("SELECT pin_hash FROM account_pins WHERE account_number = ?", account)
+            if opened is None:
+                raise Decline("pin_required")
+            return opened["pin_hash"]
+        try:
+            return secret_hash(decode_pin_block(bytes.fromhex(pin_block), account, self.pin_key))
+        except PinBlockError:
+            raise Decline("pin_block_invalid") from None
+
     @staticmethod
     def _new_pan(tx: Tx) -> str:
         while True:
             body = "62284800" + f"{secrets.randbelow(10**10):010d}"
-            total = 0
-            for i, d in enumerate(reversed(body)):
-                d = int(d) * (2 if i % 2 == 0 else 1)
-                total += d - 9 if d > 9 else d
-            pan = body + str((10 - total % 10) % 10)
+            pan = body + luhn_check_digit(body)
             if tx.one("SELECT 1 AS x FROM cards WHERE pan = ?", pan) is None:
                 return pan
 
-    def reverse_card_binding(self, tx: Tx, req: Request) -> dict:
+    def reverse_card_binding(self, tx: Tx, req: Request) -> dict[str, Any]:
         original = req.body["original_idempotency_key"]
         card = tx.one("SELECT * FROM cards WHERE issued_by = ?", f"{req.kiosk_id}/{original}")
         if card is None:
@@ -411,7 +417,7 @@ class Bank:
         log.info("card binding %s reversed (%s)", mask_pan(card["pan"]), req.body["reason"])
         return {"reference": _new_id("X"), "card_serial": card["card_serial"], "status": "reversed"}
 
-    def verify_card_pin(self, tx: Tx, req: Request) -> dict:
+    def verify_card_pin(self, tx: Tx, req: Request) -> dict[str, Any]:
         pan = req.body["pan"]
         card = tx.one(
             "SELECT * FROM cards c JOIN accounts a ON a.account_number ="
@@ -465,12 +471,12 @@ class Bank:
 
     # bills ----------------------------------------------------------------------------------
 
-    def list_billers(self, tx: Tx, req: Request) -> dict:
+    def list_billers(self, tx: Tx, req: Request) -> dict[str, Any]:
         return {
             "billers": tx.all("SELECT biller_id, name, category FROM billers ORDER BY biller_id")
         }
 
-    def _bill(self, tx: Tx, biller_id: str, bill_number: str) -> dict:
+    def _bill(self, tx: Tx, biller_id: str, bill_number: str) -> dict[str, Any]:
         if tx.one("SELECT 1 AS x FROM billers WHERE biller_id = ?", biller_id) is None:
             raise Decline("biller_unknown")
         bill = tx.one(
@@ -480,7 +486,7 @@ class Bank:
             raise Decline("bill_not_found")
         return bill
 
-    def look_up_bill(self, tx: Tx, req: Request) -> dict:
+    def look_up_bill(self, tx: Tx, req: Request) -> dict[str, Any]:
         bill = self._bill(tx, req.path["biller_id"], req.path["bill_number"])
         return {
             "biller_id": bill["biller_id"],
@@ -491,7 +497,7 @@ class Bank:
             "status": bill["status"],
         }
 
-    def pay_bill(self, tx: Tx, req: Request) -> dict:
+    def pay_bill(self, tx: Tx, req: Request) -> dict[str, Any]:
         b = req.body
         card = tx.one(
             "SELECT c.pan, c.status, a.account_number, a.balance_fen FROM card_tokens t"
@@ -551,7 +557,7 @@ class Bank:
 
     # appointments and the queue -------------------------------------------------------------
 
-    def find_appointments(self, tx: Tx, req: Request) -> dict:
+    def find_appointments(self, tx: Tx, req: Request) -> dict[str, Any]:
         b = req.body
         if "qr_token" in b:
             rows = tx.all("SELECT * FROM appointments WHERE qr_token = ?", b["qr_token"])
@@ -566,7 +572,7 @@ class Bank:
         return {"appointments": [self._appointment(r) for r in rows]}
 
     @staticmethod
-    def _appointment(row: dict) -> dict:
+    def _appointment(row: dict[str, Any]) -> dict[str, Any]:
         minutes = (datetime.fromisoformat(row["scheduled_at"]) - _now()) / timedelta(minutes=1)
         timing = "early" if minutes > EARLY_MIN else "late" if minutes < -LATE_MIN else "on_time"
         return {
@@ -580,7 +586,7 @@ class Bank:
             "customer_name_masked": mask_name(row["customer_name"]),
         }
 
-    def check_in(self, tx: Tx, req: Request) -> dict:
+    def check_in(self, tx: Tx, req: Request) -> dict[str, Any]:
         row = tx.one(
             "SELECT * FROM appointments WHERE appointment_id = ?", req.path["appointment_id"]
         )
@@ -609,7 +615,7 @@ class Bank:
             "appointment": {**appointment, "status": "checked_in"},
         }
 
-    def reprint_check_in_ticket(self, tx: Tx, req: Request) -> dict:
+    def reprint_check_in_ticket(self, tx: Tx, req: Request) -> dict[str, Any]:
         row = tx.one(
             "SELECT t.* FROM ticket_details d JOIN tickets t ON t.reference = d.reference"
             " WHERE d.appointment_id = ?",
@@ -639,7 +645,7 @@ class Bank:
             "issued_at": row["issued_at"],
         }
 
-    def take_queue_ticket(self, tx: Tx, req: Request) -> dict:
+    def take_queue_ticket(self, tx: Tx, req: Request) -> dict[str, Any]:
         priority = "normal"
         if "customer_id" in req.body:
             customer = tx.one(
@@ -662,7 +668,7 @@ class Bank:
 
     def _ticket(
         self, tx: Tx, req: Request, branch: str, service: str, priority: str, booked: bool
-    ) -> dict:
+    ) -> dict[str, Any]:
         now = _now()
         day = now.date().isoformat()
         prefix = {"vip": "V", "senior": "C"}.get(priority, "B" if booked else "A")
@@ -673,13 +679,13 @@ class Bank:
             day,
             prefix,
         )
-        number = tx.one(
+        number = tx.all(  # the counter row was just made: exactly one row comes back
             "UPDATE queue_counters SET last_number = last_number + 1 WHERE"
             " branch_id = ? AND day = ? AND prefix = ? RETURNING last_number",
             branch,
             day,
             prefix,
-        )["last_number"]
+        )[0]["last_number"]
         rank = _rank(priority, booked)
         ahead = tx.all(
             "SELECT service FROM tickets WHERE branch_id = ? AND day = ? AND rank >= ?",
@@ -713,7 +719,7 @@ class Bank:
 
     # offers ---------------------------------------------------------------------------------
 
-    def find_offer(self, tx: Tx, req: Request) -> dict:
+    def find_offer(self, tx: Tx, req: Request) -> dict[str, Any]:
         offer = tx.one(
             "SELECT offer_id, product FROM offers WHERE customer_id = ?", req.path["customer_id"]
         )
@@ -721,7 +727,7 @@ class Bank:
 
     # staff and the kiosk itself -------------------------------------------------------------
 
-    def authorise_by_staff(self, tx: Tx, req: Request) -> dict:
+    def authorise_by_staff(self, tx: Tx, req: Request) -> dict[str, Any]:
         b = req.body
         staff = tx.one("SELECT * FROM staff WHERE staff_id = ?", b["staff_id"])
         if (
@@ -755,7 +761,7 @@ class Bank:
             "authorised_at": now,
         }
 
-    def get_journal_head(self, tx: Tx, req: Request) -> dict:
+    def get_journal_head(self, tx: Tx, req: Request) -> dict[str, Any]:
         row = tx.one("SELECT head, received_at FROM journal_heads WHERE kiosk_id = ?", req.kiosk_id)
         if row is None:
             raise NotFound()
@@ -777,7 +783,7 @@ class Bank:
             _stamp(),
         )
 
-    def send_heartbeat(self, tx: Tx, req: Request) -> dict:
+    def send_heartbeat(self, tx: Tx, req: Request) -> dict[str, Any]:
         now = _stamp()
         tx.run(
             "INSERT INTO heartbeats VALUES (?, ?, ?, ?) ON CONFLICT (kiosk_id) DO UPDATE SET"
@@ -790,7 +796,7 @@ class Bank:
         )
         return {"received_at": now}
 
-    def call_staff(self, tx: Tx, req: Request) -> dict:
+    def call_staff(self, tx: Tx, req: Request) -> dict[str, Any]:
         call_id, now = _new_id("H"), _stamp()
         tx.run(
             "INSERT INTO staff_calls VALUES (?, ?, ?, ?, ?)",
@@ -808,13 +814,25 @@ class Bank:
             "queued_at": now,
         }
 
-    def look_up_transaction(self, tx: Tx, req: Request) -> dict:
+    def look_up_transaction(self, tx: Tx, req: Request) -> dict[str, Any]:
         row = tx.one(
             "SELECT * FROM idempotency WHERE kiosk_id = ? AND idem_key = ?",
             req.kiosk_id,
             req.path["idempotency_key"],
         )
         if row is None:
+            # Sealed: a request still on its way under this key (held on the line) must not
+            # be carried out after the kiosk was told it never was; it will be refused as a
+            # reused key.
+            tx.run(
+                "INSERT INTO idempotency VALUES (?, ?, 'sealed', '', 404, '{}', 'sealed', NULL, ?)"
+                " ON CONFLICT DO NOTHING",
+                req.kiosk_id,
+                req.path["idempotency_key"],
+                _stamp(),
+            )
+            raise NotFound()
+        if row["outcome"] == "sealed":
             raise NotFound()
         return {
             "idempotency_key": row["idem_key"],

@@ -103,7 +103,7 @@ class Tx:
         self._conn = conn
         self._postgres = postgres
 
-    def _execute(self, sql: str, args: tuple) -> Any:
+    def _execute(self, sql: str, args: tuple[Any, ...]) -> Any:
         if self._postgres:
             sql = sql.replace("?", "%s")
         return self._conn.execute(sql, args)
@@ -116,7 +116,8 @@ class Tx:
         return [dict(r) for r in self._execute(sql, args).fetchall()]
 
     def run(self, sql: str, *args: Any) -> int:
-        return self._execute(sql, args).rowcount
+        rowcount: int = self._execute(sql, args).rowcount
+        return rowcount
 
 
 class Database:

@@ -1,8 +1,14 @@
 """The embedded sandbox: the contract of kiosk/backend/openapi.yaml served over real HTTP.
 
-Runs on the standard library's ThreadingHTTPServer in a background thread. Besides the
-contract it has one thing a real bank has not: POST /_sandbox/faults, which makes the next
-call(s) of an operation fail in a chosen way, so tests can cut the line at the worst moment.
+Runs on the standard library's ThreadingHTTPServer in a background thread. Branches also run
+it for training and demos, so it defends itself like a front end: socket time-outs, a body
+read only as far as an honest Content-Length, JSON no deeper than MAX_DEPTH, a JSON answer
+(never a traceback, never HTML) for anything, and per-kiosk tokens bound to the kiosk id.
+
+Besides the contract it has one thing a real bank has not: POST /_sandbox/faults, which makes
+the next call(s) of an operation fail in a chosen way, so tests can cut the line at the worst
+moment. It exists only when started with a fault token (`kiosk sandbox --faults`), and that
+token must come with the order; in-process tests call `arm_fault` directly.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import re
 import secrets
 import shutil
 import ssl
+import sys
 import tempfile
 import threading
 import time
@@ -26,15 +33,20 @@ from typing import Any, Self
 from hardware.pinpad.iso9564 import DEMO_PIN_KEY
 from kiosk.backend import contract
 from kiosk.sandbox.bank import Bank, Decline, NotFound, Request
-from kiosk.sandbox.db import Database, IntegrityError
+from kiosk.sandbox.db import Database, IntegrityError, Tx
 from kiosk.sandbox.seed import book_demo_appointments
 from kiosk.sandbox.seed import seed as seed_demo_data
 
 log = logging.getLogger(__name__)
 
-SANDBOX_KIOSK_TOKEN = "sandbox-kiosk-token"
+# The sandbox's secret; each kiosk's token is derived from it and its id (kiosk_token_for).
+SANDBOX_SECRET = "sandbox-kiosk-token"
 # a kiosk id names its branch: STM-<branch>-<number>
 KIOSK_ID = re.compile(r"^STM-(?P<branch>[0-9]{4})-[0-9]{2}$")
+MAX_DEPTH = 32  # deeper JSON is refused before anything walks it
+SOCKET_TIMEOUT_S = 5.0  # a client that stops sending mid-request is hung up on
+MAX_FAULT_COUNT = 100
+MAX_FAULT_DELAY_S = 60.0
 FAULTS = (
     "500",
     "503",
@@ -47,10 +59,34 @@ FAULTS = (
 MAX_BODY = 5_000_000
 
 
+def kiosk_token_for(secret: str, kiosk_id: str) -> str:
+    """A kiosk's own token: useless for any other kiosk id."""
+    return hmac.new(secret.encode(), kiosk_id.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+SANDBOX_KIOSK_TOKEN = kiosk_token_for(SANDBOX_SECRET, "STM-0101-01")  # the default kiosk's
+
+
+def _depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (iteratively: a deep one must not recurse here)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 @dataclass(frozen=True)
 class Fault:
     kind: str
     delay_s: float = 2.0
+
+
+JSON = "application/json; charset=utf-8"
+YAML = "application/yaml; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -58,6 +94,7 @@ class Answer:
     status: int = 200
     body: dict[str, Any] | bytes | None = None  # None: drop the line without answering
     delay_s: float = 0.0
+    content_type: str = JSON
 
 
 def _error(
@@ -105,7 +142,7 @@ class Faults:
             self._armed.clear()
 
 
-def _demo_day(tx) -> str | None:
+def _demo_day(tx: Tx) -> str | None:
     row = tx.one("SELECT value FROM meta WHERE name = 'demo_day'")
     return row["value"] if row else None
 
@@ -119,9 +156,10 @@ class SandboxServer:
         seed: bool = True,
         *,
         pin_key: bytes = DEMO_PIN_KEY,
-        kiosk_token: str = SANDBOX_KIOSK_TOKEN,
+        kiosk_token: str = SANDBOX_SECRET,
         tls_cert: tuple[str, str] | None = None,
         client_ca: str | None = None,
+        fault_token: str | None = None,
     ):
         self._scratch = None
         if database_url is None:
@@ -130,7 +168,8 @@ class SandboxServer:
         self.database = Database(database_url)
         self.bank = Bank(pin_key)
         self.faults = Faults()
-        self._token = kiosk_token
+        self._secret = kiosk_token
+        self._fault_token = fault_token
         self._routes = [
             (contract.method_of(op), contract.path_pattern(op), op)
             for op in contract.operation_ids()
@@ -140,8 +179,8 @@ class SandboxServer:
                 "INSERT INTO meta VALUES ('mac_secret', ?) ON CONFLICT DO NOTHING",
                 secrets.token_hex(32),
             )
-            self._mac_secret = bytes.fromhex(
-                tx.one("SELECT value FROM meta WHERE name = 'mac_secret'")["value"]
+            self._mac_secret = bytes.fromhex(  # the row was just made if it was not there
+                tx.all("SELECT value FROM meta WHERE name = 'mac_secret'")[0]["value"]
             )
             now = datetime.now().astimezone()
             if (
@@ -154,20 +193,19 @@ class SandboxServer:
                 seed_demo_data(tx, now)
             elif seed and _demo_day(tx) != now.date().isoformat():
                 book_demo_appointments(tx, now)  # a sandbox kept from an earlier day
-        self._http = ThreadingHTTPServer((host, port), _Handler)
-        self._http.daemon_threads = True
+        self._http = _SandboxHttp((host, port), _Handler)
         if tls_cert:
             self._http.socket = _tls_context(tls_cert, client_ca).wrap_socket(
                 self._http.socket, server_side=True
             )
-        self._http.sandbox = self  # type: ignore[attr-defined]
+        self._http.sandbox = self
         self._thread = threading.Thread(
             target=self._http.serve_forever, args=(0.05,), name="sandbox", daemon=True
         )
 
     @property
     def url(self) -> str:
-        host, port = self._http.server_address[:2]
+        host, port = self._http.socket.getsockname()[:2]
         scheme = "https" if isinstance(self._http.socket, ssl.SSLSocket) else "http"
         return f"{scheme}://{host}:{port}"
 
@@ -188,10 +226,18 @@ class SandboxServer:
         if self._scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
 
+    def token_for(self, kiosk_id: str) -> str:
+        """The token this sandbox accepts from `kiosk_id` (and from no other kiosk)."""
+        return kiosk_token_for(self._secret, kiosk_id)
+
     def arm_fault(self, operation: str, fault: str, count: int = 1, delay_s: float = 2.0) -> None:
         """In-process twin of POST /_sandbox/faults (operation = client method name)."""
         if fault not in FAULTS or operation not in {_snake(o) for o in contract.operation_ids()}:
             raise ValueError(f"unknown operation {operation!r} or fault {fault!r}")
+        if not 1 <= count <= MAX_FAULT_COUNT:
+            raise ValueError(f"count must be 1..{MAX_FAULT_COUNT}")
+        if not 0 <= delay_s <= MAX_FAULT_DELAY_S:  # NaN fails both comparisons
+            raise ValueError(f"delay_s must be 0..{MAX_FAULT_DELAY_S:g}")
         self.faults.arm(operation, Fault(fault, delay_s), count)
 
     def __enter__(self) -> Self:
@@ -211,17 +257,23 @@ class SandboxServer:
 
     def respond(self, method: str, target: str, headers: Any, raw: bytes) -> Answer:
         path = target.split("?", 1)[0]
-        if path == "/_sandbox/faults":
-            return self._faults_admin(method, raw)
+        if path == "/_sandbox/faults" and self._fault_token:
+            return self._faults_admin(method, headers, raw)
         if path == "/openapi.yaml" and method == "GET":
-            return Answer(200, contract.CONTRACT_PATH.read_bytes())
+            return Answer(200, contract.CONTRACT_PATH.read_bytes(), content_type=YAML)
         route = self._route(method, path)
         if route is None:
+            if any(pattern.match(path) for _, pattern, _ in self._routes):
+                return _error(405, "method_not_allowed", f"{method} is not allowed on {path}")
             return _error(404, "not_found", f"no {method} {path}")
         operation, match = route
         kiosk = KIOSK_ID.match(headers.get("X-Kiosk-Id") or "")
-        token = (headers.get("Authorization") or "").removeprefix("Bearer ")
-        if kiosk is None or not hmac.compare_digest(token.encode(), self._token.encode()):
+        scheme, _, token = (headers.get("Authorization") or "").partition(" ")
+        if (
+            kiosk is None
+            or scheme != "Bearer"
+            or not hmac.compare_digest(token.encode(), self.token_for(kiosk.group(0)).encode())
+        ):
             return _error(401, "unauthorised", "unknown kiosk or token")
         path_params = match.groupdict()
         problems = contract.parameter_problems(
@@ -230,9 +282,12 @@ class SandboxServer:
         body: Any = {}
         if contract.takes_body(operation):
             try:
-                body = contract.whole_numbers(json.loads(raw.decode("utf-8")))
-            except (UnicodeDecodeError, ValueError):
+                body = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 return _error(400, "bad_request", "body is not JSON")
+            if _depth(body) > MAX_DEPTH:
+                return _error(400, "bad_request", f"JSON nested deeper than {MAX_DEPTH}")
+            body = contract.whole_numbers(body)
             problems += contract.request_problems(operation, body)
         if problems:
             return _error(400, "bad_request", "; ".join(problems[:5]))
@@ -314,11 +369,11 @@ class SandboxServer:
             log.info("%s key=%s replayed", operation, req.idempotency_key)
             return Answer(first["http_status"], json.loads(first["response"]))
         try:
-            answer, outcome = Answer(200, handler(tx, req)), "done"
+            done: dict[str, Any] = handler(tx, req)
+            answer, outcome, reference = Answer(200, done), "done", done.get("reference")
         except Decline as d:
             answer = _error(422, "declined", d.reason_code, d.reason_code, **d.params)
-            outcome = "declined"
-        reference = answer.body.get("reference") if outcome == "done" else None
+            outcome, reference = "declined", None
         tx.run(
             "INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             req.kiosk_id,
@@ -333,40 +388,70 @@ class SandboxServer:
         )
         return answer
 
-    def _faults_admin(self, method: str, raw: bytes) -> Answer:
+    def _faults_admin(self, method: str, headers: Any, raw: bytes) -> Answer:
+        presented = (headers.get("Authorization") or "").encode()
+        if not hmac.compare_digest(presented, f"Bearer {self._fault_token}".encode()):
+            return _error(401, "unauthorised", "the fault hook needs its token")
+        if method not in ("POST", "DELETE"):
+            return _error(405, "method_not_allowed", "POST to arm, DELETE to clear")
         if method == "DELETE":
             self.faults.clear()
             return Answer(200, {"armed": []})
         try:
             order = json.loads(raw)
-            operation, kind = order["operation"], str(order["fault"])
+            operation, kind = str(order["operation"]), str(order["fault"])
             count, delay_s = int(order.get("count", 1)), float(order.get("delay_s", 2.0))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError):
             return _error(400, "bad_request", "want {operation, fault, count?, delay_s?}")
         try:
-            if method != "POST":
-                raise ValueError("POST to arm, DELETE to clear")
             self.arm_fault(operation, kind, count, delay_s)
         except ValueError as exc:
             return _error(400, "bad_request", str(exc))
         return Answer(200, {"armed": {"operation": operation, "fault": kind, "count": count}})
 
 
+class _SandboxHttp(ThreadingHTTPServer):
+    sandbox: SandboxServer  # the server the handlers answer for
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a request that broke the handler (a client gone mid-answer): one line, no traceback
+        exc = sys.exc_info()[1]
+        log.warning("request from %s dropped: %s: %s", client_address[0], type(exc).__name__, exc)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "KioskSandbox/1.0"
+    server: _SandboxHttp
+    timeout = SOCKET_TIMEOUT_S  # every read and write on the socket
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self.send_error(413)
+        length = _content_length(self.headers)
+        if length is None or length > MAX_BODY:
+            self.close_connection = True  # where this body ends is unknown: no next request
+            self._send(
+                _error(400, "bad_request", "Content-Length must be a whole number")
+                if length is None
+                else _error(413, "too_large", f"at most {MAX_BODY} bytes")
+            )
             return
-        raw = self.rfile.read(length) if length else b""
+        try:
+            raw = self.rfile.read(length) if length else b""
+        except TimeoutError:
+            raw = b""
+        if len(raw) < length:  # the body is shorter than announced: hang up
+            log.info("%s %s: body shorter than its Content-Length", self.command, self.path)
+            self.close_connection = True
+            return
         answer = self.server.sandbox.respond(self.command, self.path, self.headers, raw)
         if answer.body is None:
             self.close_connection = True  # hang up without a word
             return
         if answer.delay_s:
             time.sleep(answer.delay_s)
+        self._send(answer)
+
+    def _send(self, answer: Answer) -> None:
         payload = (
             answer.body
             if isinstance(answer.body, bytes)
@@ -374,19 +459,42 @@ class _Handler(BaseHTTPRequestHandler):
         )
         try:
             self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(payload)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
             # the kiosk gave up waiting (its timeout): what was done stays done, and the kiosk
             # learns the outcome by looking the idempotency key up
             log.info("%s %s: the client hung up before the answer", self.command, self.path)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        """The standard library's own refusals (bad request line, unknown method), as JSON."""
+        if code == 501:  # a method the server has no handler for
+            code, message = 405, f"{self.command} is not allowed"
+        self.close_connection = True
+        self._send(_error(code, "bad_request" if code == 400 else "refused", message or ""))
+
     do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+    def do_OTHER(self) -> None:
+        self._send(_error(405, "method_not_allowed", f"{self.command} is not allowed"))
+
+    do_HEAD = do_TRACE = do_OPTIONS = do_PATCH = do_CONNECT = do_OTHER
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
+
+
+def _content_length(headers: Any) -> int | None:
+    """The announced body size; None when it is not one whole non-negative number."""
+    values = headers.get_all("Content-Length") or ["0"]
+    if len(set(values)) != 1 or not values[0].strip().isdigit():
+        return None
+    return int(values[0])
 
 
 def start_sandbox(
@@ -396,9 +504,10 @@ def start_sandbox(
     seed: bool = True,
     *,
     pin_key: bytes = DEMO_PIN_KEY,
-    kiosk_token: str = SANDBOX_KIOSK_TOKEN,
+    kiosk_token: str = SANDBOX_SECRET,
     tls_cert: tuple[str, str] | None = None,
     client_ca: str | None = None,
+    fault_token: str | None = None,
 ) -> SandboxServer:
     """Starts the sandbox bank in a background thread; `.url`, `.stop()`, or use `with`.
 
@@ -414,4 +523,5 @@ def start_sandbox(
         kiosk_token=kiosk_token,
         tls_cert=tls_cert,
         client_ca=client_ca,
+        fault_token=fault_token,
     ).start()

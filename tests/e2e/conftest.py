@@ -59,6 +59,11 @@ class KioskDriver:
         self.qtbot.mouseClick(self.window.attract, Qt.MouseButton.LeftButton)
         self.tap(f"service_{flow_id}")
 
+    def takes_id_card_back(self) -> None:
+        """On the take-back step, the customer lifts their ID card off the reader."""
+        self.wait_until(lambda: self.step() == "take_back")  # it waits: always busy
+        self.devices.id_card_reader.take()
+
     # --- what a customer sees --------------------------------------------------------------
 
     def screen_text(self) -> str:
@@ -77,6 +82,10 @@ class KioskDriver:
             raise AssertionError(
                 f"{text!r} is not on screen; it says:\n{self.screen_text()}"
             ) from None
+
+    def sees_message(self, key: str, **params: object) -> None:
+        """The message `key` is on screen, in the kiosk's current language."""
+        self.sees(self.kiosk.catalog.text(key, **params))
 
     def step(self) -> str | None:
         view = self.engine.view

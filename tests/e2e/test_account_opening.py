@@ -81,6 +81,7 @@ def test_a_new_customer_opens_an_account_and_takes_the_receipt(kiosk_app, caplog
     k.tap("confirm")
     k.sees("请在密码键盘上输入新的 6 位密码")
     set_pin(k)
+    k.takes_id_card_back()
     k.wait_for_step("opened")
     k.sees("开户成功")
     k.sees("现在领取借记卡")
@@ -219,6 +220,8 @@ def test_sms_code_wrong_resend_cool_down_and_tries_used_up(kiosk_app):
     assert k.step() == "phone" and _codes_sent(k) == 1  # no second SMS within the cool-down
     # a minute later, on the flow's own clock, a new code may be sent
     k.engine.session[account_opening.OTP_SENT_AT] -= account_opening.RESEND_COOLDOWN_S
+    with k.sandbox.database.transaction() as tx:  # and at the bank
+        tx.run("UPDATE otps SET expires_at = expires_at - 60")
     k.tap("confirm")
     k.wait_for_step("otp")
     assert _codes_sent(k) == 2
@@ -257,6 +260,7 @@ def test_a_weak_or_mistyped_pin_is_refused_and_set_again(kiosk_app, first, again
     assert k.step() == "set_pin" and accounts_of(k, ZHAO_ID) == []
     k.tap("retry")
     set_pin(k)
+    k.takes_id_card_back()
     k.wait_for_step("opened")
     assert [op for op in k.journaled() if op[0] == "check_new_pin"] == [
         ("check_new_pin", "declined"),
@@ -283,6 +287,7 @@ def test_a_class_i_account_needs_staff(kiosk_app):
     staff_sign_in(k, "800103", "246802")  # a teller may not authorise this
     k.sees("该工作人员无权授权这项业务")
     staff_sign_in(k, "800101", "802468")
+    k.takes_id_card_back()
     k.wait_for_step("opened")
     [account] = accounts_of(k, ZHAO_ID)
     assert account["account_class"] == "I"
@@ -306,6 +311,7 @@ def test_a_senior_is_offered_care_mode_and_needs_staff(kiosk_app):
     k.wait_for_step("staff")
     k.sees("客户年满 70 周岁")
     staff_sign_in(k, "800102", "913579")
+    k.takes_id_card_back()
     k.wait_for_step("opened")
     assert len(accounts_of(k, "222401195003080469")) == 2  # her old one and the new one
 

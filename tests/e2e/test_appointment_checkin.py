@@ -81,6 +81,7 @@ def test_a_vip_checks_in_with_the_id_card(kiosk_app):
     k.tap("choice_id_card")
     k.wait_until(lambda: k.step() == "read_id")
     k.devices.id_card_reader.insert("li")
+    k.takes_id_card_back()
     k.sees("签到成功，您的号码是 V001")
     k.sees("贵宾优先办理")
     assert booking_status(k, "APT-9VIP01") == "checked_in"

@@ -14,6 +14,7 @@ import qrcode
 
 from kiosk.flows import bank_card
 from kiosk.journal import reconcile
+from tests.e2e.test_supervisor import hold_kiosk_number, sign_in
 
 WANG_PAN = "6228480012345678010"
 WANG_PAN_MASKED = "622848*********8010"
@@ -357,6 +358,17 @@ def test_a_card_left_in_the_slot_is_reminded_then_retained(kiosk_app):
     events = [e for e in k.journal.entries() if e.operation == "card_not_returned"]
     assert [e.data for e in events] == [{"card": WANG_PAN_MASKED, "reason": "retained"}]
     assert bill_status(k, "water", "1001234567") == "paid"
+    # a slip for the customer who comes back for it, found by its journal entry
+    [slip] = [p.receipt for p in k.devices.printer.printed if p.receipt.title == "吞卡凭条"]
+    assert slip.qr == events[0].idempotency_key and WANG_PAN_MASKED in str(slip.lines)
+    k.tap("choice_done")
+    k.tap("choice_skip")
+    k.tap("choice_no_thanks")  # the offer
+    k.wait_for_screen("attract")
+    hold_kiosk_number(k)  # and staff see it on their screen
+    sign_in(k, "800102", "913579")
+    k.sees(k.window.catalog.text("supervisor.left.title"))
+    k.sees(WANG_PAN_MASKED)
 
 
 def test_take_your_card_reminder_then_taken(make_kiosk, monkeypatch):
@@ -388,3 +400,30 @@ def test_cancelling_hands_the_card_back_and_keeps_it_if_left(kiosk_app):
             e.operation == "card_not_returned" and e.step == "cleanup" for e in k.journal.entries()
         )
     )
+
+
+def test_billers_are_offered_most_common_first(kiosk_app):
+    k = kiosk_app
+    insert_and_key_pin(k)
+    k.wait_for_step("biller")
+    k.sees(k.window.catalog.text("backend.biller.property"))
+    buttons = [k.buttons(f"choice_{c.id}")[0] for c in k.engine.view.choices]
+    on_screen = sorted(buttons, key=lambda b: (b.mapToGlobal(b.rect().topLeft()).y(), b.x()))
+    # water, electricity, gas, phone first (the bank's order), never by their English ids
+    assert [b.objectName() for b in on_screen] == [
+        "choice_water",
+        "choice_electricity",
+        "choice_gas",
+        "choice_phone",
+        "choice_property",
+    ]
+
+
+def test_a_branch_orders_its_billers_and_the_kiosk_learns_the_rest(kiosk_app):
+    k = kiosk_app
+    k.services.config.bank.biller_order = ["gas"]  # a branch in a district heated by gas
+    for _ in range(2):
+        k.services.figures.answered("biller", "property")  # paid here twice today
+    insert_and_key_pin(k)
+    k.wait_for_step("biller")
+    assert [c.id for c in k.engine.view.choices][:2] == ["gas", "property"]

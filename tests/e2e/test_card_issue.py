@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from hardware.id_card_reader.simulated import placeholder_photo
 from kiosk.backend.client import new_idempotency_key
 from kiosk.journal import reconcile
+from kiosk.sandbox.seed import secret_matches
 
 ZHAO_ID = "320102199403250527"
 ZHAO_PHONE = "13500135000"
@@ -73,19 +74,23 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     k.wait_for_step("review")
     k.tap("confirm")
     key_pin_twice(k)
+    k.takes_id_card_back()
     k.wait_for_step("opened")
     session = k.engine.session
     k.tap("choice_card_issue")
     k.wait_for_step("card_type")  # no second ID card read or photo: the visit goes on
     assert k.engine.flow.id == "card_issue" and k.engine.session is session
-    k.tap("choice_standard_debit")
-    key_pin_twice(k, "590317")
+    pin_screens = []
+    k.engine.step_entered.connect(lambda view: pin_screens.append(view.step.id == "set_pin"))
+    k.tap("choice_standard_debit")  # no PIN again: the card takes the one set minutes ago
     k.wait_for_step("issued")
+    assert not any(pin_screens)
     k.sees("领卡成功")
 
     account = session["account"].account_number
     [card] = cards_of(k, account)
     assert card["status"] == "active" and card["card_serial"].startswith("SIM")
+    assert secret_matches(GOOD_PIN, card["pin_hash"])  # the PIN set at opening opens the card
     k.sees(card["pan"][:6] + "*********" + card["pan"][-4:])
     assert card["pan"] not in k.screen_text()
     printed = "\n".join(k.devices.printer.printed[-1].rows)
@@ -95,11 +100,10 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
         "verify_identity",
         "check_new_pin",
         "open_account",
-        "check_new_pin",
         "issue_card",
     ]
     everything = caplog.text + str([e.data for e in k.journal.entries()])
-    for secret in (card["pan"], account, ZHAO_ID, GOOD_PIN, "590317"):
+    for secret in (card["pan"], account, ZHAO_ID, GOOD_PIN):
         assert secret not in everything
     k.tap("choice_done")
     k.tap("choice_skip")
@@ -114,6 +118,7 @@ def test_on_its_own_with_id_card_and_face(kiosk_app):
     k.wait_for_step("card_type")
     k.tap("choice_standard_debit")
     key_pin_twice(k)
+    k.takes_id_card_back()
     k.wait_for_step("issued")
     assert [c["status"] for c in cards_of(k, account)] == ["active"]
     assert k.devices.card_dispenser.stock() == 49

@@ -5,10 +5,10 @@ sandbox and devices behind it."""
 def test_guide_on_the_whole_kiosk(kiosk_app):
     k = kiosk_app
     k.start("guide")
-    k.sees("今天您想办理什么业务？")
+    k.sees_message("guide.need.title")
     session = k.engine.session
     k.tap("choice_other")
-    k.sees("请找大堂经理")
+    k.sees_message("guide.to_lobby_manager.title")
     k.tap("choice_done")
     k.wait_for_screen("attract")
     assert k.engine.session is None and session.is_empty
@@ -18,7 +18,7 @@ def test_call_staff_reaches_the_bank(kiosk_app):
     k = kiosk_app
     k.start("guide")
     k.tap("call_staff")
-    k.sees("已通知工作人员")
+    k.sees_message("ui.staff.called")
     # the sandbox queues the call for the branch's staff
     k.wait_until(lambda: k.staff_calls() == ["customer_help"])
 
@@ -26,7 +26,7 @@ def test_call_staff_reaches_the_bank(kiosk_app):
 def test_the_simulator_panel_drives_the_simulated_devices(kiosk_app):
     k = kiosk_app
     k.tap("simulator")
-    k.sees("身份证阅读器：放入身份证")
+    k.sees_message("simulator.id_card")
     k.tap("sim_id_jin")
     assert k.devices.id_card_reader.read(timeout=1).name == "金顺姬"
     k.tap("sim_face_on")

@@ -25,23 +25,23 @@ def test_staff_sign_in_and_look_after_the_kiosk(kiosk_app):
     hold_kiosk_number(k, 1000)  # a short touch is nothing
     assert k.window.current_screen() == "attract"
     hold_kiosk_number(k)
-    k.sees("工作人员登录")
+    k.sees_message("supervisor.sign_in")
     sign_in(k, "800103", "246802")  # a teller may not enter supervisor mode
-    k.sees("该工作人员无权授权这项业务")
+    k.sees_message("backend.declined.staff_not_permitted")
     sign_in(k, "800102", "913579")
-    k.sees("管理界面（工号 800102）")
-    k.sees("发卡机")
-    assert "正常" in k.screen_text()
+    k.sees_message("supervisor.title", staff="800102")
+    k.sees_message("supervisor.device.card_dispenser")
+    k.sees_message("supervisor.state.online")
 
     k.type_digits("120")
     k.tap("refill_cards")
     assert k.devices.card_dispenser.stock() == 120
-    k.sees("卡片: 120")
+    k.sees(f"{k.kiosk.catalog.text('supervisor.supply.cards')}: 120")
 
     k.tap("service_toggle")
     assert not k.kiosk.in_service
     k.tap("sign_out")
-    k.sees("本机暂停服务")
+    k.sees_message("ui.out_of_service.title")
     k.qtbot.mouseClick(k.window.attract, Qt.MouseButton.LeftButton)
     assert k.window.current_screen() == "attract"  # touches do nothing while out of service
 
@@ -58,10 +58,10 @@ def test_quitting_needs_the_exit_code(kiosk_app, monkeypatch):
     monkeypatch.setattr(QApplication, "quit", lambda *_: quits.append(True))
     k.window.open_supervisor()
     sign_in(k, "800102", "913579")
-    k.sees("管理界面")
+    k.sees_message("supervisor.title", staff="800102")
     k.type_digits("12")
     k.tap("exit_app")
-    k.sees("退出码不对")
+    k.sees_message("supervisor.error.exit_code")
     assert not quits
     k.type_digits("98")
     k.tap("exit_app")

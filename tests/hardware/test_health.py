@@ -12,7 +12,7 @@ from hardware.status import DeviceState
 def test_monitor_reports_first_status_and_then_only_changes():
     devices = build_devices({})
     events: queue.Queue = queue.Queue()
-    monitor = HealthMonitor(devices, interval_s=0.05, on_change=events.put)
+    monitor = HealthMonitor(devices.all(), interval_s=0.05, on_change=events.put)
     monitor.start()
     try:
         first = {events.get(timeout=10).device for _ in range(6)}

@@ -44,7 +44,7 @@ def test_values_are_read(tmp_path):
             tmp_path,
             """
 [kiosk]
-id = "STM-9"
+id = "STM-0101-09"
 languages = ["zh_CN", "ko"]
 [timeouts]
 idle_s = 90
@@ -54,7 +54,7 @@ reader = "ACS"
 """,
         )
     )
-    assert config.kiosk.id == "STM-9" and config.timeouts.idle_s == 90.0
+    assert config.kiosk.id == "STM-0101-09" and config.timeouts.idle_s == 90.0
     assert config.devices["card_reader"] == {"driver": "pcsc", "reader": "ACS"}
     assert config.devices["camera"] == {"driver": "simulated"}
 

@@ -19,4 +19,19 @@ def test_free_text_is_redacted():
     masked = redact(text)
     assert "6228480012345678010" not in masked and "622848*********8010" in masked
     assert "22240119500308046X" not in masked and "222401********046X" in masked
-    assert "13800138000" in masked  # 11 digits is a phone number, not a card
+    assert "13800138000" not in masked and "138****8000" in masked  # a phone, masked 3+4
+
+
+def test_numbers_written_in_groups_are_masked_too():
+    masked = redact(
+        "card 6228 4800 1234 5678 010, 6228-4800-1234-5678-010; id 110105 19880512 0237"
+    )
+    assert masked == "card 622848*********8010, 622848*********8010; id 110105********0237"
+    assert redact("tel 138 0013 8000 / 138-0013-8000") == "tel 138****8000 / 138****8000"
+
+
+def test_longer_numbers_and_keys_are_not_half_masked():
+    key = "3f2a1b4c-1234-4567-8901-234567890123"
+    assert redact(f"key={key} at 2026-12-02T05:10:00+08:00 amount 8650") == (
+        f"key={key} at 2026-12-02T05:10:00+08:00 amount 8650"
+    )

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
+from kiosk.i18n import Catalog
 from ui.theme import CARE, STANDARD, contrast
 
 
@@ -27,17 +28,22 @@ def visible_text(window) -> str:
     return "\n".join(label.text() for label in window.findChildren(QLabel) if label.isVisible())
 
 
+def shows(window, key: str, language: str | None = None) -> bool:
+    """The message `key` is on the screen, in `language` (the kiosk's current one if None)."""
+    return Catalog(language or window.kiosk.language).text(key) in visible_text(window)
+
+
 def test_a_customer_is_guided_to_the_right_counter_and_forgotten(qtbot, window):
     assert window.current_screen() == "attract"
-    assert "请轻触屏幕开始" in visible_text(window)
+    assert shows(window, "ui.attract.prompt")
     qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
     assert window.current_screen() == "home"
     tap(qtbot, window, "service_guide")
-    assert "今天您想办理什么业务？" in visible_text(window)
+    assert shows(window, "guide.need.title")
     tap(qtbot, window, "choice_lost_card")
-    assert "您带身份证了吗？" in visible_text(window)
+    assert shows(window, "guide.has_id.title")
     tap(qtbot, window, "choice_yes")
-    assert "请到综合业务柜台办理挂失" in visible_text(window)
+    assert shows(window, "guide.to_card_counter.title")
     session = window.engine.session
     assert session["need"] == "lost_card"
     tap(qtbot, window, "choice_done")
@@ -50,13 +56,13 @@ def test_language_switch_redraws_the_current_step(qtbot, window):
     tap(qtbot, window, "service_guide")
     tap(qtbot, window, "language")
     tap(qtbot, window, "language_en")
-    assert "What can we do for you today?" in visible_text(window)
+    assert shows(window, "guide.need.title", "en")
     tap(qtbot, window, "language")
     tap(qtbot, window, "language_ko")
-    assert "오늘 어떤 업무를 보시겠습니까?" in visible_text(window)
+    assert shows(window, "guide.need.title", "ko")
     tap(qtbot, window, "cancel")  # nothing entered yet: no "are you sure?"
     assert window.current_screen() == "attract"
-    assert "请轻触屏幕开始" in visible_text(window)  # the next customer finds the default language
+    assert shows(window, "ui.attract.prompt", "zh_CN")  # the next customer: default language
 
 
 def test_cancel_after_answering_asks_first(qtbot, window):
@@ -64,7 +70,7 @@ def test_cancel_after_answering_asks_first(qtbot, window):
     tap(qtbot, window, "service_guide")
     tap(qtbot, window, "choice_cash")
     tap(qtbot, window, "cancel")
-    assert "确定要结束办理吗？" in visible_text(window)
+    assert shows(window, "ui.cancel_confirm.title")
     tap(qtbot, window, "cancel_no")
     assert window.engine.view.step.id == "cash_amount"
     tap(qtbot, window, "back")
@@ -81,11 +87,11 @@ def test_need_more_time_then_timeout(qtbot, window):
     window.engine.timeouts = type(window.engine.timeouts)(idle_s=0.3, answer_s=0.6)
     window.show_home()
     tap(qtbot, window, "service_guide")
-    qtbot.waitUntil(lambda: "您还需要更多时间吗？" in visible_text(window), timeout=5000)
+    qtbot.waitUntil(lambda: shows(window, "ui.more_time.title"), timeout=5000)
     tap(qtbot, window, "more_time_yes")
     assert window.current_screen() == "step"
-    assert "您还需要更多时间吗？" not in visible_text(window)
-    qtbot.waitUntil(lambda: "您还需要更多时间吗？" in visible_text(window), timeout=5000)
+    assert not shows(window, "ui.more_time.title")
+    qtbot.waitUntil(lambda: shows(window, "ui.more_time.title"), timeout=5000)
     qtbot.waitUntil(lambda: window.current_screen() == "attract", timeout=5000)
 
 
@@ -104,7 +110,7 @@ def test_unavailable_services_are_shown_paused(qtbot, window):
         tile = window.findChild(QPushButton, f"service_{service.flow_id}")
         assert tile.isEnabled() == service.available
         if not service.available:
-            assert "暂停服务" in tile.text()
+            assert Catalog("zh_CN").text("ui.home.unavailable") in tile.text()
 
 
 def test_care_mode_is_larger_calmer_and_fits_the_screen(qtbot, window):
@@ -147,7 +153,7 @@ def test_call_staff_is_always_there(qtbot, window):
     caught = []
     window.kiosk.staff_called.connect(caught.append)
     tap(qtbot, window, "call_staff")
-    assert caught == ["customer_help"] and "已通知工作人员" in visible_text(window)
+    assert caught == ["customer_help"] and shows(window, "ui.staff.called")
 
 
 def test_the_top_bar_shows_the_bank_its_logo_and_the_date_and_time_per_language(qtbot, config):

@@ -47,6 +47,8 @@ def test_the_guide_leads_to_appointment_checkin_done_by_korean_voice(make_kiosk,
     k.says("주민증", means="appointment.say.id_card")
     k.wait_for_step("read_id")
     k.devices.id_card_reader.insert("wang")
+    k.wait_until(lambda: k.step() == "take_back")
+    k.devices.id_card_reader.take()
     k.wait_for_step("ticket")
     booking = "SELECT status FROM appointments WHERE qr_token = ?"
     assert bank(k, booking, "APT-7F3K9Q")["status"] == "checked_in"

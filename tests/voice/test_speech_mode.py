@@ -167,6 +167,8 @@ def test_account_opening_then_card_issue_by_pin_pad_keys_alone(make_kiosk):
     k.press("enter")
     k.key_pin("135790", step="set_pin")  # a new PIN, keyed twice
     k.key_pin("135790", step="set_pin")
+    k.wait_until(lambda: k.step() == "take_back")
+    k.devices.id_card_reader.take()
     k.wait_for_step("opened")
     accounts = (
         "SELECT COUNT(*) AS n FROM accounts a JOIN customers c "
@@ -176,9 +178,7 @@ def test_account_opening_then_card_issue_by_pin_pad_keys_alone(make_kiosk):
     k.choose("account_opening.opened.card_issue")  # straight on to a debit card
     k.wait_for_step("card_type")
     k.choose("card_issue.type.standard_debit")  # the second line is read out too
-    k.key_pin("135790", step="set_pin")
-    k.key_pin("135790", step="set_pin")
-    k.wait_for_step("issued")
+    k.wait_for_step("issued")  # the PIN set at opening is the card's: not asked again
     cards = (
         "SELECT COUNT(*) AS n FROM cards k JOIN accounts a ON a.account_number = "
         "k.account_number JOIN customers c ON c.customer_id = a.customer_id WHERE c.name = ?"

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from hardware.card_dispenser.simulated import SimulatedCardDispenser
-from hardware.demo_people import PEOPLE, luhn_valid
+from hardware.demo_people import PEOPLE
 from hardware.errors import CardJammed, DispenserEmpty, RecommendedAction
+from hardware.luhn import luhn_valid
 
 
 def test_dispenses_fresh_luhn_valid_cards_until_the_cassette_is_empty():

@@ -5,8 +5,8 @@ import threading
 import pytest
 
 from hardware.card_reader.simulated import SimulatedCardReader
-from hardware.demo_people import luhn_valid
 from hardware.errors import Cancelled, MediaNotTaken, NoMedia
+from hardware.luhn import luhn_valid
 from hardware.status import DeviceState
 
 

@@ -20,7 +20,7 @@ from kiosk.backend import (
     RequestRefused,
     new_idempotency_key,
 )
-from kiosk.sandbox import SANDBOX_KIOSK_TOKEN
+from kiosk.sandbox import SANDBOX_KIOSK_TOKEN, start_sandbox
 
 PAN = "6228480012345678010"
 
@@ -147,21 +147,29 @@ def test_slow_answer_on_a_payment_is_unknown_and_reads_give_up_as_unavailable(sa
         slow.list_billers()
 
 
-def test_the_fault_hook_is_reachable_over_http(sandbox, client):
-    armed = requests.post(
-        f"{sandbox.url}/_sandbox/faults",
-        json={"operation": "list_billers", "fault": "503", "count": 3},
-        timeout=5,
-    )
-    assert armed.status_code == 200
-    with pytest.raises(BackendUnavailable):
-        client.list_billers()
-    assert (
-        requests.post(
-            f"{sandbox.url}/_sandbox/faults", json={"operation": "nope", "fault": "503"}, timeout=5
-        ).status_code
-        == 400
-    )
+def test_the_fault_hook_needs_its_token_and_bounded_values():
+    with start_sandbox(fault_token="fault-admin") as bank:
+        hook = f"{bank.url}/_sandbox/faults"
+        admin = {"Authorization": "Bearer fault-admin"}
+        order = {"operation": "list_billers", "fault": "503", "count": 3}
+        assert requests.post(hook, json=order, timeout=5).status_code == 401
+        kiosk_token = {"Authorization": f"Bearer {SANDBOX_KIOSK_TOKEN}"}
+        assert requests.post(hook, json=order, headers=kiosk_token, timeout=5).status_code == 401
+        for bad in ({"count": 10**9}, {"count": 0}, {"delay_s": 1e9}, {"delay_s": "nan"}):
+            refused = requests.post(hook, json=order | bad, headers=admin, timeout=5)
+            assert refused.status_code == 400, bad
+        nope = {"operation": "nope", "fault": "503"}
+        assert requests.post(hook, json=nope, headers=admin, timeout=5).status_code == 400
+        assert requests.post(hook, json=order, headers=admin, timeout=5).status_code == 200
+        client = CoreBankingClient(bank.url, "STM-0101-01", SANDBOX_KIOSK_TOKEN, retries=0)
+        with pytest.raises(BackendUnavailable):
+            client.list_billers()
+        client.close()
+
+
+def test_without_a_fault_token_there_is_no_fault_hook(sandbox):
+    order = {"operation": "list_billers", "fault": "503"}
+    assert requests.post(f"{sandbox.url}/_sandbox/faults", json=order, timeout=5).status_code == 404
 
 
 def test_a_state_changing_call_without_key_is_a_programming_error(client):

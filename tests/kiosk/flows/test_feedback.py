@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from hardware.registry import build_devices
 from kiosk.config import Config
 from kiosk.flows.feedback import CONSENT, CUSTOMER_ID, FIRST_STEP, OFFER, feedback_steps
 from kiosk.flows.model import StepContext
+from kiosk.journal import Journal
 from kiosk.metrics import Figures
 from kiosk.services import Services
 from kiosk.session import CustomerSession
@@ -16,8 +18,11 @@ RATING, OFFER_STEP = feedback_steps()
 
 
 @pytest.fixture
-def services(client):  # noqa: F811
-    return Services(Config(), Figures(), backend=client)
+def services(client, tmp_path):
+    devices, journal = build_devices(), Journal(tmp_path / "journal.db", bytes(32))
+    yield Services(Config(), Figures(), backend=client, devices=devices, journal=journal)
+    devices.close()
+    journal.close()
 
 
 def rate(

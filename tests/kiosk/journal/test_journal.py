@@ -168,7 +168,7 @@ def test_an_outcome_needs_its_intent(journal):
 
 
 def test_the_key_is_made_once_apart_from_the_journal_and_readable_by_the_kiosk_only(tmp_path):
-    store = FileKeyStore(tmp_path / "keys" / "journal.key")
+    store = FileKeyStore(tmp_path / "keys" / "journal-mac.key")
     assert not store.exists()
     key = store.create()
     assert store.load() == key and len(key) == 32
@@ -187,7 +187,7 @@ def configured(tmp_path):
     data = tmp_path / "data"
     config = tmp_path / "kiosk.toml"
     config.write_text(f'[kiosk]\ndata_dir = "{data}"\n')
-    key = FileKeyStore(data / "keys" / "journal.key").create()
+    key = FileKeyStore(data / "keys" / "journal-mac.key").create()
     with Journal(data / "journal.sqlite", key) as j:
         _fill(j)
     return config, data / "journal.sqlite"
@@ -208,7 +208,7 @@ def test_cli_asks_the_bank_for_its_anchor(configured, capsys):
     from kiosk.config import load_config
 
     client, sandbox = connect_backend(load_config(config))
-    with Journal(path, FileKeyStore(path.parent / "keys" / "journal.key").load()) as j:
+    with Journal(path, FileKeyStore(path.parent / "keys" / "journal-mac.key").load()) as j:
         client.journal_head = lambda: str(j.head())
         client.send_heartbeat("in_service", [], {})  # anchors entry 6
         j.record_intent("bill_payment", "pay", "pay_bill", "key-after-anchor", {})

@@ -60,6 +60,14 @@ def _declined(call, *args, **kwargs) -> Declined:
     return caught.value
 
 
+def test_a_card_without_a_pin_block_needs_a_pin_set_at_opening(client, face_jpeg_b64):
+    opened = _open(client, face_jpeg_b64, ZHAO_ID, "赵丽", "13500135000", "II", "standard_debit")
+    refused = _declined(
+        client.issue_card, opened.account_number, "CS-NEW-0002", None, idempotency_key=key()
+    )
+    assert refused.reason_code == "pin_required"  # no PIN was set when it was opened
+
+
 def test_new_customer_opens_an_account_gets_a_card_and_pays_with_it(sandbox, client, face_jpeg_b64):
     identity = client.verify_identity(ZHAO_ID, "赵丽", face_jpeg_b64, idempotency_key=key())
     assert identity.customer_id is None and identity.age >= 30

@@ -6,6 +6,7 @@ import time
 
 from kiosk.backend import CoreBankingClient
 from kiosk.sandbox.cli import main
+from kiosk.sandbox.server import kiosk_token_for
 
 
 def test_sandbox_command_serves_and_stops(tmp_path, capsys):
@@ -25,7 +26,9 @@ def test_sandbox_command_serves_and_stops(tmp_path, capsys):
             printed += capsys.readouterr().out
             time.sleep(0.02)
         url = re.search(r"(http://\S+)", printed).group(1)
-        client = CoreBankingClient(url, "STM-0101-02", "branch-secret")
+        client = CoreBankingClient(
+            url, "STM-0101-02", kiosk_token_for("branch-secret", "STM-0101-02")
+        )
         assert client.look_up_bill("gas", "3003456789").amount_due_fen == 4500
     finally:
         stop.set()

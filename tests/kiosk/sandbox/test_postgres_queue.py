@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.backend import CoreBankingClient, new_idempotency_key
-from kiosk.sandbox import SANDBOX_KIOSK_TOKEN, start_sandbox
+from kiosk.sandbox import start_sandbox
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 KIOSKS = ["STM-0101-01", "STM-0101-02", "STM-0101-03", "STM-0101-04"]
@@ -67,7 +67,7 @@ def test_parallel_kiosks_on_two_sandboxes_never_share_a_ticket_number(postgres_u
         start_sandbox(database_url=postgres_url) as second,
     ):
         clients = [
-            CoreBankingClient((first, second)[i % 2].url, kiosk, SANDBOX_KIOSK_TOKEN, timeout=30)
+            CoreBankingClient((first, second)[i % 2].url, kiosk, first.token_for(kiosk), timeout=30)
             for i, kiosk in enumerate(KIOSKS)
         ]
         calls = [

@@ -1,0 +1,120 @@
+"""请取回身份证 / 凭条: a visit ends only once the customer has taken back their ID card.
+
+The take-back step is a screen of its own (picture, spoken prompt) that waits for the ID card
+reader to report the card gone. After 10 s and again after 20 s a reminder screen is entered,
+spoken and shown again; after 30 s the customer has walked away: staff are called, the card is
+noted for the staff screen, and the attract screen asks for it to be taken, so it is never read
+into the next customer's visit. The visit's clean-up does the same when a visit ends any other
+way (cancel, idle time-out) with the card still on the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from hardware.errors import Cancelled, DeviceError, MediaNotTaken
+from kiosk.flows.events import record_event
+from kiosk.flows.model import Next, Step, StepContext, StepKind
+from kiosk.flows.receipt import PRINT_FAILED, words
+from kiosk.session import CustomerSession
+
+log = logging.getLogger(__name__)
+
+TAKE_BACK = "take_back"
+REMINDERS = ("take_back_reminder_1", "take_back_reminder_2")
+REMIND_EVERY_S = 10.0  # reminders at 10 s and 20 s, staff at 30 s
+STAFF_REASON = "card_left_behind"
+
+
+def _taken(ctx: StepContext, seconds: float) -> bool:
+    """Waits for the ID card to be taken off the reader; False if it is still there."""
+    try:
+        ctx.services.devices.id_card_reader.wait_taken(seconds, ctx.cancelled)
+    except MediaNotTaken:
+        return False
+    except Cancelled:
+        raise
+    except DeviceError as exc:  # the reader cannot tell: staff look, the visit goes on
+        log.error("session %s: ID card reader cannot say: %s", ctx.session.id, exc)
+        ctx.call_staff("device_fault")
+    return True
+
+
+def card_left(ctx: StepContext, flow: str, step: str, *, noted: bool = False) -> None:
+    """The customer walked away from their ID card: staff come for it."""
+    log.warning("session %s: ID card left on the reader", ctx.session.id)
+    if not noted:
+        ctx.services.left_behind.note("id_card", "left")
+    ctx.call_staff(STAFF_REASON)
+    record_event(ctx.services.journal, flow, step, "id_card_left", {})
+
+
+def handed_back(session: CustomerSession) -> list[str]:
+    """What the customer is asked to take: the ID card, and the receipt when one printed."""
+    return ["id_card"] + ([] if session.get(PRINT_FAILED) else ["receipt"])
+
+
+def take_back_steps(flow: str, *, next: Next = None) -> tuple[Step, Step, Step]:
+    """The take-back step and its two reminders, after the receipt is printed. Only the ID card
+    is waited for (a printer cannot tell whether its receipt was torn off); with no card on the
+    reader it passes straight on."""
+
+    def params(session: CustomerSession) -> dict[str, str]:
+        said = [words(session, f"take_back.item.{item}") for item in handed_back(session)]
+        return {"items": words(session, "take_back.and").join(said)}
+
+    def wait(then: str | None) -> Callable[[StepContext], str | None]:
+        def action(ctx: StepContext) -> str | None:
+            if _taken(ctx, REMIND_EVERY_S):
+                return None
+            if then is None:
+                card_left(ctx, flow, REMINDERS[-1])
+            return then
+
+        return action
+
+    def step(step_id: str, title: str, then: str | None) -> Step:
+        return Step(
+            step_id,
+            StepKind.DEVICE,
+            title,
+            "take_back.prompt",
+            params=params,
+            action=wait(then),
+            next=next,
+            can_go_back=False,
+            illustration="take_back.png",
+            waits_for_customer=True,
+        )
+
+    return (
+        step(TAKE_BACK, "take_back.title", REMINDERS[0]),
+        step(REMINDERS[0], "take_back.remind.title", REMINDERS[1]),
+        step(REMINDERS[1], "take_back.remind.title", None),
+    )
+
+
+def id_card_cleanup(flow: str) -> Callable[[StepContext], None]:
+    """A visit's clean-up: an ID card still on the reader blocks new visits at once (the
+    attract screen asks for it), and calls staff if nobody takes it within 30 s."""
+
+    def secure(ctx: StepContext) -> None:
+        reader = ctx.services.devices.id_card_reader
+        try:
+            if not reader.present():
+                return
+        except DeviceError:
+            return
+        left = ctx.services.left_behind
+        left.note("id_card", "left")
+        try:
+            taken = _taken(ctx, REMIND_EVERY_S * (1 + len(REMINDERS)))
+        except Cancelled:  # the kiosk is shutting down; the note stays for the next start
+            return
+        if taken:
+            left.taken("id_card")
+        else:
+            card_left(ctx, flow, "cleanup", noted=True)
+
+    return secure

@@ -1,0 +1,470 @@
+"""The storyboard's scripts: demo customers (docs/demo-data.md) through every step of every
+flow and the branches that show a different screen, with the simulators' scripted faults and
+the sandbox's. Each journey runs on a kiosk of its own, so the demo data is always fresh.
+
+Every step a journey enters, and every failure a step shows, is photographed by itself (once
+per run, unless the journey `shows` that step again with its own data); `board.shoot(name)`
+takes the screens that are not steps (home, dialogs, supervisor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+WANG_PIN, CHEN_PIN = "147258", "741852"
+ZHAO_PHONE, SMS_CODE, NEW_PIN = "13500135000", "246810", "802413"
+
+
+@dataclass(frozen=True)
+class Journey:
+    name: str
+    flow: str  # the flow it is about, or "kiosk" for the screens around the flows
+    script: Callable[[Any, Any], None]  # (Customer, Board)
+    shows: tuple[str, ...] = ()  # steps shot again here although an earlier journey had them
+
+
+JOURNEYS: list[Journey] = []
+
+
+def journey(flow: str, *shows: str):
+    def register(script):
+        JOURNEYS.append(Journey(script.__name__, flow, script, shows))
+        return script
+
+    return register
+
+
+# --- around the flows ----------------------------------------------------------------------
+
+
+@journey("kiosk")
+def home_and_dialogs(c, board) -> None:
+    c.window.show_attract()
+    board.shoot("attract")
+    c.window.show_home()
+    board.shoot("home")
+    c.tap("language")
+    board.shoot("dialog_language")
+    c.tap(f"language_{c.kiosk.language}")
+    c.start("bill_payment")
+    c.at("insert_card")
+    c.devices.card_reader.insert("wang")
+    c.at("pin")
+    c.pin_pad(WANG_PIN)
+    c.at("biller")
+    c.tap("cancel")  # the customer showed a card: the kiosk asks before throwing it away
+    board.shoot("dialog_cancel")
+    c.tap("cancel_no")
+    c.engine.need_more_time.emit(c.engine.timeouts.answer_s)  # what the idle clock sends
+    board.shoot("dialog_more_time")
+    c.tap("more_time_yes")
+    c.tap("call_staff")
+    board.shoot("call_staff")
+
+
+@journey("kiosk")
+def supervisor(c, board) -> None:
+    c.window.open_supervisor()
+    board.shoot("supervisor_sign_in")
+    for staff_id, password, shot in (
+        ("800104", "135791", "supervisor_refused"),  # has left the bank
+        ("800102", "913579", None),
+    ):
+        c.digits(staff_id)
+        c.tap("next")
+        c.digits(password)
+        c.tap("confirm")
+        if shot:
+            c.wait(lambda: bool(c.window.supervisor.message.text()), "the refusal")
+            board.shoot(shot)
+    c.wait(lambda: bool(c._buttons("sign_out")), "the dashboard")
+    board.shoot("supervisor_dashboard")
+    c.digits("12")
+    c.tap("exit_app")  # not the exit code
+    board.shoot("supervisor_wrong_exit_code")
+    c.tap("service_toggle")
+    c.wait(lambda: not c.kiosk.in_service, "out of service")
+    board.shoot("supervisor_out_of_service")
+    c.tap("sign_out")
+    board.shoot("attract_out_of_service")
+
+
+# --- the guide -----------------------------------------------------------------------------
+
+
+@journey("guide")
+def guide(c, board) -> None:
+    for answers in (
+        ("cash", "large"),
+        ("cash", "small"),
+        ("lost_card", "yes"),
+        ("lost_card", "no"),
+        ("other",),
+    ):
+        c.tap("service_guide")
+        c.at("need")
+        for answer in answers:
+            c.tap(f"choice_{answer}")
+        c.wait(lambda: c.engine.view.step.id.startswith(("to_", "report")), "the guide's answer")
+        c.tap("choice_done")
+        c.wait(lambda: c.window.current_screen() in ("home", "attract"), "the end")
+        c.window.show_home()
+
+
+# --- bill payment --------------------------------------------------------------------------
+
+
+def card_and_pin(c, card: str = "wang", pin: str = WANG_PIN) -> None:
+    c.start("bill_payment")
+    c.at("insert_card")
+    c.devices.card_reader.insert(card)
+    c.at("pin")
+    c.pin_pad(pin)
+
+
+def bill_by_keypad(c, biller: str, number: str) -> None:
+    c.at("biller")
+    c.tap(f"choice_{biller}")
+    c.tap("choice_keypad")
+    c.at("bill_number")
+    c.keyed(number)
+
+
+def rate_and_leave(c) -> None:
+    c.tap("choice_done")
+    c.at("rating")
+    c.tap("choice_5")
+    c.wait(lambda: c.engine.view is None or c.engine.view.step.id == "offer", "the offer")
+    if c.engine.view is not None:
+        c.tap("choice_no_thanks")
+
+
+@journey("bill_payment")
+def water_bill_paid(c, board) -> None:
+    c.start("bill_payment")
+    c.at("insert_card")
+    c.devices.card_reader.insert("wang")
+    c.at("pin")
+    for key in WANG_PIN[:3]:
+        c.devices.pin_pad.press(key)
+    c.wait(lambda: c.pin_boxes_filled() == 3, "three keys counted")
+    board.shoot("pin_keyed", step="pin")
+    for key in (*WANG_PIN[3:], "enter"):
+        c.devices.pin_pad.press(key)
+    bill_by_keypad(c, "water", "1001234567")
+    c.at("review")
+    c.tap("confirm")
+    c.at("paid")
+    rate_and_leave(c)
+
+
+@journey("bill_payment")
+def paper_bill_scanned(c, board) -> None:
+    card_and_pin(c)
+    c.at("biller")
+    c.tap("choice_water")
+    c.tap("choice_scan")
+    c.at("scan_bill")
+    c.then_fails(lambda: c.devices.camera.show_code("APPT:APT-7F3K9Q"))  # not a bill
+    c.tap("retry")
+    c.at("scan_bill")
+    c.devices.camera.show_code("BILL:electricity:2002345678")
+    c.at("review")
+
+
+@journey("bill_payment")
+def wrong_pins_lock_the_card(c, board) -> None:
+    card_and_pin(c, pin="111111")
+    c.fails()
+    for pin in ("222222", "333333"):
+        c.tap("retry")
+        c.at("pin")
+        c.pin_pad(pin)
+    c.at("not_done")
+
+
+@journey("bill_payment", "not_done")
+def frozen_card(c, board) -> None:
+    card_and_pin(c, "chen", CHEN_PIN)
+    c.at("not_done")
+
+
+@journey("bill_payment", "not_done")
+def bill_not_found_then_too_dear(c, board) -> None:
+    card_and_pin(c)
+    c.at("biller")
+    c.tap("choice_water")
+    c.tap("choice_keypad")
+    c.at("bill_number")
+    c.then_fails(lambda: c.keyed("1000000000"))  # no such bill
+    c.tap("key_clear")
+    c.then_fails(lambda: c.keyed("1009999999"))  # nothing due
+    c.tap("back")
+    c.tap("back")
+    c.at("biller")
+    bill_by_keypad(c, "property", "5005678901")  # 1,560.00: more than 王小明 has
+    c.at("review")
+    c.tap("confirm")
+    c.at("not_done")
+
+
+@journey("bill_payment", "take_card_reminder", "paid")
+def card_left_in_the_slot(c, board) -> None:
+    c.devices.card_reader.inject("walk_away", times=2)  # not taken after the reminder either
+    card_and_pin(c)
+    bill_by_keypad(c, "water", "1001234567")
+    c.at("review")
+    c.tap("confirm")
+    c.at("paid")
+
+
+@journey("bill_payment", "insert_card")
+def card_jammed(c, board) -> None:
+    c.devices.card_reader.inject("jam")
+    c.start("bill_payment")
+    c.at("insert_card")
+    c.then_fails(lambda: c.devices.card_reader.insert("wang"))
+
+
+@journey("bill_payment", "not_done")
+def line_dropped_while_paying(c, board) -> None:
+    c.sandbox.arm_fault("pay_bill", "drop_after_commit")
+    card_and_pin(c)
+    bill_by_keypad(c, "water", "1001234567")
+    c.at("review")
+    c.tap("confirm")
+    c.at("not_done")
+
+
+@journey("bill_payment", "paid")
+def paper_runs_out(c, board) -> None:
+    c.devices.printer.inject("paper_out")
+    card_and_pin(c)
+    bill_by_keypad(c, "phone", "13800138000")
+    c.at("review")
+    c.tap("confirm")
+    c.at("paid")
+
+
+# --- appointment check-in ------------------------------------------------------------------
+
+
+def by_qr(c, payload: str) -> None:
+    c.start("appointment_checkin")
+    c.at("method")
+    c.tap("choice_qr")
+    c.at("scan_qr")
+    c.devices.camera.show_code(payload)
+
+
+def by_phone(c, phone: str, code: str) -> None:
+    c.start("appointment_checkin")
+    c.at("method")
+    c.tap("choice_phone")
+    c.at("phone")
+    c.keyed(phone)
+    c.at("booking_code")
+    c.keyed(code)
+
+
+@journey("appointment_checkin")
+def checked_in_by_qr(c, board) -> None:
+    by_qr(c, "APPT:APT-7F3K9Q")
+    c.at("ticket")
+    c.tap("choice_done")
+    c.at("rating")
+    c.tap("choice_4")
+
+
+@journey("appointment_checkin", "ticket")
+def senior_by_phone(c, board) -> None:
+    by_phone(c, "13900139000", "5678")
+    c.at("ticket")
+
+
+@journey("appointment_checkin", "ticket")
+def vip_by_id_card(c, board) -> None:
+    c.start("appointment_checkin")
+    c.at("method")
+    c.tap("choice_id_card")
+    c.at("read_id")
+    c.devices.id_card_reader.insert("li")
+    c.at("ticket")
+    rate_and_leave(c)  # a bank customer who agreed to offers: one is shown
+
+
+@journey("appointment_checkin", "off_time", "ticket")
+def too_early(c, board) -> None:
+    by_phone(c, "13800138000", "9999")  # the loan consultation is tomorrow
+    c.at("off_time")
+    c.tap("choice_ticket")
+    c.at("ticket")
+
+
+@journey("appointment_checkin", "off_time")
+def too_late(c, board) -> None:
+    by_qr(c, "APPT:APT-LATE77")
+    c.at("off_time")
+    c.tap("choice_counter")
+    c.at("to_counter")
+
+
+@journey("appointment_checkin", "off_time")
+def no_booking_found(c, board) -> None:
+    by_qr(c, "BILL:water:1001234567")  # a paper bill, not a booking
+    c.fails()
+    c.tap("cancel")
+    c.tap("cancel_yes")
+    c.window.show_home()
+    by_phone(c, "13800138000", "0000")
+    c.at("off_time")
+
+
+@journey("appointment_checkin")
+def bank_down_fallback_ticket(c, board) -> None:
+    c.sandbox.arm_fault("find_appointments", "503", count=3)  # the first try and 2 retries
+    by_qr(c, "APPT:APT-7F3K9Q")
+    c.at("ticket_offline")
+
+
+# --- account opening and card issue --------------------------------------------------------
+
+
+def open_up_to_the_id_card(
+    c, person: str = "zhao", product: str = "standard_debit", klass: str = "II"
+) -> None:
+    c.devices.id_card_reader.insert(person)
+    c.devices.camera.set_face(True)
+    c.start("account_opening")
+    for step, choice in (
+        ("product", product),
+        ("account_class", klass),
+        ("agreement", "agree"),
+        ("consent", "agree"),
+    ):
+        c.at(step)
+        c.tap(f"choice_{choice}")
+
+
+def phone_and_code(c, phone: str = ZHAO_PHONE) -> None:
+    c.at("phone")
+    c.keyed(phone)
+    c.at("otp")
+    c.keyed(SMS_CODE)
+    c.at("review")
+    c.tap("confirm")
+
+
+def new_pin(c, first: str = NEW_PIN, again: str | None = None) -> None:
+    c.at("set_pin")
+    c.pin_pad(first)
+    c.pin_pad(again or first)
+
+
+def staff_sign_in(c, staff_id: str, password: str) -> None:
+    c.at("staff")
+    c.digits(staff_id)
+    c.tap("next")
+    c.digits(password)
+    c.tap("confirm")
+
+
+@journey("account_opening")
+def account_then_card(c, board) -> None:
+    open_up_to_the_id_card(c)
+    phone_and_code(c)
+    new_pin(c)
+    c.at("opened")
+    c.tap("choice_card_issue")  # straight on: the same visit, no second ID card read
+    c.at("card_type")
+    c.tap("choice_standard_debit")
+    new_pin(c, "590317")
+    c.at("issued")
+    rate_and_leave(c)
+
+
+@journey("account_opening", "refused")
+def agreement_refused(c, board) -> None:
+    c.start("account_opening")
+    c.at("product")
+    c.tap("choice_standard_debit")
+    c.at("account_class")
+    c.tap("choice_II")
+    c.at("agreement")
+    c.tap("choice_refuse")
+    c.at("refused")
+
+
+@journey("account_opening", "stopped")
+def identity_rejected(c, board) -> None:
+    open_up_to_the_id_card(c, "chen")  # her ID card is reported lost
+    c.at("stopped")
+
+
+@journey("account_opening", "staff", "opened")
+def class_i_needs_staff(c, board) -> None:
+    open_up_to_the_id_card(c, klass="I")
+    phone_and_code(c)
+    new_pin(c)
+    staff_sign_in(c, "800103", "246802")  # a teller may not authorise it
+    c.fails()
+    staff_sign_in(c, "800101", "802468")
+    c.at("opened")
+    rate_and_leave(c)
+
+
+@journey("account_opening", "staff")
+def senior_offered_care_mode(c, board) -> None:
+    open_up_to_the_id_card(c, "jin", product="senior_debit")
+    c.wait(lambda: c.engine.view.step.id in ("care_offer", "phone"), "the care-mode offer")
+    if c.engine.view.step.id == "care_offer":
+        c.tap("choice_no")  # keeps the run's theme; the care run shows care mode already on
+    phone_and_code(c, "13900139000")
+    new_pin(c)
+    c.at("staff")
+
+
+@journey("account_opening", "otp", "set_pin", "face")
+def mistakes_on_the_way(c, board) -> None:
+    c.devices.camera.inject("timeout")  # nobody in front of the camera the first time
+    open_up_to_the_id_card(c)
+    c.at("face")
+    c.fails()
+    c.tap("retry")
+    c.at("phone")
+    c.keyed(ZHAO_PHONE)
+    c.at("otp")
+    c.then_fails(lambda: c.keyed("000000"))  # a wrong SMS code
+    c.tap("key_clear")
+    c.keyed(SMS_CODE)
+    c.at("review")
+    c.tap("confirm")
+    new_pin(c, "123456")  # too simple
+    c.fails()
+
+
+@journey("card_issue", "not_issued")
+def card_jams_in_the_dispenser(c, board) -> None:
+    c.devices.card_dispenser.inject("jam")
+    open_up_to_the_id_card(c)
+    phone_and_code(c)
+    new_pin(c)
+    c.at("opened")
+    c.tap("choice_card_issue")
+    c.at("card_type")
+    c.tap("choice_standard_debit")
+    new_pin(c, "590317")
+    c.at("not_issued")
+
+
+@journey("card_issue")
+def nobody_waiting_for_a_card(c, board) -> None:
+    c.devices.id_card_reader.insert("jin")  # a senior whose one account has its card already
+    c.devices.camera.set_face(True)
+    c.start("card_issue")
+    c.wait(lambda: c.engine.view.step.id in ("care_offer", "no_account"), "the care offer")
+    if c.engine.view.step.id == "care_offer":
+        c.tap("choice_no")
+    c.at("no_account")
