@@ -351,7 +351,7 @@ class StepScreen(QWidget):
         if not isinstance(self.body, ResultBody):
             right.addWidget(self.prompt)
         self.busy = Busy(
-            c.text("ui.busy.working"), theme.accent, round(theme.title_pt * 1.6), self.prompt
+            c.text("ui.busy.working"), theme.accent, round(theme.text_pt * 4 / 3), self.prompt
         )
         self.busy.still_working.connect(self.still_working.emit)
         right.addWidget(self.busy)

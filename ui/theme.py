@@ -37,9 +37,9 @@ class Theme:
 
     @property
     def key_px(self) -> int:
-        """Keypad keys: a little lower than other targets so four rows of them fit beside the
+        """Keypad keys: lower than other targets so four rows of them fit beside the
         entry on a 1080-line screen; still well over 60 dp (about 38 px at 100 px an inch)."""
-        return round(self.target_px * 0.8)
+        return round(self.target_px * 0.75)
 
     def for_screen(self, screen_height: int) -> Theme:
         """Touch targets keep their physical size on screens other than 1080 lines."""
@@ -160,7 +160,7 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
               font-size: {t.title_pt}pt; qproperty-alignment: AlignCenter; }}
     QLabel#pin_box[filled="true"] {{ border-color: {t.accent}; color: {t.accent}; }}
     QPushButton#busy_wheel {{ min-height: 0; border: none; padding: 0; background: transparent; }}
-    QLabel#busy_text {{ font-size: {t.title_pt}pt; color: {t.accent}; font-weight: bold; }}
+    QLabel#busy_text {{ font-size: {t.text_pt}pt; color: {t.accent}; font-weight: bold; }}
     QLabel#takeaway {{ font-size: {t.takeaway_pt}pt; font-weight: bold; }}
     QLabel#takeaway_label {{ font-size: {t.text_pt}pt; color: {t.muted}; }}
     QFrame#result_success, QFrame#result_refused, QFrame#result_partial, QFrame#result_info {{

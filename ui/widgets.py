@@ -239,8 +239,11 @@ class Busy(QWidget):
         self.hide()
 
     def set_working(self, working: bool) -> None:
-        """Shown in the place of `instead` (the prompt: what to do matters again after)."""
+        """Shown in the place of `instead` (the prompt: what to do matters again after),
+        in no more room than it had, so a full screen does not grow."""
         if self.instead is not None:
+            if working and self.instead.isVisible():
+                self.setMaximumHeight(max(self.instead.height(), self.wheel.iconSize().height()))
             self.instead.setVisible(not working)
         self.setVisible(working)
         if working and not self._second.isActive():
