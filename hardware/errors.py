@@ -122,6 +122,14 @@ class CardUnreadable(DeviceError):
     state = DeviceState.ONLINE
 
 
+class NotAStaffCard(DeviceError):
+    """A card without the bank's staff application where a staff card (柜员卡) is asked for."""
+
+    action = RecommendedAction.RETRY
+    message_key = "devices.error.not_staff_card"
+    state = DeviceState.ONLINE
+
+
 class CardRemoved(DeviceError):
     """The card was pulled out while it was being read."""
 

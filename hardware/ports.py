@@ -93,6 +93,10 @@ class CardReader(Device, Protocol):
     def accept(self, timeout: float, cancel: Cancel = None) -> CardData:
         """Wait for a card to be inserted, then read card number and expiry."""
 
+    def read_staff_card(self, timeout: float, cancel: Cancel = None) -> str:
+        """Wait for a staff card (柜员卡) and read its staff number; NotAStaffCard for any
+        other card (a customer's bank card among them)."""
+
     def present(self) -> bool:
         """Is a card in the reader now (inside, or sticking out of the slot)."""
 

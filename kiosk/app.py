@@ -15,6 +15,7 @@ from kiosk.backend.client import CoreBankingClient, new_idempotency_key
 from kiosk.backend.errors import BackendError
 from kiosk.backend.models import DeviceStatus as HeartbeatDevice
 from kiosk.config import Config
+from kiosk.figures_store import FiguresStore
 from kiosk.flows import all_flows
 from kiosk.flows.engine import FlowEngine, Timeouts
 from kiosk.flows.fallback_tickets import sync_fallback_tickets
@@ -24,6 +25,7 @@ from kiosk.journal.keys import key_store_from
 from kiosk.journal.startup import JournalTrouble, open_journal
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
+from kiosk.metrics_exporter import MetricsExporter
 from kiosk.runtime import Runner, Scheduler
 from kiosk.services import Services
 
@@ -91,11 +93,12 @@ def device_config(config: Config) -> dict[str, dict[str, object]]:
 
 def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
     catalog = Catalog(config.kiosk.default_language)
-    figures = Figures()
     client, sandbox = connect_backend(config)
     journal, trouble = open_journal(
         config.journal_path, key_store_from(config.journal.key_store, config.journal_key_path)
     )
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    figures = Figures(FiguresStore(config.data_dir / "figures.sqlite"))  # beside the journal
     services = Services(
         config=config,
         figures=figures,
@@ -105,18 +108,34 @@ def build_kiosk(config: Config, runner: Runner, scheduler: Scheduler) -> Kiosk:
         journal=cast(Journal, journal),
     )
     engine = FlowEngine(all_flows(), services, runner, scheduler, timeouts_from(config), figures)
+    figures.watch(engine)
     kiosk = Kiosk(config, catalog, engine)
     if trouble is not None:
         kiosk.take_out_of_service(trouble)
     kiosk.add_closer(services.devices.close)
     kiosk.add_closer(client.close)
     kiosk.add_closer(services.journal.close)
+    kiosk.add_closer(figures.store.close)
     kiosk.sandbox = sandbox  # demos and tests reach the sandbox's fault hooks through it
     if sandbox is not None:
         kiosk.add_closer(sandbox.stop)
+    if config.monitoring.enabled:
+        _serve_metrics(kiosk)
     _start_background_work(kiosk, services, runner, scheduler)
     log.info("kiosk %s of branch %s ready", config.kiosk.id, config.kiosk.branch)
     return kiosk
+
+
+def _serve_metrics(kiosk: Kiosk) -> None:
+    """Prometheus metrics; a kiosk whose port is taken still serves customers."""
+    exporter = MetricsExporter(kiosk)
+    try:
+        exporter.start()
+    except OSError as exc:
+        log.error("metrics not served on %s: %s", kiosk.config.monitoring.address, exc)
+        return
+    kiosk.metrics = exporter
+    kiosk.add_closer(exporter.stop, first=True)
 
 
 def _start_background_work(
@@ -165,7 +184,16 @@ def _start_background_work(
         state = "in_service" if kiosk.in_service else "out_of_service"
 
         def send() -> None:
-            client.send_heartbeat(state, devices, services.figures.snapshot())
+            figures = services.figures
+            day = figures.today
+            try:  # the share of the counters' business waits; the heartbeat does not
+                branch = services.config.kiosk.branch
+                figures.store.counter_tickets(
+                    day, client.count_counter_tickets(branch, day.isoformat())
+                )
+            except BackendError as exc:
+                log.warning("counter tickets not known: %s", exc)
+            client.send_heartbeat(state, devices, figures.snapshot())
             sync_fallback_tickets(journal, client)  # the line is back: hand over what waited
 
         runner.run(

@@ -165,6 +165,21 @@ class SupervisorSection:
     # Staff sign in with their staff number and password, checked by the backend.
     # typed on the supervisor screen's keypad to quit the application
     exit_code: str = setting("98", pattern=r"[0-9]{1,12}", what="1 to 12 digits")
+    exit_code_tries: int = count(3, at_least=1)  # wrong exit codes before signing in again
+    idle_sign_out_s: float = seconds(120.0)  # staff are signed out after this long untouched
+    sign_in_tries: int = count(5, at_least=1)  # wrong passwords before the number is locked
+    lock_minutes: float = seconds(15.0)
+    # staff authorise a customer's step with their staff card and its PIN on the PIN pad;
+    # "password" (number and password typed on the screen) only where the bank allows it
+    staff_authorisation: str = setting("card", choices=("card", "password"))
+
+
+@dataclass
+class MonitoringSection:
+    # Prometheus metrics for the bank's fleet monitoring; loopback unless the bank opens it.
+    enabled: bool = False
+    address: str = setting("127.0.0.1", pattern=r"\S+", what="a host address")
+    port: int = count(9464, at_least=1, at_most=65535)
 
 
 @dataclass
@@ -190,6 +205,7 @@ class Config:
     ui: UiSection = field(default_factory=UiSection)
     voice: VoiceSection = field(default_factory=VoiceSection)
     supervisor: SupervisorSection = field(default_factory=SupervisorSection)
+    monitoring: MonitoringSection = field(default_factory=MonitoringSection)
     bank: BankSection = field(default_factory=BankSection)
     # One table per device: {"driver": "simulated" | "pcsc" | ... , driver options...}
     devices: dict[str, dict[str, Any]] = field(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from hardware.status import DeviceStatus
     from kiosk.flows.model import StepView
     from kiosk.journal.startup import JournalTrouble
+    from kiosk.metrics_exporter import MetricsExporter
     from kiosk.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class Kiosk:
         self.health: HealthMonitor | None = None  # once the devices are watched
         self.heartbeat_timer: Cancellable | None = None
         self.sandbox: SandboxServer | None = None  # when no backend is configured
+        self.metrics: MetricsExporter | None = None  # when [monitoring] is enabled
         self._closers: list[Callable[[], object]] = []
         engine.flow_ended.connect(self._flow_ended)
         engine.step_entered.connect(self._follow_session_care_mode)

@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from kiosk.journal.journal import disk_problem
 from kiosk.masking import redact
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -19,20 +20,26 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-def setup_logging(data_dir: Path, level: str = "INFO") -> Path:
-    log_dir = data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "kiosk.log"
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=5_000_000, backupCount=10, encoding="utf-8"
-    )
-    handler.setFormatter(RedactingFormatter(FORMAT))
+def setup_logging(data_dir: Path, level: str = "INFO") -> Path | None:
+    """The log file's path; None when the data directory refuses it (full, read-only): then
+    the log goes to the console only, and its first line says why."""
     console = logging.StreamHandler()
     console.setFormatter(RedactingFormatter(FORMAT))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
-    root.addHandler(handler)
     root.addHandler(console)
     root.setLevel(level)
+    path = data_dir / "logs" / "kiosk.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=5_000_000, backupCount=10, encoding="utf-8"
+        )
+    except OSError as exc:
+        cause = disk_problem(data_dir) or f"{path}: {exc.strerror}"
+        root.error("no log file: %s; logging to the console only", cause)
+        return None
+    handler.setFormatter(RedactingFormatter(FORMAT))
+    root.addHandler(handler)
     return path

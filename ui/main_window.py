@@ -197,6 +197,7 @@ class KioskWindow(QMainWindow):
         self.attract.retranslate(self.catalog, self.kiosk.in_service, reason)
 
     def show_attract(self) -> None:
+        self.supervisor.leave()  # staff are never signed in behind the attract screen
         self.overlay.hide()
         self.staff_overlay.hide()
         self.step_screen.stop_camera()
@@ -229,6 +230,7 @@ class KioskWindow(QMainWindow):
         self.kiosk_runner.run(camera.face_present, seen, failed)
 
     def show_home(self) -> None:
+        self.supervisor.leave()  # nor when a customer can start a visit
         self.face_watch.stop()
         self.home.show_services(self.kiosk.services(), self.catalog, self.theme)
         self.stack.setCurrentWidget(self.home)
@@ -387,8 +389,11 @@ class KioskWindow(QMainWindow):
                 self.supervisor_hold.start()
             elif event.type() == QEvent.Type.MouseButtonRelease:
                 self.supervisor_hold.stop()
-        if event.type() == QEvent.Type.MouseButtonPress and self.stack.currentWidget() is self.home:
-            self._restart_home_idle()
+        if event.type() == QEvent.Type.MouseButtonPress:
+            if self.stack.currentWidget() is self.home:
+                self._restart_home_idle()
+            elif self.stack.currentWidget() is self.supervisor:
+                self.supervisor.touched()
         if event.type() == QEvent.Type.ShortcutOverride and not self._may_close:
             key: Any = event
             if key.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Q, Qt.Key.Key_W):

@@ -99,7 +99,14 @@ class SimulatorPanel(QFrame):
                     for p in PEOPLE.values()
                     if p.pan
                 ]
-                + [("sim_card_take", t("simulator.take_card"), d.card_reader.take)],
+                + [
+                    (
+                        "sim_staff_card",
+                        t("simulator.staff_card", staff="800101"),
+                        lambda: d.card_reader.insert_staff_card("800101"),
+                    ),
+                    ("sim_card_take", t("simulator.take_card"), d.card_reader.take),
+                ],
             )
         if is_simulated(d.pin_pad):
             self._section(

@@ -351,7 +351,10 @@ class StepScreen(QWidget):
         if not isinstance(self.body, ResultBody):
             right.addWidget(self.prompt)
         self.busy = Busy(
-            c.text("ui.busy.working"), theme.accent, round(theme.text_pt * 4 / 3), self.prompt
+            lambda seconds: c.text("ui.busy.waited", seconds=seconds),
+            theme.accent,
+            round(theme.text_pt * 4 / 3),
+            self.prompt,
         )
         self.busy.still_working.connect(self.still_working.emit)
         right.addWidget(self.busy)
@@ -421,6 +424,12 @@ class StepScreen(QWidget):
     def working(self) -> bool:
         """Whether "processing" is on screen."""
         return self.busy is not None and self.busy.isVisible()
+
+    @property
+    def waiting(self) -> QLabel:
+        """The line counting the seconds the kiosk or the bank has been working."""
+        assert self.busy is not None  # a step is on screen
+        return self.busy.text
 
     def show_error(self, text: str, can_retry: bool) -> None:
         if self.busy is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -211,14 +212,23 @@ class PinBoxes(QWidget):
 
 
 class Busy(QWidget):
-    """The kiosk or the bank is working: a turning wheel and "please wait". After a second
-    still at it, `still_working` fires (care mode then says "please wait")."""
+    """The kiosk or the bank is working: a turning wheel and the seconds it has taken (the
+    customer can still cancel or call staff). After a second still at it, `still_working`
+    fires (care mode then says "please wait")."""
 
     still_working = Signal()
 
-    def __init__(self, text: str, colour: str, icon_px: int, instead: QWidget | None = None):
+    def __init__(
+        self,
+        words: Callable[[int], str],
+        colour: str,
+        icon_px: int,
+        instead: QWidget | None = None,
+    ):
         super().__init__()
         self.instead = instead
+        self._words = words
+        self._started = 0.0
         self.setObjectName("busy")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -231,12 +241,18 @@ class Busy(QWidget):
         self.wheel.setIcon(icon(BUSY_ICON, colour, spin_on=self.wheel))
         self.wheel.setIconSize(QSize(icon_px, icon_px))
         row.addWidget(self.wheel)
-        row.addWidget(label(text, "busy_text", wrap=False), 1)
+        self.text = label(words(0), "busy_text", wrap=False)
+        row.addWidget(self.text, 1)
         self._second = QTimer(self)
-        self._second.setSingleShot(True)
         self._second.setInterval(1000)
-        self._second.timeout.connect(self.still_working.emit)
+        self._second.timeout.connect(self._tick)
         self.hide()
+
+    def _tick(self) -> None:
+        seconds = int(time.monotonic() - self._started)
+        self.text.setText(self._words(seconds))
+        if seconds == 1:
+            self.still_working.emit()
 
     def set_working(self, working: bool) -> None:
         """Shown in the place of `instead` (the prompt: what to do matters again after),
@@ -245,8 +261,10 @@ class Busy(QWidget):
             if working and self.instead.isVisible():
                 self.setMaximumHeight(max(self.instead.height(), self.wheel.iconSize().height()))
             self.instead.setVisible(not working)
-        self.setVisible(working)
         if working and not self._second.isActive():
+            self._started = time.monotonic()
+            self.text.setText(self._words(0))
             self._second.start()
         elif not working:
             self._second.stop()
+        self.setVisible(working)

@@ -40,13 +40,12 @@ MAX_RESTARTS = 3  # in a row, without a prompt rendered in between
 def _render_loop(urgent, background, done, cache_dir: str) -> None:  # in the child
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # pyttsx3 prints "Audio saved to …"
     import pyttsx3
+    from pyttsx3.drivers import _espeak
 
     engine = pyttsx3.init("espeak")
-    # The first save_to_file after init writes nothing (pyttsx3 2.99 on espeak-ng): warm up.
-    warm_up = os.path.join(cache_dir, ".warm-up.wav")
-    engine.save_to_file(".", warm_up)
+    # espeak-ng runs its queue (rate changes among it) only from the first utterance on
+    engine.save_to_file(".", os.path.join(cache_dir, ".warm-up.wav"))
     engine.runAndWait()
-    settings = None
     while True:
         try:
             job = urgent.get(timeout=0.05)
@@ -61,16 +60,9 @@ def _render_loop(urgent, background, done, cache_dir: str) -> None:  # in the ch
         done.put(("started", path, ""))
         part = path + ".part.wav"
         try:
-            if settings != (voice, rate):
-                # a changed voice or rate may reach espeak-ng one utterance late (the same
-                # driver lag as the first save above): let a throw-away utterance take it
-                engine.setProperty("voice", voice)
-                engine.setProperty("rate", rate)
-                engine.save_to_file(".", warm_up)
-                engine.runAndWait()
-                settings = (voice, rate)
-            # pyttsx3 now and then returns from runAndWait with nothing written (not even a
-            # header): a second try has always worked; an empty WAV is never cached.
+            engine.setProperty("voice", voice)  # taken at once
+            _take_rate(engine, _espeak, rate)
+            # an empty WAV (espeak-ng still busy when runAndWait began) is never cached
             for _ in range(2):
                 engine.save_to_file(text, part)  # exactly one file per runAndWait
                 engine.runAndWait()
@@ -83,6 +75,18 @@ def _render_loop(urgent, background, done, cache_dir: str) -> None:  # in the ch
             done.put(("failed", path, f"{type(exc).__name__}: {exc}"))
             continue
         done.put(("done", path, ""))
+
+
+def _take_rate(engine, espeak, rate: int) -> None:
+    """espeak-ng queues a rate change like an utterance, and pyttsx3's runAndWait begins by
+    cancelling whatever espeak-ng still has queued: a new rate was dropped (care mode spoke at
+    the old speed into the slow one's cache file) unless it is in before the utterance."""
+    for _ in range(50):  # a few at most; bounded in case espeak-ng ever stores it clamped
+        if espeak.dll.espeak_GetParameter(espeak.RATE, 1) == rate and not espeak.IsPlaying():
+            return
+        engine.setProperty("rate", rate)
+        espeak.Synchronize()  # until espeak-ng's queue is empty
+    raise RuntimeError(f"espeak-ng did not take rate {rate}")
 
 
 def _has_audio(path: str) -> bool:

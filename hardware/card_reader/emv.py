@@ -7,6 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 UNIONPAY_DEBIT_AID = bytes.fromhex("A000000333010101")
+# The bank's staff card (柜员卡): a proprietary application (an unregistered "F" AID) whose
+# record 1 of SFI 1 carries the staff number in tag DF01.
+STAFF_CARD_AID = bytes.fromhex("F0535441464601")
+STAFF_NUMBER_TAG = 0xDF01
 # ATR of a typical PBOC 3.0 (UnionPay) contact card; the virtual and simulated cards use it.
 DEMO_ATR = bytes.fromhex("3B6C00000A5A11059200000190009000")
 

@@ -14,7 +14,8 @@ import contextlib
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from smartcard.CardConnection import CardConnection
 from smartcard.Exceptions import CardConnectionException, NoCardException, SmartcardException
@@ -22,6 +23,8 @@ from smartcard.pcsc.PCSCExceptions import BaseSCardException
 from smartcard.System import readers
 
 from hardware.card_reader.emv import (
+    STAFF_CARD_AID,
+    STAFF_NUMBER_TAG,
     UNIONPAY_DEBIT_AID,
     TlvError,
     find_tag,
@@ -38,12 +41,14 @@ from hardware.errors import (
     DeviceOffline,
     DeviceTimeout,
     MediaNotTaken,
+    NotAStaffCard,
     Unsupported,
 )
 from hardware.ports import CardData
 from hardware.status import DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SW_OK = 0x9000
 CHINA = b"\x01\x56"  # terminal country code 156, for a PDOL that asks for 9F1A
@@ -159,6 +164,29 @@ class PcscCardReader:
     # --- the port ---
 
     def accept(self, timeout: float, cancel: threading.Event | None = None) -> CardData:
+        return self._with_card(self._read_card, timeout, cancel)
+
+    def read_staff_card(self, timeout: float, cancel: threading.Event | None = None) -> str:
+        return self._with_card(self._read_staff_number, timeout, cancel)
+
+    def _read_staff_number(self, connection: CardConnection) -> str:
+        _fci, sw = self._transmit(
+            connection,
+            bytes([0x00, 0xA4, 0x04, 0x00, len(STAFF_CARD_AID)]) + STAFF_CARD_AID + b"\x00",
+        )
+        if sw != SW_OK:  # a customer's bank card, or any other card
+            raise NotAStaffCard(self.name, f"no staff application on the card (SW {sw:04X})")
+        record, sw = self._transmit(connection, bytes([0x00, 0xB2, 1, 1 << 3 | 4, 0]))
+        staff_id = find_tag(record, STAFF_NUMBER_TAG) if sw == SW_OK else None
+        if not staff_id or not staff_id.isdigit():
+            raise CardUnreadable(self.name, "no staff number on the staff card")
+        log.info("%s: staff card of %s read", self.name, staff_id.decode())
+        return staff_id.decode()
+
+    def _with_card(
+        self, read: Callable[[CardConnection], T], timeout: float, cancel: threading.Event | None
+    ) -> T:
+        """Waits for a card, then reads it with `read(connection)`."""
         self._cancel.clear()
         deadline = time.monotonic() + timeout
         while (connection := self._try_connect()) is None:
@@ -168,7 +196,7 @@ class PcscCardReader:
                 raise DeviceTimeout(self.name, f"no card inserted within {timeout:g} s")
             (cancel or self._cancel).wait(self.POLL_S)
         try:
-            return self._read_card(connection)
+            return read(connection)
         except TlvError as error:
             raise CardUnreadable(self.name, f"garbled card data: {error}") from error
         except DeviceError as error:

@@ -25,6 +25,7 @@ from hardware.errors import (
     MediaNotTaken,
     MediaRetained,
     NoMedia,
+    NotAStaffCard,
 )
 from hardware.ports import CardData
 from hardware.simulated import FaultSpec, FaultTable, SimulatedDevice
@@ -72,12 +73,18 @@ class SimulatedCardReader(SimulatedDevice):
         self._presented = False  # the card sticks out of the slot, waiting to be taken
         self._retained = 0
         self._last_card: CardData | None = None  # the one a walking-away customer leaves
+        self._staff_card: str | None = None  # the staff number of a staff card in the slot
 
     # --- the customer's side ---
 
     def insert(self, card: str) -> None:
         with self._changed:
             self._card, self._presented = card_of(card), False
+            self._notify()
+
+    def insert_staff_card(self, staff_id: str) -> None:
+        with self._changed:
+            self._staff_card, self._presented = staff_id, False
             self._notify()
 
     def take(self) -> None:
@@ -113,6 +120,19 @@ class SimulatedCardReader(SimulatedDevice):
         assert card is not None  # what _wait_for waited for
         log.info("%s: read card ****%s", self.name, card.last4)
         return card
+
+    def read_staff_card(self, timeout: float, cancel: threading.Event | None = None) -> str:
+        self._begin()
+        self._wait_for(
+            lambda: self._staff_card is not None or self._card is not None, timeout, cancel
+        )
+        with self._changed:
+            staff_id, self._staff_card = self._staff_card, None  # staff keep their card
+        if staff_id is None:
+            self._present()
+            self._fail(NotAStaffCard(self.name, "a bank card, not a staff card"))
+        log.info("%s: staff card of %s read", self.name, staff_id)
+        return staff_id
 
     def _present(self) -> None:
         with self._changed:

@@ -9,7 +9,9 @@ else is a command APDU, answered with response data + SW1 SW2.
 
 The card answers what a teller machine asks to learn the card number: SELECT of the
 payment application (with a PDOL), GET PROCESSING OPTIONS (returning the AFL) and READ
-RECORD of SFI 1 record 1 (track-2 equivalent data, cardholder name, expiry date).
+RECORD of SFI 1 record 1 (track-2 equivalent data, cardholder name, expiry date). A staff
+card (`VirtualCard.staff("800102")`) carries the bank's staff application instead: SELECT,
+then READ RECORD of SFI 1 record 1 holding the staff number.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ import threading
 import time
 from typing import Self
 
-from hardware.card_reader.emv import DEMO_ATR, UNIONPAY_DEBIT_AID, tlv, track2
+from hardware.card_reader.emv import (
+    DEMO_ATR,
+    STAFF_CARD_AID,
+    STAFF_NUMBER_TAG,
+    UNIONPAY_DEBIT_AID,
+    tlv,
+    track2,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +63,7 @@ class VirtualCard:
         port: int = VPCD_PORT,
     ):
         self.pan, self.expiry, self.holder, self.aid = pan, expiry, holder, aid
+        self.staff_id: str | None = None
         self._address = (host, port)
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -62,6 +72,13 @@ class VirtualCard:
         self.apdus: list[bytes] = []  # every command received, for tests
 
     # --- the customer's hand ---
+
+    @classmethod
+    def staff(cls, staff_id: str, host: str = "127.0.0.1", port: int = VPCD_PORT) -> VirtualCard:
+        """A staff card (柜员卡) with this staff number, and no payment application."""
+        card = cls(pan="", aid=STAFF_CARD_AID, host=host, port=port)
+        card.staff_id = staff_id
+        return card
 
     def insert(self) -> None:
         if self._sock is not None:
@@ -131,6 +148,8 @@ class VirtualCard:
             if apdu[5 : 5 + length] != self.aid:
                 return NOT_FOUND
             self._selected = True
+            if self.staff_id is not None:
+                return tlv(0x6F, tlv(0x84, self.aid) + tlv(0xA5, tlv(0x50, b"Staff card"))) + OK
             pdol = tlv(0x9F38, bytes.fromhex("9F1A02"))  # asks for the terminal country code
             proprietary = tlv(0x50, b"UnionPay Debit") + tlv(0x87, b"\x01") + pdol
             return tlv(0x6F, tlv(0x84, self.aid) + tlv(0xA5, proprietary)) + OK
@@ -144,6 +163,8 @@ class VirtualCard:
                 return CONDITIONS_NOT_SATISFIED
             if p1 != 1 or p2 >> 3 != 1:
                 return RECORD_NOT_FOUND
+            if self.staff_id is not None:
+                return tlv(0x70, tlv(STAFF_NUMBER_TAG, self.staff_id.encode("ascii"))) + OK
             record = (
                 tlv(0x57, track2(self.pan, self.expiry))
                 + tlv(0x5F20, self.holder.encode("ascii"))

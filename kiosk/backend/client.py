@@ -24,6 +24,7 @@ from urllib3.exceptions import NewConnectionError
 
 from kiosk.backend import contract
 from kiosk.backend.errors import (
+    BackendError,
     BackendUnavailable,
     Declined,
     InvalidResponse,
@@ -55,6 +56,7 @@ from kiosk.backend.models import (
     TransactionRecord,
     build,
 )
+from kiosk.events import Event
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -105,6 +107,8 @@ class CoreBankingClient:
         self.retries = retries
         self.backoff_s = backoff_s
         self._session = requests.Session()
+        # (operation, seconds, error class name or None), from the worker: fleet monitoring
+        self.call_done: Event[str, float, str | None] = Event("backend_call_done")
         # no hidden retries in urllib3: this class decides what is safe to send again
         self._session.mount("http://", HTTPAdapter(max_retries=0))
         self._session.mount("https://", HTTPAdapter(max_retries=0))
@@ -289,10 +293,22 @@ class CoreBankingClient:
         offers = self._call("findOffer", path={"customer_id": customer_id})["offers"]
         return build(Offer, offers[0]) if offers else None
 
+    def count_counter_tickets(self, branch_id: str, day: str) -> int:
+        """The branch's counter tickets on `day` (ISO date): the business the kiosk did not take."""
+        path = {"branch_id": branch_id, "day": day}
+        return int(self._call("countCounterTickets", path=path)["count"])
+
     def authorise_by_staff(
         self, staff_id: str, password: str, operation: str, *, idempotency_key: str
     ) -> StaffAuthorisation:
         body = {"staff_id": staff_id, "password": password, "operation": operation}
+        return build(StaffAuthorisation, self._call("authoriseByStaff", body, idempotency_key))
+
+    def authorise_by_staff_card(
+        self, staff_id: str, pin_block: bytes, operation: str, *, idempotency_key: str
+    ) -> StaffAuthorisation:
+        """Staff card + PIN pad: the block's account field carries the staff number."""
+        body = {"staff_id": staff_id, "pin_block": pin_block.hex().upper(), "operation": operation}
         return build(StaffAuthorisation, self._call("authoriseByStaff", body, idempotency_key))
 
     def send_heartbeat(
@@ -349,6 +365,23 @@ class CoreBankingClient:
         *,
         path: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
+        started = time.monotonic()
+        try:
+            answer = self._send(operation, body, key, path)
+        except BackendError as exc:
+            self.call_done.emit(operation, time.monotonic() - started, type(exc).__name__)
+            raise
+        self.call_done.emit(operation, time.monotonic() - started, None)
+        return answer
+
+    def _send(
+        self,
+        operation: str,
+        body: dict[str, Any] | None,
+        key: str | None,
+        path: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        """One operation, retried where that is safe."""
         method, url = contract.method_of(operation), self._url(operation, path or {})
         changes_state = contract.takes_idempotency_key(operation)
         headers = self._headers(operation, key, changes_state)

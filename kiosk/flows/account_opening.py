@@ -32,7 +32,7 @@ from kiosk.flows.identity import (
 from kiosk.flows.model import DONE, Choice, Field, Flow, Step, StepContext, StepFailed, StepKind
 from kiosk.flows.pin_setup import PIN_CHECK, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
-from kiosk.flows.staff import ACCOUNT_CLASS, AUTHORISATION, staff_reasons, staff_step
+from kiosk.flows.staff import ACCOUNT_CLASS, AUTHORISATION, staff_reasons, staff_steps
 from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
@@ -347,7 +347,7 @@ ACCOUNT_OPENING = Flow(
             summary=_summary,
         ),
         set_pin_step(FLOW_ID, pan=_pin_number, next=_after_pin),
-        staff_step("staff", FLOW_ID, FLOW_ID, next="open"),
+        *staff_steps("staff", FLOW_ID, FLOW_ID, next="open", summary=_summary),
         Step(
             "open",
             StepKind.DEVICE,

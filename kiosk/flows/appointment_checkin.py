@@ -49,10 +49,11 @@ PROBLEM = "booking_problem"  # session: message key of why it cannot be checked 
 TICKET = "ticket"  # session: the QueueTicket printed
 OFFLINE = "offline_ticket"  # session: True when the ticket is a local fallback one
 FOUND_BY = "found_by"  # session: qr / phone / id_card, for the journal
+CHECKED_IN = "checked_in"  # session: True once this visit checked a booking in
+REPRINT = "reprint"  # session: True when the ticket is one issued at an earlier check-in
 _PROBLEMS = {
     "early": "appointment.problem.early",
     "late": "appointment.problem.late",
-    "checked_in": "appointment.problem.checked_in",
 }
 
 
@@ -96,9 +97,9 @@ def _find(ctx: StepContext, found_by: str, **credentials: str) -> str:
         appointment.status,
         appointment.timing,
     )
-    problem = _PROBLEMS.get(
-        "checked_in" if appointment.status == "checked_in" else appointment.timing
-    )
+    if appointment.status == "checked_in":
+        return "already_checked_in"  # their ticket again is what they most likely want
+    problem = _PROBLEMS.get(appointment.timing)
     if problem:
         session[PROBLEM] = problem
         return "off_time"
@@ -154,6 +155,8 @@ def _check_in(ctx: StepContext) -> str | None:
             ),
         )
     except Declined as exc:  # the booked time passed meanwhile, or checked in elsewhere
+        if exc.reason_code == "appointment_already_checked_in":
+            return "already_checked_in"
         session[PROBLEM] = _PROBLEMS.get(
             exc.reason_code.removeprefix("appointment_"), exc.message_key
         )
@@ -161,7 +164,40 @@ def _check_in(ctx: StepContext) -> str | None:
     except BackendError:  # an unknown check-in stays open in the journal for reconciliation
         return "fallback"
     session[TICKET] = checked.ticket
+    session[CHECKED_IN] = True
     return None
+
+
+def _reprint(ctx: StepContext) -> str | None:
+    appointment: Appointment = ctx.session[APPOINTMENT]
+    try:  # a read: the ticket keeps its number, nothing is journaled
+        ctx.session[TICKET] = ctx.services.backend.reprint_check_in_ticket(
+            appointment.appointment_id
+        )
+    except BackendError as exc:
+        raise StepFailed(exc.message_key) from exc
+    ctx.session[REPRINT] = True
+    return None
+
+
+def _which_ticket(session: CustomerSession, _value) -> str:
+    """签到成功 only for a booking checked in now; a reprint or a walk-in ticket says so."""
+    if session.get(OFFLINE):
+        return "ticket_offline"
+    if session.get(REPRINT):
+        return "reprinted"
+    return "ticket" if session.get(CHECKED_IN) else "queue_ticket"
+
+
+def _wait_words(session: CustomerSession, ticket: QueueTicket, key: str) -> str:
+    if ticket.people_ahead == 0 or ticket.estimated_wait_min == 0:
+        return words(session, f"appointment.wait.{key}")
+    return words(
+        session,
+        "appointment.wait.some" if key == "none" else "appointment.ticket.minutes",
+        people_ahead=ticket.people_ahead,
+        minutes=ticket.estimated_wait_min,
+    )
 
 
 def _walk_in_ticket(ctx: StepContext) -> str | None:
@@ -206,10 +242,7 @@ def _receipt(session: CustomerSession):
     else:
         lines += [
             ("appointment.ticket.ahead", str(ticket.people_ahead)),
-            (
-                "appointment.ticket.wait",
-                words(session, "appointment.ticket.minutes", minutes=ticket.estimated_wait_min),
-            ),
+            ("appointment.ticket.wait", _wait_words(session, ticket, "none_line")),
         ]
         notes = (
             [] if ticket.priority == "normal" else [(f"appointment.priority.{ticket.priority}", {})]
@@ -229,8 +262,7 @@ def _ticket_params(session: CustomerSession) -> dict[str, object]:
         return {}
     return {
         "number": ticket.ticket_number,
-        "people_ahead": ticket.people_ahead,
-        "minutes": ticket.estimated_wait_min,
+        "wait": _wait_words(session, ticket, "none"),
         "service": words(session, f"backend.service.{ticket.service}"),
         "priority": words(session, f"appointment.priority.{ticket.priority}"),
         "receipt": receipt_note(session, ticket.ticket_number),
@@ -335,6 +367,31 @@ APPOINTMENT_CHECKIN = Flow(
             can_go_back=False,
         ),
         Step(
+            "already_checked_in",
+            StepKind.CHOOSE,
+            "appointment.checked_in.title",
+            "appointment.checked_in.prompt",
+            choices=(
+                Choice(
+                    "reprint",
+                    "appointment.checked_in.reprint",
+                    say="appointment.say.reprint",
+                    primary=True,
+                ),
+                Choice("counter", "appointment.checked_in.counter", say="appointment.say.counter"),
+            ),
+            next=lambda _s, value: "reprint" if value == "reprint" else "to_counter",
+        ),
+        Step(
+            "reprint",
+            StepKind.DEVICE,
+            "appointment.reprint.title",
+            "appointment.reprint.prompt",
+            action=_reprint,
+            next="print_ticket",
+            can_go_back=False,
+        ),
+        Step(
             "off_time",
             StepKind.CHOOSE,
             "appointment.off_time.title",
@@ -370,13 +427,27 @@ APPOINTMENT_CHECKIN = Flow(
             can_go_back=False,
         ),
         print_step("print_ticket", _receipt, next=TAKE_BACK),
-        *take_back_steps(
-            FLOW_ID, next=lambda s, _v: "ticket_offline" if s.get(OFFLINE) else "ticket"
-        ),
+        *take_back_steps(FLOW_ID, next=_which_ticket),
         result_step(
             "appointment",
             "ticket",
             _ticket_params,
+            outcome="success",
+            takeaway=("appointment.ticket.number", "number"),
+        ),
+        result_step(
+            "appointment",
+            "queue_ticket",
+            _ticket_params,
+            "appointment.ticket.prompt",
+            outcome="success",
+            takeaway=("appointment.ticket.number", "number"),
+        ),
+        result_step(
+            "appointment",
+            "reprinted",
+            _ticket_params,
+            "appointment.ticket.prompt",
             outcome="success",
             takeaway=("appointment.ticket.number", "number"),
         ),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -82,7 +81,6 @@ class FlowEngine:
         self._busy = False
         self._cancel = threading.Event()
         self._generation = 0  # results of work started before a flow ended are dropped
-        self._entered_at = 0.0
 
     # --- what the screen, the voice and the PIN pad can ask for --------------------------
 
@@ -210,7 +208,6 @@ class FlowEngine:
             self._history.append(self.view.step.id)
         step = self.flow.step(step_id)
         self._extensions = 0
-        self._entered_at = time.monotonic()
         self.view = self._make_view(step)
         log.info("session %s: %s/%s", self.session.id, self.flow.id, step.id)
         self.step_entered.emit(self.view)
@@ -283,7 +280,6 @@ class FlowEngine:
         self._runner.post(show)
 
     def _advance(self, step: Step, goto: str | None, value: Any) -> None:
-        self.figures.step_done(self.flow.id, step.id, time.monotonic() - self._entered_at)
         target = goto
         if target is None:
             target = step.next(self.session, value) if callable(step.next) else step.next

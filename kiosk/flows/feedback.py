@@ -38,17 +38,18 @@ def result_step(
     domain: str,
     step_id: str,
     params=None,
+    prompt: str | None = None,
     *,
     outcome: str = "",
     takeaway: tuple[str, str] | None = None,
 ) -> Step:
-    """A flow's result screen (`<domain>.<step_id>.title/prompt`) whose "done" leads on to
-    the rating; `outcome` and `takeaway` as on Step."""
+    """A flow's result screen (`<domain>.<step_id>.title/prompt`, or another `prompt` key)
+    whose "done" leads on to the rating; `outcome` and `takeaway` as on Step."""
     return Step(
         step_id,
         StepKind.RESULT,
         f"{domain}.{step_id}.title",
-        f"{domain}.{step_id}.prompt",
+        prompt or f"{domain}.{step_id}.prompt",
         params=params,
         choices=(DONE_CHOICE,),
         next=FIRST_STEP,

@@ -1,5 +1,11 @@
-"""Staff authorisation inside a flow: when the rules ask, a member of staff keys in their staff
-number and password and the bank records who vouched for what (journaled, password never kept).
+"""Staff authorisation inside a flow, out of the customer's sight: a member of staff puts their
+staff card (柜员卡) in the card reader and keys its PIN on the encrypting PIN pad (an ISO 9564
+block whose account field is the staff number; the app never sees a digit), the bank checks
+it and records who vouched for what, and the journal keeps it. The customer's screen only says
+that staff are reviewing, with what they see of their application (masked).
+
+Where the bank allows it (`[supervisor] staff_authorisation = "password"`), staff key their
+number and password on the screen instead.
 
 The kiosk's rules for opening an account: a class I account, a customer of 70 or more, or a
 face photo that had to be taken again. The bank checks the age rule once more on its side.
@@ -8,10 +14,12 @@ face photo that had to be taken again. The bank checks the age rule once more on
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+from hardware.ports import KeyKind, KeyPress
 from kiosk.backend.models import StaffAuthorisation
 from kiosk.flows.identity import AGE, FACE_RETRIED
-from kiosk.flows.model import Next, Step, StepContext, StepKind
+from kiosk.flows.model import Step, StepContext, StepKind
 from kiosk.flows.receipt import words
 from kiosk.journal import journaled
 from kiosk.session import CustomerSession
@@ -21,6 +29,9 @@ log = logging.getLogger(__name__)
 STAFF_AGE = 70
 ACCOUNT_CLASS = "account_class"  # session: "I" or "II" (the CHOOSE step of account opening)
 AUTHORISATION = "staff_authorisation"  # session: StaffAuthorisation
+STAFF_CARD_TIMEOUT_S = 120.0  # staff are called over; they may take a while to come
+STAFF_PIN_LENGTH = 6
+DOT = "●"
 
 
 def staff_reasons(session: CustomerSession) -> list[str]:
@@ -35,40 +46,93 @@ def staff_reasons(session: CustomerSession) -> list[str]:
     return reasons
 
 
-def staff_step(step_id: str, flow_id: str, operation: str, *, next: Next = None) -> Step:
-    """An AUTHORISE step; a wrong password or a colleague who may not authorise is shown there
-    and may be keyed again."""
+def staff_steps(
+    step_id: str,
+    flow_id: str,
+    operation: str,
+    *,
+    next: str,
+    summary: Callable[[CustomerSession], list[tuple[str, str]]] | None = None,
+) -> tuple[Step, Step]:
+    """The staff card step (`step_id`) and the password fallback (`<step_id>_password`). A
+    wrong PIN or password, or a colleague who may not authorise, is shown and may be tried
+    again."""
 
-    def authorise(ctx: StepContext) -> None:
-        answer = ctx.value if isinstance(ctx.value, dict) else {}
-        staff_id = str(answer.get("staff_id", ""))
+    def _params(session: CustomerSession) -> dict[str, str]:
+        return {
+            "reasons": "; ".join(words(session, r) for r in staff_reasons(session)),
+            "dots": "",
+        }
+
+    def journal(ctx: StepContext, staff_id: str, by: str, call) -> None:
         masked = {
             "staff_id": staff_id,
             "operation": operation,
+            "by": by,
             "reasons": [r.rsplit(".", 1)[-1] for r in staff_reasons(ctx.session)],
         }
-
-        def call(key: str) -> StaffAuthorisation:
-            return ctx.services.backend.authorise_by_staff(
-                staff_id, str(answer.get("password", "")), operation, idempotency_key=key
-            )
-
-        authorisation = journaled(
+        authorisation: StaffAuthorisation = journaled(
             ctx.services.journal, flow_id, step_id, "authorise_by_staff", masked, call
         )
         ctx.session[AUTHORISATION] = authorisation
         log.info("session %s: staff %s authorised %s", ctx.session.id, staff_id, operation)
 
-    def params(session: CustomerSession) -> dict[str, str]:
-        return {"reasons": "; ".join(words(session, r) for r in staff_reasons(session))}
+    def by_card(ctx: StepContext) -> None:
+        if ctx.services.config.supervisor.staff_authorisation != "card":
+            return  # the password step follows
+        devices = ctx.services.devices
+        staff_id = devices.card_reader.read_staff_card(STAFF_CARD_TIMEOUT_S, ctx.cancelled)
+        keyed = 0
 
-    return Step(
+        def on_key(key: KeyPress) -> None:  # masked presses only
+            nonlocal keyed
+            keyed = 0 if key.kind is KeyKind.CLEAR else keyed + (key.kind is KeyKind.DIGIT)
+            ctx.progress(_params(ctx.session) | {"dots": DOT * keyed})
+
+        block = devices.pin_pad.pin_entry(
+            staff_id, STAFF_PIN_LENGTH, STAFF_PIN_LENGTH, on_key, STAFF_CARD_TIMEOUT_S,
+            ctx.cancelled,
+        )  # fmt: skip
+        journal(
+            ctx,
+            staff_id,
+            "staff_card",
+            lambda key: ctx.services.backend.authorise_by_staff_card(
+                staff_id, bytes.fromhex(block.data), operation, idempotency_key=key
+            ),
+        )
+
+    def by_password(ctx: StepContext) -> None:
+        answer = ctx.value if isinstance(ctx.value, dict) else {}
+        staff_id = str(answer.get("staff_id", ""))
+        journal(
+            ctx,
+            staff_id,
+            "password",
+            lambda key: ctx.services.backend.authorise_by_staff(
+                staff_id, str(answer.get("password", "")), operation, idempotency_key=key
+            ),
+        )
+
+    card = Step(
         step_id,
+        StepKind.DEVICE,
+        "staff_card.title",
+        "staff_card.prompt",
+        params=_params,
+        summary=summary,
+        action=by_card,
+        next=lambda session, _value: next if AUTHORISATION in session else f"{step_id}_password",
+        can_go_back=False,
+    )
+    password = Step(
+        f"{step_id}_password",
         StepKind.AUTHORISE,
         "identity.staff.title",
         "identity.staff.prompt",
-        params=params,
-        action=authorise,
+        params=_params,
+        action=by_password,
         next=next,
         can_go_back=False,
     )
+    return card, password

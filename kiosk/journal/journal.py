@@ -196,7 +196,9 @@ class Journal:
         return JournalDamaged(f"{self.path}: {exc}")
 
     def close(self) -> None:
-        self._db.close()
+        # under the lock: closing a connection another thread is writing through crashes sqlite
+        with self._lock:
+            self._db.close()
 
     def __enter__(self) -> Self:
         return self

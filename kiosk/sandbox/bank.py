@@ -38,6 +38,8 @@ CARD_TOKEN_LIFETIME_S = 600
 PIN_CHECK_LIFETIME_S = 900  # from the PIN pad to opening the account
 SENIOR_AGE = 65
 STAFF_AUTHORISATION_AGE = 70  # opening an account from this age needs a member of staff
+STAFF_TRIES = 5  # wrong passwords in a row before that staff number is locked
+STAFF_LOCK_S = 15 * 60
 EARLY_MIN, LATE_MIN = 30, 15  # check-in window around the booked time
 SERVICE_MINUTES = {
     "general": 4,
@@ -717,6 +719,13 @@ class Bank:
         )
         return ticket
 
+    def count_counter_tickets(self, tx: Tx, req: Request) -> dict[str, Any]:
+        branch, day = req.path["branch_id"], req.path["day"]
+        row = tx.one(
+            "SELECT COUNT(*) AS n FROM tickets WHERE branch_id = ? AND day = ?", branch, day
+        )
+        return {"branch_id": branch, "day": day, "count": row["n"] if row else 0}
+
     # offers ---------------------------------------------------------------------------------
 
     def find_offer(self, tx: Tx, req: Request) -> dict[str, Any]:
@@ -729,16 +738,35 @@ class Bank:
 
     def authorise_by_staff(self, tx: Tx, req: Request) -> dict[str, Any]:
         b = req.body
-        staff = tx.one("SELECT * FROM staff WHERE staff_id = ?", b["staff_id"])
-        if (
-            staff is None
-            or not staff["active"]
-            or not secret_matches(b["password"], staff["password_hash"])
-        ):
-            log.warning(
-                "staff authorisation refused for staff %s at %s", b["staff_id"], req.kiosk_id
+        moment = time.time()
+        failures = tx.one("SELECT * FROM staff_failures WHERE staff_id = ?", b["staff_id"])
+        if failures is not None and failures["locked_until"] > moment:
+            raise Decline(
+                "staff_locked", minutes=math.ceil((failures["locked_until"] - moment) / 60)
             )
+        staff = tx.one("SELECT * FROM staff WHERE staff_id = ?", b["staff_id"])
+        if staff is None or not staff["active"] or not self._staff_proved(tx, staff, b):
+            # Counted per staff number, known or not, so guessing numbers gains nothing.
+            count = (failures["failures"] if failures else 0) + 1
+            locked_until = moment + STAFF_LOCK_S if count >= STAFF_TRIES else 0.0
+            tx.run(
+                "INSERT INTO staff_failures VALUES (?, ?, ?) ON CONFLICT (staff_id) DO UPDATE SET"
+                " failures = excluded.failures, locked_until = excluded.locked_until",
+                b["staff_id"],
+                0 if locked_until else count,
+                locked_until,
+            )
+            log.warning(
+                "staff authorisation refused for staff %s at %s (%d)",
+                b["staff_id"],
+                req.kiosk_id,
+                count,
+            )
+            if locked_until:
+                raise Decline("staff_locked", minutes=STAFF_LOCK_S // 60)
             raise Decline("staff_refused")
+        if failures is not None:
+            tx.run("DELETE FROM staff_failures WHERE staff_id = ?", b["staff_id"])
         if b["operation"] not in STAFF_MAY_AUTHORISE[staff["role"]]:
             raise Decline("staff_not_permitted")
         authorisation_id, now = _new_id("S"), _stamp()
@@ -782,6 +810,18 @@ class Bank:
             head,
             _stamp(),
         )
+
+    def _staff_proved(self, tx: Tx, staff: dict[str, Any], b: dict[str, Any]) -> bool:
+        """The staff card's PIN (its block carries the staff number as the account), or the
+        password."""
+        if "pin_block" not in b:
+            return secret_matches(b.get("password", ""), staff["password_hash"])
+        card = tx.one("SELECT pin_hash FROM staff_cards WHERE staff_id = ?", staff["staff_id"])
+        try:
+            pin = decode_pin_block(bytes.fromhex(b["pin_block"]), staff["staff_id"], self.pin_key)
+        except PinBlockError:
+            return False
+        return card is not None and secret_matches(pin, card["pin_hash"])
 
     def send_heartbeat(self, tx: Tx, req: Request) -> dict[str, Any]:
         now = _stamp()

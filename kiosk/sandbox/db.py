@@ -68,6 +68,10 @@ CREATE TABLE IF NOT EXISTS ticket_details (
 CREATE TABLE IF NOT EXISTS staff (
     staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
     password_hash TEXT NOT NULL, active INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS staff_cards (
+    staff_id TEXT PRIMARY KEY, pin_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staff_failures (
+    staff_id TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until DOUBLE PRECISION NOT NULL);
 CREATE TABLE IF NOT EXISTS authorisations (
     authorisation_id TEXT PRIMARY KEY, staff_id TEXT NOT NULL, operation TEXT NOT NULL,
     kiosk_id TEXT NOT NULL, authorised_at TEXT NOT NULL);

@@ -111,6 +111,8 @@ STAFF = [
     ("800103", "郑洁", "teller", "246802", 1),
     ("800104", "孙磊", "lobby_manager", "135791", 0),
 ]
+# The PIN of each staff card (柜员卡), keyed on the PIN pad when staff authorise at a kiosk
+STAFF_CARD_PINS = {"800101": "147258", "800102": "258147", "800103": "741852"}
 # Offers for the customers who consented to being offered products (陈静 did not):
 # customer id, offer id, product
 OFFERS = [
@@ -196,6 +198,8 @@ def seed(tx: Tx, now: datetime) -> None:
             secret_hash(password),
             active,
         )
+    for staff_id, pin in STAFF_CARD_PINS.items():
+        tx.run("INSERT INTO staff_cards VALUES (?, ?)", staff_id, secret_hash(pin))
 
 
 def book_demo_appointments(tx: Tx, now: datetime) -> None:

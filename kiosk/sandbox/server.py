@@ -471,7 +471,7 @@ class _Handler(BaseHTTPRequestHandler):
             # learns the outcome by looking the idempotency key up
             log.info("%s %s: the client hung up before the answer", self.command, self.path)
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's own refusals (bad request line, unknown method), as JSON."""
         if code == 501:  # a method the server has no handler for
             code, message = 405, f"{self.command} is not allowed"

@@ -13,6 +13,7 @@ import pytest
 
 from hardware.demo_people import PEOPLE, DemoPerson
 from kiosk.flows import account_opening
+from kiosk.sandbox.seed import STAFF_CARD_PINS
 
 ZHAO_ID = "320102199403250527"
 ZHAO_PHONE = "13500135000"
@@ -198,7 +199,7 @@ def test_no_face_then_a_retake_needs_staff(kiosk_app):
     phone_and_code(k)
     k.tap("confirm")
     set_pin(k)
-    k.wait_for_step("staff")
+    k.wait_until(lambda: k.step() == "staff")  # busy: waiting for a staff card
     k.sees("人脸照片重拍过")
 
 
@@ -269,11 +270,12 @@ def test_a_weak_or_mistyped_pin_is_refused_and_set_again(kiosk_app, first, again
     assert first not in journal_text(k)
 
 
-def staff_sign_in(k, staff_id: str, password: str) -> None:
-    k.type_digits(staff_id)
-    k.tap("next")
-    k.type_digits(password)
-    k.tap("confirm")
+def staff_sign_in(k, staff_id: str, retry: bool = False) -> None:
+    """A member of staff authorises: staff card in the reader, its PIN on the PIN pad."""
+    if retry:
+        k.tap("retry")
+    k.devices.card_reader.insert_staff_card(staff_id)
+    key_pin(k, STAFF_CARD_PINS[staff_id])
 
 
 def test_a_class_i_account_needs_staff(kiosk_app):
@@ -282,18 +284,18 @@ def test_a_class_i_account_needs_staff(kiosk_app):
     phone_and_code(k)
     k.tap("confirm")
     set_pin(k)
-    k.wait_for_step("staff")
+    k.wait_until(lambda: k.step() == "staff")  # busy: waiting for a staff card
     k.sees("开立一类账户")
-    staff_sign_in(k, "800103", "246802")  # a teller may not authorise this
+    staff_sign_in(k, "800103")  # a teller may not authorise this
     k.sees("该工作人员无权授权这项业务")
-    staff_sign_in(k, "800101", "802468")
+    staff_sign_in(k, "800101", retry=True)
     k.takes_id_card_back()
     k.wait_for_step("opened")
     [account] = accounts_of(k, ZHAO_ID)
     assert account["account_class"] == "I"
     staff = [e for e in k.journal.entries() if e.operation == "authorise_by_staff"]
     assert [e.data["staff_id"] for e in staff] == ["800103", "800101"]
-    assert "802468" not in journal_text(k)
+    assert STAFF_CARD_PINS["800101"] not in journal_text(k)
     assert "800101" in "\n".join(k.devices.printer.printed[-1].rows)
 
 
@@ -308,9 +310,9 @@ def test_a_senior_is_offered_care_mode_and_needs_staff(kiosk_app):
     phone_and_code(k, "13900139000")
     k.tap("confirm")
     set_pin(k)
-    k.wait_for_step("staff")
+    k.wait_until(lambda: k.step() == "staff")  # busy: waiting for a staff card
     k.sees("客户年满 70 周岁")
-    staff_sign_in(k, "800102", "913579")
+    staff_sign_in(k, "800102")
     k.takes_id_card_back()
     k.wait_for_step("opened")
     assert len(accounts_of(k, "222401195003080469")) == 2  # her old one and the new one
@@ -322,8 +324,8 @@ def test_wang_may_not_open_a_second_class_i_account(kiosk_app):
     phone_and_code(k, "13800138000")
     k.tap("confirm")
     set_pin(k)
-    k.wait_for_step("staff")
-    staff_sign_in(k, "800101", "802468")
+    k.wait_until(lambda: k.step() == "staff")  # busy: waiting for a staff card
+    staff_sign_in(k, "800101")
     k.wait_for_step("stopped")
     k.sees("您在本行已有一类账户")
     assert k.journaled()[-1] == ("open_account", "declined")

@@ -49,7 +49,10 @@ def test_checked_in_by_the_phones_qr_code(kiosk_app):
     by_qr(k, "APPT:APT-7F3K9Q")
     k.sees("签到成功，您的号码是 B001")
     k.sees("理财咨询")
-    k.sees("前面还有 0 人")
+    k.sees(k.window.catalog.text("appointment.wait.none"))  # nobody ahead: no "约 0 分钟"
+    assert "0 分钟" not in k.screen_text() and "0 分钟" not in "\n".join(
+        k.devices.printer.printed[-1].rows
+    )
     k.sees("请取走凭条")
     assert booking_status(k, "APT-7F3K9Q") == "checked_in"
     assert outcomes(k, "check_in") == ["done"]
@@ -94,7 +97,8 @@ def test_too_early_offers_a_normal_ticket(kiosk_app):
     by_phone(k, "13800138000", "9999")  # the loan consultation is tomorrow
     k.sees("还没到签到时间")
     k.tap("choice_ticket")
-    k.sees("您的号码是 A001")
+    k.sees(k.window.catalog.text("appointment.queue_ticket.title", number="A001"))
+    assert "签到成功" not in k.screen_text()  # a walk-in ticket, not a check-in
     k.sees("贷款咨询")
     assert booking_status(k, "APT-EARLY1") == "booked"
     assert outcomes(k, "take_queue_ticket") == ["done"] and outcomes(k, "check_in") == []
@@ -145,3 +149,20 @@ def test_bank_down_prints_a_fallback_ticket_sent_on_later(kiosk_app):
     assert pending_fallback_tickets(k.journal) == []
     assert outcomes(k, "take_queue_ticket") == ["done"]
     assert tickets(k) == 2  # the fallback one and the check-in's, once each
+
+
+def test_a_customer_already_checked_in_gets_their_ticket_again(kiosk_app):
+    k = kiosk_app
+    by_qr(k, "APPT:APT-7F3K9Q")
+    k.sees("签到成功，您的号码是 B001")
+    k.tap("choice_done")
+    k.tap("choice_skip")
+    k.wait_for_screen("attract")
+    by_qr(k, "APPT:APT-7F3K9Q")  # they lost the paper and come back
+    k.wait_for_step("already_checked_in")
+    assert [c.id for c in k.engine.view.choices if c.primary] == ["reprint"]
+    k.tap("choice_reprint")
+    k.sees(k.window.catalog.text("appointment.reprinted.title", number="B001"))
+    assert "签到成功" not in k.screen_text()
+    assert tickets(k) == 1  # the same ticket, not a new number
+    assert "B001" in "\n".join(k.devices.printer.printed[-1].rows)

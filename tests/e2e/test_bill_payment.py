@@ -427,3 +427,41 @@ def test_a_branch_orders_its_billers_and_the_kiosk_learns_the_rest(kiosk_app):
     insert_and_key_pin(k)
     k.wait_for_step("biller")
     assert [c.id for c in k.engine.view.choices][:2] == ["gas", "property"]
+
+
+# --- a slow bank -----------------------------------------------------------------------------
+
+SLOW_S = 20.0  # the bank takes this long to answer a payment
+
+
+def _waited(k) -> str:
+    label = k.window.step_screen.waiting
+    return label.text() if label.isVisible() else ""
+
+
+@pytest.mark.slow
+def test_during_a_slow_payment_the_wait_shows_and_staff_and_cancel_still_work(make_kiosk, config):
+    config.backend.timeout_s = SLOW_S + 10  # this kiosk waits for its bank
+    k = make_kiosk()
+    insert_and_key_pin(k)
+    choose_bill(k, "water", "1001234567")
+    k.sandbox.arm_fault("pay_bill", "delay", delay_s=SLOW_S)
+    k.tap("confirm")  # pay
+
+    # the wait is shown, and its count moves on
+    catalog = k.window.catalog
+    k.wait_until(lambda: _waited(k) == catalog.text("ui.busy.waited", seconds=0))
+    k.wait_until(lambda: _waited(k) == catalog.text("ui.busy.waited", seconds=2), timeout_ms=5_000)
+
+    # staff can still be called, and the customer can still leave
+    k.tap("call_staff")
+    k.wait_until(lambda: k.staff_calls() != [])
+    k.tap("cancel")
+    if k.buttons("cancel_yes"):  # "leave without finishing?" when keyed data would be lost
+        k.tap("cancel_yes")
+    k.wait_until(lambda: k.window.current_screen() in ("attract", "home"))
+
+    # the bank pays in the end; the journal has it, and agrees with the bank
+    k.wait_until(lambda: ("pay_bill", "done") in k.journaled(), timeout_ms=int(SLOW_S * 2000))
+    reconcile(k.journal, k.services.backend)
+    assert payments(k) == 1 and k.journal.open_intents() == []

@@ -1,10 +1,22 @@
-"""Branch staff at the kiosk: hold the kiosk number, sign in against the bank, see devices and
-figures, refill cards, take the machine out of service, quit only with the exit code."""
+"""Branch staff at the kiosk: hold the kiosk number, sign in against the bank, find devices,
+supplies, figures, the journal and the service switches on tabs that fit the screen; signed out
+when idle or when a customer could start; locked out after wrong passwords; quit only with the
+exit code."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea
+
+from kiosk.backend.client import new_idempotency_key
+from kiosk.backend.errors import Declined
+from kiosk.supervisor import SupervisorRefused
+from ui.supervisor import TABS
 
 
 def hold_kiosk_number(k, ms: int = 3300) -> None:
@@ -20,6 +32,14 @@ def sign_in(k, staff_id: str, password: str) -> None:
     k.tap("confirm")
 
 
+def text(k, key: str, **params) -> str:
+    return k.kiosk.catalog.text(key, **params)
+
+
+def supervisor_steps(k) -> list[tuple[str, dict]]:
+    return [(e.step, e.data) for e in k.journal.entries() if e.flow == "supervisor"]
+
+
 def test_staff_sign_in_and_look_after_the_kiosk(kiosk_app):
     k = kiosk_app
     hold_kiosk_number(k, 1000)  # a short touch is nothing
@@ -31,27 +51,33 @@ def test_staff_sign_in_and_look_after_the_kiosk(kiosk_app):
     sign_in(k, "800102", "913579")
     k.sees_message("supervisor.title", staff="800102")
     k.sees_message("supervisor.device.card_dispenser")
-    k.sees_message("supervisor.state.online")
+    assert text(k, "supervisor.state.online") in k.screen_text()
 
+    k.window.supervisor.show_tab("supplies")
     k.type_digits("120")
     k.tap("refill_cards")
     assert k.devices.card_dispenser.stock() == 120
-    k.sees(f"{k.kiosk.catalog.text('supervisor.supply.cards')}: 120")
+    assert k.window.supervisor.current_tab() == "supplies"
+    k.sees(f"{text(k, 'supervisor.supply.cards')}: 120")
 
+    k.window.supervisor.show_tab("service")
     k.tap("service_toggle")
     assert not k.kiosk.in_service
+    k.window.supervisor.show_tab("journal")
+    k.sees("out_of_service")  # the journal tab lists the action just taken
     k.tap("sign_out")
     k.sees_message("ui.out_of_service.title")
     k.qtbot.mouseClick(k.window.attract, Qt.MouseButton.LeftButton)
     assert k.window.current_screen() == "attract"  # touches do nothing while out of service
 
-    audit = [(e.flow, e.step, e.data) for e in k.journal.entries() if e.flow == "supervisor"]
-    steps = [step for _flow, step, _data in audit]
-    assert "sign_in" in steps and "refill_cards" in steps and "out_of_service" in steps
-    assert all("800102" in str(data) or step == "sign_in" for _f, step, data in audit)
+    steps = supervisor_steps(k)
+    names = [step for step, _data in steps]
+    for action in ("sign_in", "refill_cards", "out_of_service", "sign_out"):
+        assert action in names
+    assert all(data.get("staff_id") == "800102" for step, data in steps if step != "sign_in")
 
 
-def test_quitting_needs_the_exit_code(kiosk_app, monkeypatch):
+def test_quitting_needs_the_exit_code_tried_at_most_three_times(kiosk_app, monkeypatch):
     k = kiosk_app
     quits = []
     # Stand-in for ending the test process's event loop, which pytest-qt still needs.
@@ -59,13 +85,23 @@ def test_quitting_needs_the_exit_code(kiosk_app, monkeypatch):
     k.window.open_supervisor()
     sign_in(k, "800102", "913579")
     k.sees_message("supervisor.title", staff="800102")
-    k.type_digits("12")
-    k.tap("exit_app")
-    k.sees_message("supervisor.error.exit_code")
-    assert not quits
+    for _try in range(2):
+        k.window.supervisor.show_tab("service")
+        k.type_digits("12")
+        k.tap("exit_app")
+        k.sees_message("supervisor.error.exit_code")
+    k.type_digits("13")
+    k.tap("exit_app")  # the third wrong code: signed out, back to the sign-in
+    k.sees_message("supervisor.error.exit_tries")
+    assert not k.window.supervisor.supervisor.signed_in and not quits
+    sign_in(k, "800102", "913579")
+    k.sees_message("supervisor.title", staff="800102")
+    k.window.supervisor.show_tab("service")
     k.type_digits("98")
     k.tap("exit_app")
     assert quits and k.window._may_close
+    names = [step for step, _data in supervisor_steps(k)]
+    assert names.count("exit_refused") == 3 and "exit" in names
 
 
 def test_supervisor_mode_waits_for_the_customer(kiosk_app):
@@ -73,3 +109,183 @@ def test_supervisor_mode_waits_for_the_customer(kiosk_app):
     k.start("guide")
     hold_kiosk_number(k)
     assert k.window.current_screen() == "step"
+
+
+def _outside(window, widget) -> bool:
+    """Whether a shown widget reaches beyond the 1920x1080 window."""
+    corner = widget.mapTo(window, QPoint(0, 0))
+    return not QRect(0, 0, 1920, 1080).contains(QRect(corner, widget.size()))
+
+
+def test_the_panel_fits_1080p_in_every_language_and_theme(kiosk_app):
+    k = kiosk_app
+    screen = k.window.supervisor
+    too_big = []
+    for care in (False, True):
+        for language in k.kiosk.languages:
+            k.kiosk.set_care_mode(care)
+            k.kiosk.set_language(language)
+            k.window.open_supervisor()
+            screen.supervisor.sign_in("800102", "913579")
+            pages = [("sign_in", None)] + [(name, name) for name in TABS]
+            for page, tab in pages:
+                screen.show_sign_in() if tab is None else screen.show_dashboard(tab)
+                QApplication.sendPostedEvents()
+                QApplication.processEvents()
+                bar = k.window.centralWidget().layout().itemAt(0).widget()
+                height = bar.sizeHint().height() + screen.minimumSizeHint().height()
+                width = max(bar.minimumSizeHint().width(), screen.minimumSizeHint().width())
+                # buttons outside a scrolling list must be on screen, whole
+                cut = [
+                    b.objectName()
+                    for b in screen.findChildren(QPushButton)
+                    if b.isVisible() and not _scrolled(b) and _outside(k.window, b)
+                ]
+                if height > 1080 or width > 1920 or cut:
+                    too_big.append(f"{language} care={care} {page}: {width}x{height} {cut}")
+            screen.leave()
+    assert too_big == [], "\n".join(too_big)
+
+
+def _scrolled(widget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def test_staff_are_signed_out_when_idle_and_before_any_customer(build_kiosk, config, qtbot):
+    config.supervisor.idle_sign_out_s = 0.5
+    window, _runner = build_kiosk()
+    screen = window.supervisor
+    window.open_supervisor()
+    screen.supervisor.sign_in("800102", "913579")
+    screen.show_dashboard()
+    qtbot.waitUntil(lambda: window.current_screen() == "attract", timeout=10_000)
+    assert not screen.supervisor.signed_in
+    journal = window.engine.services.journal
+    assert any(e.step == "sign_out" and e.data["why"] == "idle" for e in journal.entries())
+
+    config.supervisor.idle_sign_out_s = 120
+    for leave_to in (window.show_home, window.show_attract):
+        window.open_supervisor()
+        screen.supervisor.sign_in("800102", "913579")
+        screen.show_dashboard()
+        leave_to()  # however the screen is left, staff are signed out first
+        assert not screen.supervisor.signed_in
+
+
+def test_five_wrong_passwords_lock_the_staff_number_at_the_bank(kiosk_app):
+    k = kiosk_app
+    k.window.open_supervisor()
+    for _try in range(4):
+        sign_in(k, "800102", "000000")
+        k.sees_message("backend.declined.staff_refused")
+        k.window.supervisor.message.clear()
+    sign_in(k, "800102", "000000")
+    locked = text(k, "backend.declined.staff_locked", minutes=15)
+    k.sees(locked)
+    k.window.supervisor.message.clear()
+    sign_in(k, "800102", "913579")  # the right password no longer helps: locked here too
+    k.sees_message("supervisor.error.locked", minutes=15)
+    assert not k.window.supervisor.supervisor.signed_in
+    sign_in(k, "800101", "802468")  # another staff number is not locked: its password is
+    k.sees_message("backend.declined.staff_not_permitted")  # right (a lobby manager, though)
+
+
+def test_the_kiosk_counts_wrong_passwords_itself(build_kiosk, config, qtbot):
+    """A bank without a lockout of its own: the kiosk stops sending after its own limit."""
+    config.supervisor.sign_in_tries = 3
+    window, _runner = build_kiosk()
+    supervisor = window.supervisor.supervisor
+    window.open_supervisor()
+    for _try in range(2):
+        with pytest.raises(Declined):
+            supervisor.sign_in("800102", "111111")
+    for password in ("111111", "913579"):  # the third wrong one locks; then even the right one
+        with pytest.raises(SupervisorRefused) as refused:
+            supervisor.sign_in("800102", password)
+        assert refused.value.message_key == "supervisor.error.locked"
+    assert not supervisor.signed_in
+    journal = window.engine.services.journal
+    sent = [e for e in journal.entries() if e.kind == "intent" and e.step == "sign_in"]
+    assert len(sent) == 3  # the fourth never reached the bank ...
+    backend = window.engine.services.backend
+    # ... which still accepts the right password, having seen only three wrong ones
+    assert (
+        backend.authorise_by_staff(
+            "800102", "913579", "supervisor_mode", idempotency_key=new_idempotency_key()
+        ).staff_id
+        == "800102"
+    )
+
+
+def _visit_guide(k, *choices: str) -> None:
+    k.start("guide")
+    for choice in choices:
+        k.tap(f"choice_{choice}")
+    if choices[-1] != "done":
+        k.tap("cancel")
+        if k.buttons("cancel_yes"):
+            k.tap("cancel_yes")
+    k.wait_for_screen("attract")
+
+
+def test_figures_last_across_a_restart_and_export_to_csv(make_kiosk, tmp_path):
+    k = make_kiosk()
+    _visit_guide(k, "cash", "small", "done")  # completed at the kiosk
+    _visit_guide(k, "cash", "large", "done")  # sent to the cash counter
+    _visit_guide(k, "cash")  # walked away at the amount question
+    _visit_guide(k, "lost_card", "yes", "done")  # sent to the card counter
+    k.window.allow_close()
+    k.window.close()
+    k.kiosk.close()
+
+    k = make_kiosk()  # the kiosk starts again on the same data directory
+    window = k.window
+    store = window.engine.services.figures.store
+    today = window.engine.services.figures.today
+    guide = store.flows(today)["guide"]
+    assert (guide.started, guide.completed, guide.referred) == (4, 1, 2)
+    assert dict(guide.abandoned_at) == {"cash_amount": 1}
+    assert len(guide.seconds) == 1 and guide.completion_rate == 0.25
+
+    screen = window.supervisor
+    window.open_supervisor()
+    screen.supervisor.sign_in("800102", "913579")
+    screen.show_dashboard("figures")
+    shown = "\n".join(w.text() for w in screen.tabs.currentWidget().findChildren(QLabel))
+    assert (
+        text(k, "supervisor.panel.today", started=4, completed=1, referred=2, abandoned=1) in shown
+    )
+    screen.export_csv(str(tmp_path))
+    with Path(tmp_path, f"figures-{today.isoformat()}.csv").open() as exported:
+        rows = list(csv.DictReader(exported))
+    today_rows = [r for r in rows if r["day"] == today.isoformat() and r["flow"] == "guide"]
+    assert len(today_rows) == 1
+    row = today_rows[0]
+    assert (row["started"], row["completed"], row["referred"], row["abandoned"]) == (
+        "4", "1", "2", "1",
+    )  # fmt: skip
+    assert row["abandoned_at"] == "cash_amount=1" and row["completion_rate"] == "0.250"
+
+
+def test_the_heartbeat_tells_the_bank_the_days_figures(make_kiosk, config):
+    config.backend.heartbeat_s = 0.5
+    k = make_kiosk()
+    _visit_guide(k, "cash", "small", "done")
+    with k.sandbox.database.transaction() as tx:
+        tx.run("DELETE FROM heartbeats")  # only beats sent after the visit count
+
+    def figures_at_the_bank() -> dict:
+        with k.sandbox.database.transaction() as tx:
+            row = tx.one("SELECT body FROM heartbeats WHERE kiosk_id = ?", k.kiosk.config.kiosk.id)
+        return json.loads(row["body"])["figures"] if row else {}
+
+    k.wait_until(lambda: figures_at_the_bank().get("guide.completed") == 1)
+    assert figures_at_the_bank()["guide.started"] == 1
+    # and the bank's count of counter tickets came back for the share
+    store, today = k.services.figures.store, k.services.figures.today
+    assert store.counter_count(today) is not None

@@ -9,6 +9,7 @@ The demo customers' journeys are in ui/storyboard/journeys.py; the check in ui/l
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -219,6 +220,12 @@ def _close(window, runner) -> None:
     window.kiosk.close()
     window.close()
     window.deleteLater()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    # no event loop runs between journeys: free the kiosk's widgets now, and what its
+    # callbacks still hold (a speech model is hundreds of MB), not at exit
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 def run(

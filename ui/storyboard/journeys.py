@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.sandbox.seed import STAFF_CARD_PINS
+from ui.supervisor import TABS
+
 WANG_PIN, CHEN_PIN = "147258", "741852"
 ZHAO_PHONE, SMS_CODE, NEW_PIN = "13500135000", "246810", "802413"
 
@@ -81,6 +84,10 @@ def supervisor(c, board) -> None:
             board.shoot(shot)
     c.wait(lambda: bool(c._buttons("sign_out")), "the dashboard")
     board.shoot("supervisor_dashboard")
+    for tab in TABS[1:]:
+        c.window.supervisor.show_tab(tab)
+        board.shoot(f"supervisor_{tab}")
+    c.window.supervisor.show_tab("service")
     c.digits("12")
     c.tap("exit_app")  # not the exit code
     board.shoot("supervisor_wrong_exit_code")
@@ -363,12 +370,13 @@ def new_pin(c, first: str = NEW_PIN, again: str | None = None) -> None:
     c.pin_pad(again or first)
 
 
-def staff_sign_in(c, staff_id: str, password: str) -> None:
+def staff_sign_in(c, staff_id: str, retry: bool = False) -> None:
+    """Staff authorise out of the customer's sight: staff card in the reader, PIN on the pad."""
     c.at("staff")
-    c.digits(staff_id)
-    c.tap("next")
-    c.digits(password)
-    c.tap("confirm")
+    if retry:
+        c.tap("retry")
+    c.devices.card_reader.insert_staff_card(staff_id)
+    c.pin_pad(STAFF_CARD_PINS[staff_id])
 
 
 @journey("account_opening")
@@ -408,9 +416,9 @@ def class_i_needs_staff(c, board) -> None:
     open_up_to_the_id_card(c, klass="I")
     phone_and_code(c)
     new_pin(c)
-    staff_sign_in(c, "800103", "246802")  # a teller may not authorise it
+    staff_sign_in(c, "800103")  # a teller may not authorise it
     c.fails()
-    staff_sign_in(c, "800101", "802468")
+    staff_sign_in(c, "800101", retry=True)
     c.at("opened")
     rate_and_leave(c)
 

@@ -151,3 +151,20 @@ def test_a_disk_filling_up_mid_visit_moves_no_money_and_says_why(sandbox, client
         intents = {e.idempotency_key for e in journal.entries() if e.kind == "intent"}
         assert set(sent) <= intents
         journal.close()
+
+
+def test_a_read_only_data_directory_still_logs_and_says_why(tmp_path, capsys):
+    from kiosk.logs import setup_logging
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with mounted(folder, "--bind", "-o", "ro", str(folder)):
+        try:
+            assert setup_logging(folder) is None
+            logging.getLogger("kiosk.test").error("the kiosk still speaks")
+        finally:
+            for handler in list(logging.getLogger().handlers):
+                logging.getLogger().removeHandler(handler)
+    err = capsys.readouterr().err
+    assert "no log file" in err and "read-only file system" in err
+    assert "the kiosk still speaks" in err
