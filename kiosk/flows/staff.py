@@ -124,6 +124,8 @@ def staff_steps(
         action=by_card,
         next=lambda session, _value: next if AUTHORISATION in session else f"{step_id}_password",
         can_go_back=False,
+        illustration="staff_coming.png",
+        waits_for_customer=True,  # for the member of staff and their card: not "processing"
     )
     password = Step(
         f"{step_id}_password",
