@@ -155,6 +155,13 @@ class FiguresStore:
                 of(flow).ratings[answer] += count
         return dict(sorted(figures.items()))
 
+    def answer_counts(self, question: str) -> Counter[str]:
+        """How often each answer to `question` was given here, over every day kept."""
+        rows = self._run(
+            "SELECT answer, SUM(count) FROM answers WHERE question = ? GROUP BY answer", question
+        )
+        return Counter({answer: n for answer, n in rows})
+
     def answers(self, day: date) -> Counter[str]:
         """`question.answer` counts of the day (ratings, offers), over all flows."""
         return Counter(

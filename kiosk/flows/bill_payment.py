@@ -72,11 +72,11 @@ def _most_paid_first(billers: list[str], services) -> list[str]:
     """The branch's configured order first (water, electricity, gas, phone), then by how often
     customers paid each one here, so the common ones never hide behind "more"."""
     configured = services.config.bank.biller_order
-    paid = services.figures.answers
+    paid = services.figures.store.answer_counts("biller")
 
     def rank(biller: str) -> tuple[int, int]:
         first = configured.index(biller) if biller in configured else len(configured)
-        return first, -paid[("biller", biller)]
+        return first, -paid[biller]
 
     return sorted(billers, key=rank)
 

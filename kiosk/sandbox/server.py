@@ -57,6 +57,9 @@ FAULTS = (
     "drop_after_commit",
 )
 MAX_BODY = 5_000_000
+# Operations a kiosk sends again under their own key until the bank answers (store-and-forward,
+# kiosk/journal/journaled.py SENT_UNTIL_ANSWERED): a key their look-up sealed does not stop them.
+SENT_AGAIN = frozenset({"reverseCardBinding"})
 
 
 def kiosk_token_for(secret: str, kiosk_id: str) -> str:
@@ -363,6 +366,15 @@ class SandboxServer:
             req.kiosk_id,
             req.idempotency_key,
         )
+        if first is not None and first["outcome"] == "sealed" and operation in SENT_AGAIN:
+            # a look-up sealed this key, and now the kiosk sends it again on purpose: what
+            # may be sent twice (a reversal) is carried out, anything else stays refused
+            tx.run(
+                "DELETE FROM idempotency WHERE kiosk_id = ? AND idem_key = ?",
+                req.kiosk_id,
+                req.idempotency_key,
+            )
+            first = None
         if first is not None:
             if first["operation"] != operation or first["body_mac"] != mac:
                 return _error(422, "idempotency_key_reused", "key used with another request")
