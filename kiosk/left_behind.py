@@ -9,6 +9,10 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hardware.registry import Devices
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ class LeftBehind:
         """Items still lying in a reader: the attract screen asks for them to be taken."""
         return sorted({i.item for i in self.items() if i.state == "left"})
 
-    def check_taken(self, devices) -> list[str]:
+    def check_taken(self, devices: Devices) -> list[str]:
         """Forgets what is no longer in its reader (a blocking device call: a worker's job);
         returns what is still there."""
         still = [i for i in self.in_readers() if getattr(devices, ON_READER[i]).present()]

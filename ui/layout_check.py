@@ -46,8 +46,8 @@ class Offence:
         return f"{self.kind}: {self.where}: {self.detail}"
 
 
-def _name(widget: QWidget) -> str:
-    parts = []
+def _name(widget: QWidget | None) -> str:
+    parts: list[str] = []
     while widget is not None and len(parts) < 4:
         parts.append(widget.objectName() or type(widget).__name__)
         widget = widget.parentWidget()
@@ -139,10 +139,11 @@ def _elided(text: str, catalog_texts: frozenset[str]) -> bool:
 def _layout_widgets(layout: QLayout) -> Iterator[QWidget]:
     for i in range(layout.count()):
         item = layout.itemAt(i)
-        if item.widget() is not None:
-            yield item.widget()
-        elif item.layout() is not None:
-            yield from _layout_widgets(item.layout())
+        widget, inner = (item.widget(), item.layout()) if item is not None else (None, None)
+        if widget is not None:
+            yield widget
+        elif inner is not None:
+            yield from _layout_widgets(inner)
 
 
 def _overlaps(parent: QWidget, root: QWidget) -> Iterator[Offence]:

@@ -162,6 +162,12 @@ class SupervisorScreen(QWidget):
             grid.addWidget(
                 button(t("supervisor.reset"), reset, name=f"reset_{line.device}"), row, 2
             )
+        left = s.left_behind()
+        if left:  # cards and ID cards customers walked away from: staff see them first
+            grid.addWidget(label(t("supervisor.left.title"), "prompt"), grid.rowCount(), 0, 1, 3)
+            for i in left:
+                text = t(f"supervisor.left.{i.item}.{i.state}", at=i.at, card=i.detail)
+                grid.addWidget(label(text, "small"), grid.rowCount(), 0, 1, 3)
         grid.setRowStretch(grid.rowCount(), 1)
         return _scrolling(content)
 
@@ -176,12 +182,6 @@ class SupervisorScreen(QWidget):
                     f"{t(f'supervisor.device.{line.device}')} · {t('supervisor.supply.' + supply)}"
                 )
                 listing.addWidget(label(f"{text}: {value}", f"supply_{line.device}_{supply}"))
-        left = self.supervisor.left_behind()
-        if left:  # cards and ID cards customers walked away from
-            listing.addWidget(label(t("supervisor.left.title"), "prompt"))
-            for i in left:
-                text = t(f"supervisor.left.{i.item}.{i.state}", at=i.at, card=i.detail)
-                listing.addWidget(label(text, "small"))
         listing.addStretch(1)
         row.addWidget(_scrolling_layout(listing), 3)
         refill = button(

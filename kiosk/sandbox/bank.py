@@ -391,7 +391,8 @@ class Bank:
             opened = tx.one("SELECT pin_hash FROM account_pins WHERE account_number = ?", account)
             if opened is None:
                 raise Decline("pin_required")
-            return opened["pin_hash"]
+            pin_hash: str = opened["pin_hash"]
+            return pin_hash
         try:
             return secret_hash(decode_pin_block(bytes.fromhex(pin_block), account, self.pin_key))
         except PinBlockError:

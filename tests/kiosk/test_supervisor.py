@@ -51,6 +51,7 @@ def test_staff_actions_change_the_kiosk_and_are_journaled_by_who_did_them(kiosk)
         ("sign_in", SUPERVISOR),
         ("refill_cards", SUPERVISOR),
         ("out_of_service", SUPERVISOR),
+        ("exit_refused", SUPERVISOR),  # a wrong exit code is on the record too
         ("exit", SUPERVISOR),
     ]
     assert all(e.outcome == "done" for e in audits if e.kind == "outcome")

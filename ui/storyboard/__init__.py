@@ -19,13 +19,14 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import Config, load_config
 from kiosk.flows.model import StepKind
 from kiosk.i18n import load_language
 
 THEMES = ("standard", "care")
-SCREEN = {
+SCREEN: dict[str, list[dict[str, Any]]] = {
     "screens": [
         {
             "name": "kiosk",
@@ -143,7 +144,8 @@ class Board:
 
             from ui.layout_check import check
 
-            screen = QSize(SCREEN["screens"][0]["width"], SCREEN["screens"][0]["height"])
+            size = SCREEN["screens"][0]
+            screen = QSize(size["width"], size["height"])
             shot.offences = [str(o) for o in check(self.window, self.texts, screen)]
             shot.offences += [f"missing: {m}" for m in self.missing]
         self.missing.clear()
