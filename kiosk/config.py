@@ -189,6 +189,10 @@ class BankSection:
     withdrawal_limit_yuan: int = count(20_000, at_least=100)  # a card's cash a day
     # billers offered first, in this order; the rest follow by how often they are paid here
     biller_order: list[str] = setting(["water", "electricity", "gas", "phone"])
+    # The bank's name in the top bar, per language; a language not listed gets the catalog's
+    # neutral "screens.bank.name".
+    name: dict[str, str] = field(default_factory=dict)
+    logo: str = ""  # an SVG file; empty: the neutral logo in assets/brand/logo.svg
 
 
 @dataclass

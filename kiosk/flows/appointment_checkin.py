@@ -22,6 +22,7 @@ from kiosk.backend.models import Appointment, QueueTicket
 from kiosk.flows.fallback_tickets import issue_fallback_ticket, sync_fallback_tickets
 from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.model import (
+    WORKING,
     Branch,
     Choice,
     Field,
@@ -38,6 +39,7 @@ from kiosk.flows.model import (
 from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words
 from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
+from kiosk.formats import clock, short_date
 from kiosk.journal import journaled
 from kiosk.masking import mask_phone
 from kiosk.session import CustomerSession
@@ -137,6 +139,7 @@ def _send_pending_tickets(services: Services) -> None:
 
 def _scanned(ctx: StepContext) -> Target:
     payload = ctx.services.devices.camera.scan_code(SCAN_TIMEOUT_S, ctx.cancelled)
+    ctx.progress({WORKING: True})  # the code is read: the screen says so while the bank looks
     kind, _, token = payload.partition(":")
     if kind != QR_PREFIX or not token:
         raise StepFailed("appointment.error.not_a_booking")
@@ -298,8 +301,8 @@ def _problem_params(session: CustomerSession) -> dict[str, str]:
         "problem": words(
             session,
             state.problem or "appointment.problem.not_found",
-            time=when.strftime("%H:%M") if when else "",
-            date=when.strftime("%m-%d") if when else "",
+            time=clock(when, session.language) if when else "",
+            date=short_date(when, session.language) if when else "",
         )
     }
 
@@ -363,6 +366,7 @@ APPOINTMENT_CHECKIN = Flow(
                 next=CHECK_IN,
                 exits=_FOUND,
                 illustration="scan_phone.png",
+                waits_for_customer=True,
             ),
             Step(
                 "phone",
@@ -397,6 +401,7 @@ APPOINTMENT_CHECKIN = Flow(
                 next=CHECK_IN,
                 exits=_FOUND,
                 illustration="id_card.png",
+                waits_for_customer=True,
             ),
         ),
         *in_stage(
@@ -481,11 +486,37 @@ APPOINTMENT_CHECKIN = Flow(
             "stages.done",
             print_step("print_ticket", _receipt, next=TAKE_BACK),
             *take_back_steps(FLOW_ID, next=Branch(_which_ticket, _TICKETS)),
-            result_step("appointment", "ticket", _ticket_params),
-            result_step("appointment", "queue_ticket", _ticket_params, "appointment.ticket.prompt"),
-            result_step("appointment", "reprinted", _ticket_params, "appointment.ticket.prompt"),
-            result_step("appointment", "ticket_offline", _ticket_params),
-            result_step("appointment", "to_counter"),
+            result_step(
+                "appointment",
+                "ticket",
+                _ticket_params,
+                outcome="success",
+                takeaway=("appointment.ticket.number", "number"),
+            ),
+            result_step(
+                "appointment",
+                "queue_ticket",
+                _ticket_params,
+                "appointment.ticket.prompt",
+                outcome="success",
+                takeaway=("appointment.ticket.number", "number"),
+            ),
+            result_step(
+                "appointment",
+                "reprinted",
+                _ticket_params,
+                "appointment.ticket.prompt",
+                outcome="success",
+                takeaway=("appointment.ticket.number", "number"),
+            ),
+            result_step(
+                "appointment",
+                "ticket_offline",
+                _ticket_params,
+                outcome="partial",
+                takeaway=("appointment.ticket.number", "number"),
+            ),
+            result_step("appointment", "to_counter", outcome="partial"),
         ),
         *feedback_steps(),
     ),

@@ -48,9 +48,12 @@ def result_step(
     step_id: str,
     params: Callable[[CustomerSession], Mapping[str, Any]] | None = None,
     prompt: str | None = None,
+    *,
+    outcome: str = "",
+    takeaway: tuple[str, str] | None = None,
 ) -> Step:
     """A flow's result screen (`<domain>.<step_id>.title/prompt`, or another `prompt` key)
-    whose "done" leads on to the rating."""
+    whose "done" leads on to the rating; `outcome` and `takeaway` as on Step."""
     return Step(
         step_id,
         StepKind.RESULT,
@@ -59,6 +62,8 @@ def result_step(
         params=params,
         choices=(DONE_CHOICE,),
         next=FIRST_STEP,
+        outcome=outcome,
+        takeaway=takeaway,
     )
 
 
