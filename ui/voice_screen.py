@@ -80,7 +80,9 @@ class VoiceScreen(QObject):
         )
         self.notice = key
         if key is not None and key != self._said:
-            self.voice.navigator.say(self.window.catalog.text(key))
+            # after what the screen just said, not in its place (speaking cuts speech off)
+            screen = self.voice.speech_out.last_text
+            self.voice.navigator.say(f"{screen} {self.window.catalog.text(key)}".strip())
         self._said = key
         self.sound_button.setText(self.window.catalog.text("voice.sound.button"))
         self.sound_button.setVisible(self.voice.navigator.enabled)
