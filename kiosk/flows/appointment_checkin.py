@@ -293,6 +293,18 @@ def _ticket_params(session: CustomerSession) -> dict[str, object]:
     }
 
 
+def _ticket_result(step_id: str, prompt: str | None = None, outcome: str = "success") -> Step:
+    """A result screen whose largest line is the queue number to wait for."""
+    return result_step(
+        "appointment",
+        step_id,
+        _ticket_params,
+        prompt,
+        outcome=outcome,
+        takeaway=("appointment.ticket.number", "number"),
+    )
+
+
 def _problem_params(session: CustomerSession) -> dict[str, str]:
     state = _state(session)
     appointment = state.appointment
@@ -486,36 +498,10 @@ APPOINTMENT_CHECKIN = Flow(
             "stages.done",
             print_step("print_ticket", _receipt, next=TAKE_BACK),
             *take_back_steps(FLOW_ID, next=Branch(_which_ticket, _TICKETS)),
-            result_step(
-                "appointment",
-                "ticket",
-                _ticket_params,
-                outcome="success",
-                takeaway=("appointment.ticket.number", "number"),
-            ),
-            result_step(
-                "appointment",
-                "queue_ticket",
-                _ticket_params,
-                "appointment.ticket.prompt",
-                outcome="success",
-                takeaway=("appointment.ticket.number", "number"),
-            ),
-            result_step(
-                "appointment",
-                "reprinted",
-                _ticket_params,
-                "appointment.ticket.prompt",
-                outcome="success",
-                takeaway=("appointment.ticket.number", "number"),
-            ),
-            result_step(
-                "appointment",
-                "ticket_offline",
-                _ticket_params,
-                outcome="partial",
-                takeaway=("appointment.ticket.number", "number"),
-            ),
+            _ticket_result("ticket"),
+            _ticket_result("queue_ticket", "appointment.ticket.prompt"),
+            _ticket_result("reprinted", "appointment.ticket.prompt"),
+            _ticket_result("ticket_offline", outcome="partial"),
             result_step("appointment", "to_counter", outcome="partial"),
         ),
         *feedback_steps(),

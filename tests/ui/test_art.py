@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kiosk.flows import all_flows
+from kiosk.flows import flow_registry
 from ui.art import DEFAULT_LOGO, Picture, illustration_path, logo
 
 
 def test_every_illustration_a_step_names_exists_and_renders(qtbot):
-    names = {s.illustration for f in all_flows().values() for s in f.steps if s.illustration}
+    names = {s.illustration for f in flow_registry().values() for s in f.steps if s.illustration}
     assert names  # the flows do name their pictures
     for name in names:
         path = illustration_path(name)
