@@ -27,6 +27,7 @@ SERVICE_ICONS = {
     "appointment_checkin": "mdi6.calendar-check",
     "guide": "mdi6.compass",
 }
+OTHER_SERVICE_ICON = "mdi6.bank"  # a service added without a picture of its own
 OUTCOME_ICONS = {
     "success": "mdi6.check-circle",
     "refused": "mdi6.close-circle",

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 from kiosk.flows.model import Home
 from kiosk.i18n import Catalog
 from kiosk.kiosk import Service
-from ui.art import SERVICE_ICONS, icon
+from ui.art import OTHER_SERVICE_ICON, SERVICE_ICONS, icon
 from ui.theme import Theme
 from ui.widgets import button, clear_layout, label, paged
 
@@ -99,7 +99,7 @@ class HomeScreen(QWidget):
             primary=service.available and service is not GUIDE,
         )
         colour = theme.on_accent if tile.property("primary") else theme.accent
-        tile.setIcon(icon(SERVICE_ICONS[flow_id], colour))
+        tile.setIcon(icon(SERVICE_ICONS.get(flow_id, OTHER_SERVICE_ICON), colour))
         tile.setIconSize(QSize(theme.target_px, theme.target_px))
         tile.setEnabled(service.available)
         return tile
