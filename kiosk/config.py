@@ -191,6 +191,10 @@ class BankSection:
     biller_order: list[str] = field(
         default_factory=lambda: ["water", "electricity", "gas", "phone"]
     )
+    # The bank's name in the top bar, per language; a language not listed gets the catalog's
+    # neutral "screens.bank.name".
+    name: dict[str, str] = field(default_factory=dict)
+    logo: str = ""  # an SVG file; empty: the neutral logo in assets/brand/logo.svg
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flows.model import StepError, StepView
+from kiosk.formats import clock, day_and_weekday
 from kiosk.kiosk import Kiosk
 from kiosk.supervisor import Supervisor
+from ui.art import LANGUAGE_ICON, icon, illustration_path, logo
 from ui.overlays import Overlay
 from ui.pages import AttractScreen, HomeScreen
 from ui.simulator_panel import SimulatorPanel, is_simulated
@@ -68,8 +71,14 @@ class KioskWindow(QMainWindow):
         self.attract = AttractScreen()
         self.attract.touched.connect(self._attract_touched)
         self.home = HomeScreen(self._begin, lambda: self._begin("guide"))
+        devices = self.engine.services.devices
         self.step_screen = StepScreen(
-            self.catalog, self.engine.submit, self.engine.back, self._ask_cancel, self.engine.retry
+            self.catalog,
+            self.engine.submit,
+            self.engine.back,
+            self._ask_cancel,
+            self.engine.retry,
+            camera=devices.camera,
         )
         self.supervisor = SupervisorScreen(
             Supervisor(kiosk), self.catalog, runner, on_leave=self.show_attract, on_exit=self._quit
@@ -77,7 +86,8 @@ class KioskWindow(QMainWindow):
         for page in (self.attract, self.home, self.step_screen, self.supervisor):
             self.stack.addWidget(page)
         self.overlay = Overlay(self)
-        devices = self.engine.services.devices
+        # "staff are on the way" stays over every step until the customer or the visit ends it
+        self.staff_overlay = Overlay(self, "staff_overlay")
         self.simulator = SimulatorPanel(self, devices, self.catalog)
         self.simulator_button.setVisible(any(is_simulated(d) for d in devices.all()))
 
@@ -93,13 +103,11 @@ class KioskWindow(QMainWindow):
         self._looking = False
         _application().installEventFilter(self)
 
-        # "Staff are on the way" shows in the bar for a while, then the kiosk number again.
-        self.staff_notice = QTimer(self)
-        self.staff_notice.setSingleShot(True)
-        self.staff_notice.setInterval(15_000)
-        self.staff_notice.timeout.connect(
-            lambda: self.kiosk_label.setText(self.kiosk.config.kiosk.id)
-        )
+        # The date and time in the top bar, to the minute.
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(5_000)
+        self.clock_timer.timeout.connect(self._show_time)
+        self.clock_timer.start()
 
         # Staff hold the kiosk number in the top bar for three seconds to reach supervisor mode.
         self.supervisor_hold = QTimer(self)
@@ -127,13 +135,21 @@ class KioskWindow(QMainWindow):
         return (CARE if self.kiosk.care_mode else STANDARD).for_screen(self._screen_height)
 
     def _make_bar(self) -> QFrame:
+        """The bank's logo and name, the kiosk number (held by staff), the date and time, then
+        the customer's buttons."""
         bar = QFrame()
         bar.setObjectName("bar")
-        row = self.bar_row = QHBoxLayout(bar)  # the voice adds its notice and sound button
+        row = self.bar_row = QHBoxLayout(bar)  # the voice adds its sound button
         row.setContentsMargins(24, 8, 24, 8)
+        row.setSpacing(12)
+        row.addWidget(logo(self.kiosk.config.bank.logo, 64))
+        self.bank_label = label("", "bank_name", wrap=False)
+        row.addWidget(self.bank_label)
         self.kiosk_label = label(f"{self.kiosk.config.kiosk.id}", "small", wrap=False)
         row.addWidget(self.kiosk_label)
         row.addStretch(1)
+        self.clock = label("", "clock", wrap=False)
+        row.addWidget(self.clock)
         self.language_button = button("", self._ask_language, name="language")
         self.care_button = button("", self._toggle_care, name="care_mode")
         self.staff_button = button("", self.kiosk.call_staff, name="call_staff", staff=True)
@@ -153,9 +169,14 @@ class KioskWindow(QMainWindow):
 
     def _redraw(self) -> None:
         theme = self.theme
-        self.setStyleSheet(stylesheet(theme))
+        self.setStyleSheet(stylesheet(theme, self.kiosk.language))
         c = self.catalog
-        self.language_button.setText(f"{c.text('ui.home.language')}: {c.text('language.name')}")
+        names = self.kiosk.config.bank.name
+        self.bank_label.setText(names.get(self.kiosk.language) or c.text("screens.bank.name"))
+        self._show_time()
+        # the language's own name beside the translate icon: short enough for care mode's bar
+        self.language_button.setText(c.text("language.name"))
+        self.language_button.setIcon(icon(LANGUAGE_ICON, theme.on_accent))
         self.care_button.setText(
             c.text("ui.home.care_off" if self.kiosk.care_mode else "ui.home.care_on")
         )
@@ -166,6 +187,10 @@ class KioskWindow(QMainWindow):
         if self.engine.view is not None:
             self.step_screen.show_view(self.engine.view, theme)
 
+    def _show_time(self) -> None:
+        now, language = datetime.now(), self.kiosk.language
+        self.clock.setText(f"{day_and_weekday(now.date(), language)}  {clock(now, language)}")
+
     def _show_service(self) -> None:
         trouble = self.kiosk.journal_trouble
         reason = trouble.message_key if trouble and not self.kiosk.in_service else None
@@ -174,6 +199,8 @@ class KioskWindow(QMainWindow):
     def show_attract(self) -> None:
         self.supervisor.leave()  # staff are never signed in behind the attract screen
         self.overlay.hide()
+        self.staff_overlay.hide()
+        self.step_screen.stop_camera()
         self.home_idle.stop()
         self.kiosk.reset()
         self._show_service()
@@ -282,7 +309,7 @@ class KioskWindow(QMainWindow):
             )
             for lang in self.kiosk.languages
         ]
-        self.overlay.ask(c.text("ui.home.language"), "", answers)
+        self.overlay.ask(c.text("ui.home.language"), c.text("screens.language.prompt"), answers)
 
     def _ask_cancel(self) -> None:
         if not self.engine.would_lose_data:
@@ -307,11 +334,26 @@ class KioskWindow(QMainWindow):
                 ("more_time_yes", c.text("ui.more_time.yes"), self.engine.extend, True),
                 ("more_time_no", c.text("ui.more_time.no"), self.engine.cancel, False),
             ],
+            countdown=(round(seconds), lambda left: c.text("screens.more_time.left", seconds=left)),
         )
 
-    def _staff_called(self, _reason: str) -> None:
-        self.kiosk_label.setText(self.catalog.text("ui.staff.called"))
-        self.staff_notice.start()
+    def _staff_called(self, reason: str) -> None:
+        """Says help is coming, in the customer's language, until they no longer need it or
+        the visit ends."""
+        c = self.catalog
+
+        def not_needed() -> None:
+            log.info("the customer no longer needs staff (%s)", reason)
+
+        self.staff_overlay.ask(
+            c.text("ui.staff.called"),
+            c.text("screens.staff.prompt"),
+            [
+                ("staff_not_needed", c.text("screens.staff.not_needed"), not_needed, False),
+                ("staff_wait", c.text("screens.staff.wait"), lambda: None, True),
+            ],
+            picture=illustration_path("staff_coming"),
+        )
 
     # --- the engine's news ------------------------------------------------------------------
 
@@ -361,5 +403,6 @@ class KioskWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.overlay.isVisible():
-            self.overlay.setGeometry(self.rect())
+        for overlay in (self.overlay, self.staff_overlay):
+            if overlay.isVisible():
+                overlay.setGeometry(self.rect())

@@ -6,14 +6,12 @@ the keyed-in text, or a dict for staff authorisation); the engine decides what i
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -25,12 +23,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flows.model import CONFIRM, Choice, StepKind, StepView
+from hardware.ports import Camera
+from kiosk.flows.model import CONFIRM, KEYED, PIN_BOXES, WORKING, Choice, StepKind, StepView
 from kiosk.i18n import Catalog
+from ui.art import OUTCOME_ICONS, Picture, icon, illustration_path
+from ui.camera_view import CameraView
 from ui.theme import Theme
-from ui.widgets import Keypad, StaffSignIn, button, clear_layout, label
-
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+from ui.widgets import (
+    Busy,
+    Keypad,
+    PinBoxes,
+    StaffSignIn,
+    StageBar,
+    button,
+    clear_layout,
+    label,
+    paged,
+)
 
 
 def _text(catalog: Catalog, key: str | None, params: Any) -> str:
@@ -45,6 +54,7 @@ class StepBody(QWidget):
     def __init__(self, view: StepView, catalog: Catalog, theme: Theme):
         super().__init__()
         self.view, self.catalog, self.theme = view, catalog, theme
+        self._page = 0
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setSpacing(16)
@@ -53,15 +63,14 @@ class StepBody(QWidget):
         self.setEnabled(enabled)
 
     def choice_buttons(self, choices: tuple[Choice, ...], columns: int) -> QWidget:
-        """Choices in pages of the theme's size, with "more options" when they do not fit."""
+        """Choices in pages of the theme's size; when they do not fit, the last place of each
+        page is "more" (care mode: three choices and "more")."""
         holder = QWidget()
         grid = QGridLayout(holder)
         grid.setSpacing(20)
-        per_page = self.theme.choices_per_page
         choices = tuple(c for c in choices if not c.aside)  # those are in the footer
-        pages = [choices[i : i + per_page] for i in range(0, len(choices), per_page)] or [()]
-        page = getattr(self, "_page", 0) % len(pages)
-        shown = list(pages[page])
+        shown, more = paged(choices, self.theme.choices_per_page, self._page)
+        columns = max(1, min(columns, len(shown) + more))
         for i, choice in enumerate(shown):
             text = self.catalog.text(choice.label)
             if choice.hint:
@@ -74,26 +83,30 @@ class StepBody(QWidget):
                 choice=self.view.step.kind is StepKind.CHOOSE,
             )
             grid.addWidget(widget, i // columns, i % columns)
-        if len(pages) > 1:
-            more = button(self.catalog.text("common.more"), self._next_page, name="more")
-            grid.addWidget(more, (len(shown) + columns - 1) // columns, 0, 1, columns)
+        if more:
+            widget = button(
+                self.catalog.text("common.more"),
+                self._next_page,
+                name="more",
+                choice=self.view.step.kind is StepKind.CHOOSE,
+            )
+            grid.addWidget(widget, len(shown) // columns, len(shown) % columns)
+        self._holder, self._shown = holder, (choices, columns)
         return holder
 
     def _next_page(self) -> None:
-        self._page = getattr(self, "_page", 0) + 1
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Redraws the body (a new page of choices)."""
+        """The next page of choices, in the place of this one."""
+        self._page += 1
+        old = self._holder
+        self._holder = self.choice_buttons(*self._shown)
+        self.layout_.replaceWidget(old, self._holder)
+        old.hide()
+        old.deleteLater()
 
 
 class ChooseBody(StepBody):
     def __init__(self, view, catalog, theme):
         super().__init__(view, catalog, theme)
-        self.refresh()
-
-    def refresh(self) -> None:
-        clear_layout(self.layout_)
         self.layout_.addWidget(self.choice_buttons(self.view.choices, 2))
         self.layout_.addStretch(1)
 
@@ -150,27 +163,21 @@ class FieldBody(StepBody):
 
 
 class DeviceBody(StepBody):
-    """The machine is working: an illustration of what the customer should do, and a status."""
+    """A machine step: what to do is the prompt beside the picture; a PIN step adds its boxes."""
 
     def __init__(self, view, catalog, theme):
         super().__init__(view, catalog, theme)
-        picture = ASSETS / "illustrations" / (view.step.illustration or "")
-        if view.step.illustration and picture.is_file():
-            image = QLabel()
-            image.setPixmap(
-                QPixmap(str(picture)).scaledToHeight(
-                    theme.target_px * 3, Qt.TransformationMode.SmoothTransformation
-                )
-            )
-            image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.layout_.addWidget(image)
-        self.status = label(catalog.text("ui.busy.working"), "small", centre=True)
-        self.layout_.addWidget(self.status)
+        self.pin: PinBoxes | None = None
+        if PIN_BOXES in view.params:
+            self.pin = PinBoxes(view.params[PIN_BOXES])
+            self.pin.fill(view.params.get(KEYED, 0))
+            self.layout_.addWidget(self.pin)
         self.layout_.addStretch(1)
 
 
 class ReviewBody(StepBody):
-    """Something to read and confirm: an agreement, or the collected data (already masked)."""
+    """Something to read and confirm: an agreement, or the collected data (already masked);
+    the line the customer must check (the amount) stands out."""
 
     def __init__(self, view, catalog, theme):
         super().__init__(view, catalog, theme)
@@ -180,18 +187,31 @@ class ReviewBody(StepBody):
             area.setWidgetResizable(True)
             area.setWidget(label(_text(catalog, view.step.body, view.params), "body"))
             self.layout_.addWidget(area, 1)
-        if view.summary:
+        emphasised = view.step.takeaway[0] if view.step.takeaway else None
+        lines = [(k, v) for k, v in view.summary if k != emphasised]
+        # the details on the left; on the right the amount, then what confirms it
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        if lines:
             panel = QFrame()
             panel.setObjectName("panel")
             grid = QGridLayout(panel)
-            for row, (key, value) in enumerate(view.summary):
-                grid.addWidget(label(catalog.text(key), "prompt"), row, 0)
-                grid.addWidget(label(value, "summary_value"), row, 1)
-            self.layout_.addWidget(panel)
+            grid.setContentsMargins(24, 16, 24, 16)
+            for i, (key, value) in enumerate(lines):
+                grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
+                grid.addWidget(label(value, "summary_value"), i, 1)
+            grid.setColumnStretch(1, 1)
+            row.addWidget(panel, 3)
+        side = QVBoxLayout()
+        side.setSpacing(16)
+        for key, value in view.summary:
+            if key == emphasised:
+                side.addWidget(takeaway(catalog.text(key), value, "amount_line"))
+        side.addStretch(1)
         if view.choices:
-            self.layout_.addWidget(self.choice_buttons(view.choices, len(view.choices)))
+            side.addWidget(self.choice_buttons(view.choices, len(view.choices)))
         else:
-            self.layout_.addWidget(
+            side.addWidget(
                 button(
                     catalog.text("common.confirm"),
                     lambda: self.answer.emit(CONFIRM),
@@ -199,8 +219,21 @@ class ReviewBody(StepBody):
                     primary=True,
                 )
             )
+        row.addLayout(side, 2)
+        self.layout_.addLayout(row)
         if not view.step.body:
             self.layout_.addStretch(1)
+
+
+def takeaway(caption: str, value: str, name: str = "takeaway_box") -> QFrame:
+    """What the customer must take away or check, as the largest thing on the screen."""
+    box = QFrame()
+    box.setObjectName(name)
+    column = QVBoxLayout(box)
+    column.setContentsMargins(24, 12, 24, 12)
+    column.addWidget(label(caption, "takeaway_label"))
+    column.addWidget(label(value, "takeaway"))
+    return box
 
 
 class AuthoriseBody(StepBody):
@@ -213,10 +246,40 @@ class AuthoriseBody(StepBody):
         self.layout_.addWidget(form)
 
 
+OUTCOME_COLOURS = {"success": "success", "refused": "danger", "partial": "partial", "": "accent"}
+
+
 class ResultBody(StepBody):
+    """The outcome under its icon and colour (success, refusal, partial never look alike), what
+    to take away largest, then what to do next."""
+
     def __init__(self, view, catalog, theme):
         super().__init__(view, catalog, theme)
-        self.layout_.addStretch(1)
+        outcome = view.step.outcome
+        banner = QFrame()
+        banner.setObjectName(f"result_{outcome or 'info'}")
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(32, 24, 32, 24)
+        row.setSpacing(32)
+        colour = getattr(theme, OUTCOME_COLOURS[outcome])
+        self.icon = QLabel()
+        self.icon.setObjectName(f"result_icon_{outcome or 'info'}")
+        side = theme.target_px * 2
+        self.icon.setPixmap(icon(OUTCOME_ICONS[outcome], colour).pixmap(side, side))
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.icon)
+        words = QVBoxLayout()
+        words.setSpacing(16)
+        self.title = label(_text(catalog, view.step.title, view.params), "title")
+        words.addWidget(self.title)
+        if view.step.takeaway and view.params.get(view.step.takeaway[1]):
+            key, param = view.step.takeaway
+            words.addWidget(takeaway(catalog.text(key), str(view.params[param])))
+        self.prompt = label(_text(catalog, view.step.prompt, view.params), "prompt")
+        words.addWidget(self.prompt)
+        words.addStretch(1)
+        row.addLayout(words, 1)
+        self.layout_.addWidget(banner, 1)
         choices = view.choices or (Choice("done", "common.done", primary=True),)
         self.layout_.addWidget(self.choice_buttons(choices, len(choices)))
 
@@ -231,9 +294,16 @@ BODIES: dict[StepKind, type[StepBody]] = {
 }
 
 
+# Steps whose picture is the camera's live view: the face oval, or the square a code goes in.
+CAMERA_STEPS = {"face": True, "scan_phone": False, "scan_bill": False}
+
+
 class StepScreen(QWidget):
-    """The frame every step shares: progress, title, prompt, the body, an error line, and
-    back / cancel at the bottom."""
+    """The frame every step shares: the stage bar, the title, the picture on the left and on
+    the right what to do (prompt, "processing" while the kiosk works, an error line, the
+    body), and back / cancel at the bottom."""
+
+    still_working = Signal()  # the kiosk has worked for a second: care mode says "please wait"
 
     def __init__(
         self,
@@ -242,42 +312,59 @@ class StepScreen(QWidget):
         on_back: Callable[[], None],
         on_cancel: Callable[[], None],
         on_retry: Callable[[], None],
+        camera: Camera | None = None,
     ):
         super().__init__()
         self.catalog = catalog
         self._on_answer, self._on_back, self._on_cancel = on_answer, on_back, on_cancel
         self._on_retry = on_retry
+        self.camera = camera
         self.view: StepView | None = None
         self.body: StepBody | None = None
-        self._wait_started = 0.0
-        self._wait_clock = QTimer(self)
-        self._wait_clock.setInterval(1000)
-        self._wait_clock.timeout.connect(lambda: self._show_waited())
+        self.camera_view: CameraView | None = None
+        self.busy: Busy | None = None
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(48, 16, 48, 16)
         self.outer.setSpacing(16)
 
     def show_view(self, view: StepView, theme: Theme) -> None:
         self.view = view
-        self._wait_clock.stop()
+        self.stop_camera()
         clear_layout(self.outer)
         c = self.catalog
-        self.outer.addWidget(
-            label(c.text("common.step_of", number=view.number, total=view.total), "progress")
-        )
-        self.title = label(_text(c, view.step.title, view.params), "title")
-        self.outer.addWidget(self.title)
-        self.prompt = label(_text(c, view.step.prompt, view.params), "prompt")
-        self.outer.addWidget(self.prompt)
-        self.error = label("", "error")
-        self.error.hide()
-        self.outer.addWidget(self.error)
-        self.waiting = label("", "waiting")  # how long the bank has been working, while it is
-        self.waiting.hide()
-        self.outer.addWidget(self.waiting)
+        if view.stages:
+            self.outer.addWidget(StageBar([c.text(k) for k in view.stages], view.stage))
         self.body = BODIES[view.step.kind](view, c, theme)
         self.body.answer.connect(self._answer)
-        self.outer.addWidget(self.body, 1)
+        if isinstance(self.body, ResultBody):  # its title and prompt sit in the outcome's frame
+            self.title, self.prompt = self.body.title, self.body.prompt
+        else:
+            self.title = label(_text(c, view.step.title, view.params), "title")
+            self.outer.addWidget(self.title)
+            self.prompt = label(_text(c, view.step.prompt, view.params), "prompt")
+        row = QHBoxLayout()
+        row.setSpacing(48)
+        picture = self._picture(view, theme)
+        if picture is not None:
+            row.addWidget(picture, 2)
+        right = QVBoxLayout()
+        right.setSpacing(16)
+        if not isinstance(self.body, ResultBody):
+            right.addWidget(self.prompt)
+        self.busy = Busy(
+            lambda seconds: c.text("ui.busy.waited", seconds=seconds),
+            theme.accent,
+            round(theme.text_pt * 4 / 3),
+            self.prompt,
+        )
+        self.busy.still_working.connect(self.still_working.emit)
+        right.addWidget(self.busy)
+        self.error = label("", "error")
+        self.error.hide()
+        right.addWidget(self.error)
+        right.addWidget(self.body, 1)
+        row.addLayout(right, 3)
+        self.outer.addLayout(row, 1)
         footer = QHBoxLayout()
         self.retry_button = button(c.text("common.retry"), self._on_retry, name="retry")
         self.retry_button.hide()
@@ -296,11 +383,33 @@ class StepScreen(QWidget):
             )
         self.outer.addLayout(footer)
 
+    def _picture(self, view: StepView, theme: Theme) -> QWidget | None:
+        """The live camera on a face or code step, else the step's illustration."""
+        name = Path(view.step.illustration or "").stem
+        if name in CAMERA_STEPS and self.camera is not None:
+            self.camera_view = CameraView(
+                self.camera, face=CAMERA_STEPS[name], colours=(theme.success, theme.on_accent)
+            )
+            return self.camera_view
+        path = illustration_path(view.step.illustration)
+        return Picture(path) if path else None
+
+    def stop_camera(self) -> None:
+        if self.camera_view is not None:
+            self.camera_view.stop()
+            self.camera_view = None
+
     def show_progress(self, view: StepView) -> None:
-        """An action updated its screen (e.g. one more PIN key pressed)."""
+        """An action updated its screen (one more PIN key pressed, or it went on to work)."""
         self.view = view
         self.title.setText(_text(self.catalog, view.step.title, view.params))
         self.prompt.setText(_text(self.catalog, view.step.prompt, view.params))
+        if isinstance(self.body, DeviceBody) and self.body.pin is not None:
+            self.body.pin.fill(view.params.get(KEYED, 0))
+        if view.params.get(WORKING) and self.busy is not None:
+            if self.camera_view is not None:
+                self.camera_view.acknowledge_code()
+            self.busy.set_working(True)
 
     def show_field_value(self, text: str) -> None:
         """Digits said aloud or keyed on the PIN pad (voice and speech mode) show here too."""
@@ -312,29 +421,36 @@ class StepScreen(QWidget):
         return self.view is not None and self.view.step.kind is StepKind.DEVICE
 
     def set_busy(self, busy: bool) -> None:
-        """While the bank works on a step the customer cannot answer it again, but sees the
-        seconds go by, and keeps cancel and call staff."""
-        if self.body is None or self._is_device_step():
+        """The engine runs an action: "processing" only when it is not waiting for the
+        customer (a card, a PIN, a face) but working."""
+        if self.view is None or self.body is None or self.busy is None:
             return
-        self.body.set_enabled_for_input(not busy)
-        self._wait_started = time.monotonic()
-        self._show_waited()
-        self.waiting.setVisible(busy)
-        self._wait_clock.start() if busy else self._wait_clock.stop()
+        if not self._is_device_step():
+            self.body.set_enabled_for_input(not busy)
+        self.busy.set_working(busy and not self.view.step.waits_for_customer)
 
-    def _show_waited(self) -> None:
-        seconds = int(time.monotonic() - self._wait_started)
-        self.waiting.setText(self.catalog.text("ui.busy.waited", seconds=seconds))
+    @property
+    def working(self) -> bool:
+        """Whether "processing" is on screen."""
+        return self.busy is not None and self.busy.isVisible()
+
+    @property
+    def waiting(self) -> QLabel:
+        """The line counting the seconds the kiosk or the bank has been working."""
+        assert self.busy is not None  # a step is on screen
+        return self.busy.text
 
     def show_error(self, text: str, can_retry: bool) -> None:
+        if self.busy is not None:
+            self.busy.set_working(False)
         if isinstance(self.body, FieldBody):
             self.body.show_problem(text)
             return
+        if isinstance(self.body, DeviceBody) and self.body.pin is not None:
+            self.body.pin.fill(0)  # a wrong PIN: start again from empty boxes
         self.error.setText(text)
         self.error.show()
         self.retry_button.setVisible(can_retry and self._is_device_step())
-        if isinstance(self.body, DeviceBody):
-            self.body.status.hide()
 
     def _answer(self, value: Any) -> None:
         self.error.hide()

@@ -26,13 +26,20 @@ class Theme:
     on_accent: str  # text on primary buttons
     danger: str
     line: str
-    font_family: str = "WenQuanYi Micro Hei"
+    takeaway_pt: int = 56  # what the customer takes away: larger than anything else
+    success: str = "#1E7B3A"
+    partial: str = "#8A5300"  # amber: done in part, or done another way (a fallback ticket)
+
+    @property
+    def body_px(self) -> int:
+        """Main text in pixels at 96 dpi: at least 24 on a 21-24" screen at arm's length."""
+        return round(self.text_pt * 96 / 72)
 
     @property
     def key_px(self) -> int:
-        """Keypad keys: a little lower than other targets so four rows of them fit beside the
+        """Keypad keys: lower than other targets so four rows of them fit beside the
         entry on a 1080-line screen; still well over 60 dp (about 38 px at 100 px an inch)."""
-        return round(self.target_px * 0.8)
+        return round(self.target_px * 0.75)
 
     def for_screen(self, screen_height: int) -> Theme:
         """Touch targets keep their physical size on screens other than 1080 lines."""
@@ -58,6 +65,20 @@ STANDARD = Theme(
     line="#C9D1D9",
 )
 
+# One family per language, so Korean and Traditional Chinese get their own glyph shapes
+# (Debian's fonts-noto-cjk and fonts-noto-core).
+FONTS = {
+    "zh_CN": "Noto Sans CJK SC",
+    "zh_TW": "Noto Sans CJK TC",
+    "ko": "Noto Sans CJK KR",
+    "en": "Noto Sans",
+}
+
+
+def font_family(language: str) -> str:
+    return FONTS.get(language, FONTS["zh_CN"])
+
+
 CARE = Theme(
     name="care",
     text_pt=30,
@@ -73,6 +94,8 @@ CARE = Theme(
     on_accent="#FFFFFF",
     danger="#7A0000",
     line="#000000",
+    success="#0B5323",
+    partial="#6B3F00",
 )
 
 
@@ -91,10 +114,11 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def stylesheet(t: Theme) -> str:
+def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     return f"""
     QWidget {{ background: {t.background}; color: {t.text};
-              font-family: "{t.font_family}"; font-size: {t.text_pt}pt; }}
+              font-family: "{font_family(language)}"; font-size: {t.text_pt}pt; }}
+    QLabel {{ background: transparent; }}
     QLabel#title {{ font-size: {t.title_pt}pt; font-weight: bold; }}
     QLabel#prompt {{ color: {t.muted}; }}
     QLabel#small, QLabel#progress {{ font-size: {t.small_pt}pt; color: {t.muted}; }}
@@ -106,12 +130,14 @@ def stylesheet(t: Theme) -> str:
     QFrame#bar QLabel, QFrame#bar QPushButton {{ background: transparent; color: {t.on_accent};
               border: 2px solid {t.on_accent}; }}
     QFrame#bar QLabel {{ border: none; font-size: {t.small_pt}pt; }}
+    QFrame#bar QPushButton {{ font-size: {t.small_pt}pt; padding: 4px 12px; }}
     QFrame#bar QPushButton[staff="true"] {{ background: {t.danger}; font-weight: bold;
-              font-size: {t.title_pt}pt; }}
+              font-size: {max(t.text_pt, 26)}pt; }}
     QPushButton {{ min-height: {t.target_px}px; padding: 8px 24px; border-radius: 12px;
               background: {t.surface}; color: {t.text}; border: 3px solid {t.accent}; }}
     QPushButton[primary="true"] {{ background: {t.accent}; color: {t.on_accent}; }}
-    QPushButton[tile="true"] {{ min-height: {int(t.target_px * 2)}px; font-size: {t.title_pt}pt; }}
+    QPushButton[tile="true"] {{ min-height: {int(t.target_px * 2)}px;
+              font-size: {max(t.text_pt, 26)}pt; }}
     QPushButton[choice="true"] {{ font-size: {t.title_pt}pt; }}
     QPushButton[key="true"] {{ min-height: {t.key_px}px; }}
     QPushButton[staff="true"] {{ background: {t.danger}; color: #FFFFFF;
@@ -120,5 +146,34 @@ def stylesheet(t: Theme) -> str:
     QPushButton:pressed {{ background: {t.line}; }}
     QLineEdit {{ min-height: {t.target_px}px; border: 3px solid {t.accent}; border-radius: 8px;
               padding: 0 16px; font-size: {t.title_pt}pt; background: {t.surface}; }}
-    QWidget#overlay {{ background: rgba(0, 0, 0, 150); }}
+    QWidget#overlay, QWidget#staff_overlay {{ background: rgba(0, 0, 0, 150); }}
+    QFrame#bar QLabel#bank_name {{ font-size: {t.small_pt}pt; font-weight: bold; }}
+    QFrame#bar QLabel#clock {{ font-size: {t.small_pt}pt; }}
+    QLabel#stage_done, QLabel#stage_current, QLabel#stage_todo {{ font-size: {t.small_pt}pt;
+              padding: 6px 18px; border-radius: 20px; }}
+    QLabel#stage_done {{ color: {t.success}; }}
+    QLabel#stage_current {{ background: {t.accent}; color: {t.on_accent}; font-weight: bold; }}
+    QLabel#stage_todo {{ color: {t.muted}; }}
+    QLabel#pin_box {{ min-width: {t.target_px}px; min-height: {t.target_px}px;
+              max-width: {t.target_px}px; max-height: {t.target_px}px; background: {t.surface};
+              border: 4px solid {t.line}; border-radius: 12px;
+              font-size: {t.title_pt}pt; qproperty-alignment: AlignCenter; }}
+    QLabel#pin_box[filled="true"] {{ border-color: {t.accent}; color: {t.accent}; }}
+    QPushButton#busy_wheel {{ min-height: 0; border: none; padding: 0; background: transparent; }}
+    QLabel#busy_text {{ font-size: {t.text_pt}pt; color: {t.accent}; font-weight: bold; }}
+    QLabel#takeaway {{ font-size: {t.takeaway_pt}pt; font-weight: bold; }}
+    QLabel#takeaway_label {{ font-size: {t.text_pt}pt; color: {t.muted}; }}
+    QFrame#result_success, QFrame#result_refused, QFrame#result_partial, QFrame#result_info {{
+              border-radius: 16px; border: 4px solid {t.line}; background: {t.surface}; }}
+    QFrame#result_success {{ border-color: {t.success}; }}
+    QFrame#result_refused {{ border-color: {t.danger}; }}
+    QFrame#result_partial {{ border-color: {t.partial}; }}
+    QFrame#result_success QLabel#title {{ color: {t.success}; }}
+    QFrame#result_refused QLabel#title {{ color: {t.danger}; }}
+    QFrame#result_partial QLabel#title {{ color: {t.partial}; }}
+    QFrame#takeaway_box {{ background: {t.surface}; border: 2px solid {t.line};
+              border-radius: 12px; }}
+    QFrame#amount_line {{ border: 4px solid {t.accent}; border-radius: 12px;
+              background: {t.surface}; }}
+    QLabel#countdown {{ font-size: {t.title_pt * 2}pt; font-weight: bold; color: {t.accent}; }}
     """

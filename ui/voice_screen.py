@@ -1,5 +1,7 @@
-"""The screen side of care mode and speech mode: the one line saying voice input is off, the
-privacy blank of speech mode, the microphone, and the attract screen waking on a PIN-pad key.
+"""The screen side of care mode and speech mode: the privacy blank of speech mode, the
+microphone, "please wait" said when the kiosk works a while, and the attract screen waking
+on a PIN-pad key. That voice input is off is said once, not written in the top bar (nothing
+technical there); the staff screen lists it (`device_notices`).
 
 The voice itself (voice.service.KioskVoice) has no Qt widgets; this is where it meets them.
 """
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from hardware.ports import KeyPress
 from ui.main_window import KioskWindow
-from ui.widgets import button, label
+from ui.widgets import button
 from voice.microphone import NO_MICROPHONE_NOTICE, Microphone, open_microphone
 from voice.service import KioskVoice
 from voice.speech_in import SpeechIn
@@ -31,10 +33,9 @@ class VoiceScreen(QObject):
         self.use_microphone = microphone  # False when a WAV file is the microphone (demos)
         self.microphone: Microphone | None = None
         self._heard_by: SpeechIn | None = None  # the recognizer the microphone last opened for
-        self.notice = label("", "small")  # wraps: care mode's larger buttons share the bar
-        self.notice.setObjectName("voice_notice")
+        self.notice: str | None = None  # message key: voice input is off, and why
+        self._said: str | None = None  # the notice last said, so it is said once
         bar = window.bar_row
-        bar.insertWidget(1, self.notice)
         # louder/quieter, faster/slower: shown while the kiosk speaks
         self.sound_button = button("", self._sound_panel, name="sound")
         bar.insertWidget(bar.indexOf(window.language_button), self.sound_button)
@@ -50,6 +51,9 @@ class VoiceScreen(QObject):
         voice.keypad.blank_changed.connect(self._set_blank)
         voice.key_pressed.connect(self._key_pressed)
         voice.navigator.digits_changed.connect(window.step_screen.show_field_value)
+        window.step_screen.still_working.connect(
+            lambda: voice.navigator.say(window.catalog.text("voice.say.busy"))
+        )
         window.stack.currentChanged.connect(lambda _index: self._screen_changed())
         window.engine.flow_started.connect(lambda _flow, _session: window.home_idle.stop())
         self._screen_changed()
@@ -74,10 +78,20 @@ class VoiceScreen(QObject):
         key = self.voice.notice or (
             NO_MICROPHONE_NOTICE if self.voice.care_mode and missing else None
         )
-        self.notice.setText(self.window.catalog.text(key) if key else "")
-        self.notice.setVisible(key is not None)
+        self.notice = key
+        if key is not None and key != self._said:
+            # after what the screen just said, not in its place (speaking cuts speech off)
+            screen = self.voice.speech_out.last_text
+            self.voice.navigator.say(f"{screen} {self.window.catalog.text(key)}".strip())
+        self._said = key
         self.sound_button.setText(self.window.catalog.text("voice.sound.button"))
         self.sound_button.setVisible(self.voice.navigator.enabled)
+
+    @property
+    def device_notices(self) -> list[str]:
+        """Message keys of what does not work in voice (no model for this language, no
+        microphone), for the staff screen's device list."""
+        return [self.notice] if self.notice else []
 
     def _sound_panel(self) -> None:
         t = self.window.catalog.text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -15,6 +17,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.art import BUSY_ICON, icon
+
+T = TypeVar("T")
 
 
 def clear_layout(layout) -> None:
@@ -148,3 +154,117 @@ class StaffSignIn(QWidget):
         self.staff_id.clear()  # a second try starts from an empty form
         self.password.clear()
         self.active = self.staff_id
+
+
+def paged(items: Sequence[T], per_page: int, page: int) -> tuple[list[T], bool]:
+    """One page of choices and whether "more" is needed. When they do not all fit, the last
+    place of every page is "more", so a page never shows more than `per_page` buttons."""
+    if len(items) <= per_page:
+        return list(items), False
+    room = per_page - 1
+    pages = [items[i : i + room] for i in range(0, len(items), room)]
+    return list(pages[page % len(pages)]), True
+
+
+class StageBar(QWidget):
+    """The flow's named stages (核验身份 → 填写信息 → 确认 → 完成), the current one marked."""
+
+    def __init__(self, names: Sequence[str], current: int):
+        super().__init__()
+        self.setObjectName("stage_bar")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        for i, name in enumerate(names):
+            if i:
+                row.addWidget(label("›", "stage_todo", wrap=False))
+            state = "done" if i < current else "current" if i == current else "todo"
+            row.addWidget(label(name, f"stage_{state}", wrap=False))
+        row.addStretch(1)
+
+
+class PinBoxes(QWidget):
+    """One box per PIN digit, filled as keys are pressed on the PIN pad: the screen knows how
+    many keys, never which."""
+
+    def __init__(self, count: int):
+        super().__init__()
+        self.setObjectName("pin_boxes")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(16)
+        self.boxes = [label("", "pin_box", wrap=False) for _ in range(count)]
+        for box in self.boxes:
+            row.addWidget(box)
+        row.addStretch(1)
+
+    @property
+    def filled(self) -> int:
+        return sum(bool(box.property("filled")) for box in self.boxes)
+
+    def fill(self, keyed: int) -> None:
+        for i, box in enumerate(self.boxes):
+            on = i < keyed
+            box.setText("●" if on else "")
+            box.setProperty("filled", on)
+            box.style().unpolish(box)
+            box.style().polish(box)
+
+
+class Busy(QWidget):
+    """The kiosk or the bank is working: a turning wheel and the seconds it has taken (the
+    customer can still cancel or call staff). After a second still at it, `still_working`
+    fires (care mode then says "please wait")."""
+
+    still_working = Signal()
+
+    def __init__(
+        self,
+        words: Callable[[int], str],
+        colour: str,
+        icon_px: int,
+        instead: QWidget | None = None,
+    ):
+        super().__init__()
+        self.instead = instead
+        self._words = words
+        self._started = 0.0
+        self.setObjectName("busy")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        # a flat button repaints its icon, so the wheel turns; it takes no taps
+        self.wheel = QPushButton()
+        self.wheel.setObjectName("busy_wheel")
+        self.wheel.setFlat(True)
+        self.wheel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.wheel.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.wheel.setIcon(icon(BUSY_ICON, colour, spin_on=self.wheel))
+        self.wheel.setIconSize(QSize(icon_px, icon_px))
+        row.addWidget(self.wheel)
+        self.text = label(words(0), "busy_text", wrap=False)
+        row.addWidget(self.text, 1)
+        self._second = QTimer(self)
+        self._second.setInterval(1000)
+        self._second.timeout.connect(self._tick)
+        self.hide()
+
+    def _tick(self) -> None:
+        seconds = int(time.monotonic() - self._started)
+        self.text.setText(self._words(seconds))
+        if seconds == 1:
+            self.still_working.emit()
+
+    def set_working(self, working: bool) -> None:
+        """Shown in the place of `instead` (the prompt: what to do matters again after),
+        in no more room than it had, so a full screen does not grow."""
+        if self.instead is not None:
+            if working and self.instead.isVisible():
+                self.setMaximumHeight(max(self.instead.height(), self.wheel.iconSize().height()))
+            self.instead.setVisible(not working)
+        if working and not self._second.isActive():
+            self._started = time.monotonic()
+            self.text.setText(self._words(0))
+            self._second.start()
+        elif not working:
+            self._second.stop()
+        self.setVisible(working)

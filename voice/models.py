@@ -118,15 +118,13 @@ class VoiceModels:
 def static_views(flow: Flow) -> list[StepView]:
     """Each step of a flow as it would be entered, for steps whose choices are fixed."""
     views = []
-    for number, step in enumerate(flow.steps, 1):
+    for step in flow.steps:
         if callable(step.choices):
             continue  # choices fetched at run time are checked when the step is entered
         views.append(
             StepView(
                 flow,
                 step,
-                number,
-                len(flow.steps),
                 {},
                 tuple(step.choices),
                 (),

@@ -189,7 +189,7 @@ class KioskVoice:
         )
         choices += (Choice(GUIDE, flows[GUIDE].title),)
         step = Step("home", StepKind.CHOOSE, "ui.home.title", choices=choices)
-        return StepView(Flow("home", "ui.home.title", (step,)), step, 1, 1, {}, choices, (), False)
+        return StepView(Flow("home", "ui.home.title", (step,)), step, {}, choices, (), False)
 
     def home_menu(self) -> list[MenuItem]:
         """The home screen in speech mode: the services offered now, the guide, languages."""

@@ -1,5 +1,8 @@
 """Simulated camera: told whether a face is in front of it and which QR code is shown.
 
+Its frames show what it was told (a head and shoulders where the face is, the QR code held
+up), so the screen's live view and OpenCV's QR decoder see the same thing the flow does.
+
 Config: `face` (bool, somebody is standing there), `code` (a QR payload being held up,
 e.g. "APPT:APT-7F3K9Q"). Tests and the dev pad call set_face()/show_code().
 Faults: offline, timeout (nobody shows a face or a code in time).
@@ -10,7 +13,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
+import cv2
 import numpy as np
+import qrcode
 
 from hardware.errors import DeviceTimeout, FaceNotFound
 from hardware.id_card_reader.simulated import placeholder_photo
@@ -18,7 +23,21 @@ from hardware.ports import Face
 from hardware.simulated import FaultSpec, SimulatedDevice
 
 WIDTH, HEIGHT = 640, 480
-_FACE = Face(x=240, y=120, width=160, height=160)
+_FACE = Face(x=240, y=80, width=160, height=160)
+QR_SIZE, QR_TOP, QR_LEFT = 300, 90, 170
+
+
+def _head() -> np.ndarray:
+    """The head and shoulders the simulated ID card shows, BGR."""
+    photo = cv2.imdecode(np.frombuffer(placeholder_photo(), np.uint8), cv2.IMREAD_COLOR)
+    assert photo is not None  # our own JPEG
+    return photo
+
+
+def _qr_picture(payload: str) -> np.ndarray:
+    """The QR code as a phone or a paper bill shows it, BGR and QR_SIZE square."""
+    picture = np.array(qrcode.make(payload, border=2).convert("RGB"))
+    return cv2.resize(picture, (QR_SIZE, QR_SIZE), interpolation=cv2.INTER_NEAREST)
 
 
 class SimulatedCamera(SimulatedDevice):
@@ -46,7 +65,17 @@ class SimulatedCamera(SimulatedDevice):
 
     def frame(self) -> np.ndarray:
         self._begin()
-        return np.full((HEIGHT, WIDTH, 3), 128, np.uint8)
+        image = np.full((HEIGHT, WIDTH, 3), (200, 190, 180), np.uint8)  # a lobby wall (BGR)
+        if self._face:
+            photo = _head()
+            f = _FACE
+            image[f.y : f.y + f.height * 2, f.x : f.x + f.width] = cv2.resize(
+                photo, (f.width, f.height * 2)
+            )
+        code = self._code
+        if code is not None:
+            image[QR_TOP : QR_TOP + QR_SIZE, QR_LEFT : QR_LEFT + QR_SIZE] = _qr_picture(code)
+        return image
 
     def find_face(self, frame: np.ndarray) -> Face | None:
         return _FACE if self._face else None

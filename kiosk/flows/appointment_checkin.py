@@ -22,6 +22,7 @@ from kiosk.backend.models import Appointment, QueueTicket
 from kiosk.flows.fallback_tickets import issue_fallback_ticket, sync_fallback_tickets
 from kiosk.flows.feedback import feedback_steps, result_step
 from kiosk.flows.model import (
+    WORKING,
     Branch,
     Choice,
     Field,
@@ -38,6 +39,7 @@ from kiosk.flows.model import (
 from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words
 from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
+from kiosk.formats import clock, short_date
 from kiosk.journal import journaled
 from kiosk.masking import mask_phone
 from kiosk.session import CustomerSession
@@ -137,6 +139,7 @@ def _send_pending_tickets(services: Services) -> None:
 
 def _scanned(ctx: StepContext) -> Target:
     payload = ctx.services.devices.camera.scan_code(SCAN_TIMEOUT_S, ctx.cancelled)
+    ctx.progress({WORKING: True})  # the code is read: the screen says so while the bank looks
     kind, _, token = payload.partition(":")
     if kind != QR_PREFIX or not token:
         raise StepFailed("appointment.error.not_a_booking")
@@ -290,6 +293,18 @@ def _ticket_params(session: CustomerSession) -> dict[str, object]:
     }
 
 
+def _ticket_result(step_id: str, prompt: str | None = None, outcome: str = "success") -> Step:
+    """A result screen whose largest line is the queue number to wait for."""
+    return result_step(
+        "appointment",
+        step_id,
+        _ticket_params,
+        prompt,
+        outcome=outcome,
+        takeaway=("appointment.ticket.number", "number"),
+    )
+
+
 def _problem_params(session: CustomerSession) -> dict[str, str]:
     state = _state(session)
     appointment = state.appointment
@@ -298,8 +313,8 @@ def _problem_params(session: CustomerSession) -> dict[str, str]:
         "problem": words(
             session,
             state.problem or "appointment.problem.not_found",
-            time=when.strftime("%H:%M") if when else "",
-            date=when.strftime("%m-%d") if when else "",
+            time=clock(when, session.language) if when else "",
+            date=short_date(when, session.language) if when else "",
         )
     }
 
@@ -363,6 +378,7 @@ APPOINTMENT_CHECKIN = Flow(
                 next=CHECK_IN,
                 exits=_FOUND,
                 illustration="scan_phone.png",
+                waits_for_customer=True,
             ),
             Step(
                 "phone",
@@ -397,6 +413,7 @@ APPOINTMENT_CHECKIN = Flow(
                 next=CHECK_IN,
                 exits=_FOUND,
                 illustration="id_card.png",
+                waits_for_customer=True,
             ),
         ),
         *in_stage(
@@ -481,11 +498,11 @@ APPOINTMENT_CHECKIN = Flow(
             "stages.done",
             print_step("print_ticket", _receipt, next=TAKE_BACK),
             *take_back_steps(FLOW_ID, next=Branch(_which_ticket, _TICKETS)),
-            result_step("appointment", "ticket", _ticket_params),
-            result_step("appointment", "queue_ticket", _ticket_params, "appointment.ticket.prompt"),
-            result_step("appointment", "reprinted", _ticket_params, "appointment.ticket.prompt"),
-            result_step("appointment", "ticket_offline", _ticket_params),
-            result_step("appointment", "to_counter", done=False),
+            _ticket_result("ticket"),
+            _ticket_result("queue_ticket", "appointment.ticket.prompt"),
+            _ticket_result("reprinted", "appointment.ticket.prompt"),
+            _ticket_result("ticket_offline", outcome="partial"),
+            result_step("appointment", "to_counter", done=False, outcome="partial"),
         ),
         *feedback_steps(),
     ),

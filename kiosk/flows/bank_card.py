@@ -18,7 +18,18 @@ from hardware.ports import CardData, KeyKind, KeyPress
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined
 from kiosk.backend.models import CardVerified
-from kiosk.flows.model import Next, Step, StepContext, StepFailed, StepKind, Target, known
+from kiosk.flows.model import (
+    KEYED,
+    PIN_BOXES,
+    WORKING,
+    Next,
+    Step,
+    StepContext,
+    StepFailed,
+    StepKind,
+    Target,
+    known,
+)
 from kiosk.flows.receipt import build_receipt, print_receipt
 from kiosk.journal import record_event
 from kiosk.masking import mask_pan
@@ -32,7 +43,6 @@ PIN_TIMEOUT_S = 30.0
 REMIND_AFTER_S = 8.0
 TAKE_TIMEOUT_S = 30.0
 PIN_LENGTH = 6  # debit cards in China have six-digit PINs
-DOT = "●"
 
 TAKE_CARD = "take_card"
 REMIND_CARD = "take_card_reminder"
@@ -68,6 +78,7 @@ def insert_card_step(*, next: Next = None) -> Step:
         action=accept,
         next=next,
         illustration="insert_card.png",
+        waits_for_customer=True,
     )
 
 
@@ -83,7 +94,7 @@ def pin_step(*, refused: Target = TAKE_CARD, next: Next = None) -> Step:
         def on_key(key: KeyPress) -> None:  # masked presses only: never a digit's value
             nonlocal keyed
             keyed = 0 if key.kind is KeyKind.CLEAR else keyed + (key.kind is KeyKind.DIGIT)
-            ctx.progress({"dots": DOT * keyed})
+            ctx.progress({PIN_BOXES: PIN_LENGTH, KEYED: keyed})
 
         try:
             block = ctx.services.devices.pin_pad.pin_entry(
@@ -94,6 +105,7 @@ def pin_step(*, refused: Target = TAKE_CARD, next: Next = None) -> Step:
                 raise
             # the customer pressed CANCEL on the pad: they want their card back
             raise StepFailed("bank_card.pin.cancelled", goto=refused) from exc
+        ctx.progress({PIN_BOXES: PIN_LENGTH, KEYED: PIN_LENGTH, WORKING: True})
         try:
             # a PIN check moves no money and changes no identity, so it is not journaled;
             # the bank counts wrong tries itself
@@ -112,12 +124,13 @@ def pin_step(*, refused: Target = TAKE_CARD, next: Next = None) -> Step:
         StepKind.DEVICE,
         "bank_card.pin.title",
         "bank_card.pin.prompt",
-        params=lambda _s: {"dots": ""},
+        params=lambda _s: {PIN_BOXES: PIN_LENGTH, KEYED: 0},
         action=enter_pin,
         next=next,
         exits=(refused,),
         can_go_back=False,
         illustration="pin_pad.png",
+        waits_for_customer=True,
     )
 
 
@@ -250,6 +263,7 @@ def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
             exits=(REMIND_CARD,),
             can_go_back=False,
             illustration="take_card.png",
+            waits_for_customer=True,
         ),
         Step(
             REMIND_CARD,
@@ -260,6 +274,7 @@ def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
             next=next,
             can_go_back=False,
             illustration="take_card.png",
+            waits_for_customer=True,
         ),
     )
 

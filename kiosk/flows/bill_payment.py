@@ -32,6 +32,7 @@ from kiosk.flows.bank_card import (
 )
 from kiosk.flows.feedback import FeedbackState, feedback_steps, result_step
 from kiosk.flows.model import (
+    WORKING,
     Branch,
     Choice,
     Field,
@@ -126,6 +127,7 @@ def _typed(ctx: StepContext) -> None:
 
 def _scanned(ctx: StepContext) -> None:
     payload = ctx.services.devices.camera.scan_code(SCAN_TIMEOUT_S, ctx.cancelled)
+    ctx.progress({WORKING: True})  # the code is read: the screen says so while the bank looks
     kind, _, rest = payload.partition(":")
     biller, _, number = rest.partition(":")
     if kind != QR_PREFIX or not biller or not number:
@@ -151,7 +153,7 @@ def _summary(session: CustomerSession) -> list[tuple[str, str]]:
     bill = _state(session).bill
     if bill is None:  # drawn before a bill was found (a layout check)
         return []
-    amount = words(session, "receipt.yuan", amount=yuan(bill.amount_due_fen))
+    amount = words(session, "receipt.yuan", amount=yuan(bill.amount_due_fen, session.language))
     return [*_bill_lines(session), ("bill_payment.summary.amount", amount)]
 
 
@@ -224,7 +226,9 @@ def _receipt(session: CustomerSession) -> Receipt | None:
             amounts=[
                 (
                     "bill_payment.summary.amount",
-                    words(session, "receipt.yuan", amount=yuan(payment.amount_fen)),
+                    words(
+                        session, "receipt.yuan", amount=yuan(payment.amount_fen, session.language)
+                    ),
                 )
             ],
             notes=[*_card_notes(session), ("receipt.keep", {})],
@@ -259,7 +263,8 @@ def _paid_params(session: CustomerSession) -> dict[str, str]:
     if payment is None:  # drawn before paying (a layout check)
         return {}
     return {
-        "amount": yuan(payment.amount_fen),
+        "amount": yuan(payment.amount_fen, session.language),
+        "paid": words(session, "receipt.yuan", amount=yuan(payment.amount_fen, session.language)),
         "reference": payment.reference,
         "receipt": receipt_note(session, payment.reference),
         "card": _card_text(session),
@@ -356,6 +361,7 @@ BILL_PAYMENT = Flow(
                 action=_scanned,
                 next="review",
                 illustration="scan_bill.png",
+                waits_for_customer=True,
             ),
         ),
         Step(
@@ -364,6 +370,7 @@ BILL_PAYMENT = Flow(
             "bill_payment.review.title",
             "bill_payment.review.prompt",
             summary=_summary,
+            takeaway=("bill_payment.summary.amount", "amount"),
             action=_pay,
             next=TAKE_CARD,
             stage="stages.confirm",
@@ -373,8 +380,14 @@ BILL_PAYMENT = Flow(
             *take_card_steps(FLOW_ID, next="print_receipt"),
             print_step("print_receipt", _receipt, next=Branch(_after_receipt, (PAID, NOT_DONE))),
         ),
-        result_step(FLOW_ID, PAID, _paid_params),
-        result_step(FLOW_ID, NOT_DONE, _not_done_params, done=False),
+        result_step(
+            FLOW_ID,
+            PAID,
+            _paid_params,
+            outcome="success",
+            takeaway=("bill_payment.summary.amount", "paid"),
+        ),
+        result_step(FLOW_ID, NOT_DONE, _not_done_params, done=False, outcome="refused"),
         *feedback_steps(),
     ),
 )

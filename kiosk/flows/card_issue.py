@@ -326,13 +326,20 @@ CARD_ISSUE = Flow(
             "stages.done",
             print_step("print_receipt", _receipt, next=TAKE_BACK),
             *take_back_steps(FLOW_ID, next="issued"),
-            result_step(FLOW_ID, "issued", _issued_params),
-            result_step(FLOW_ID, NOT_ISSUED, _not_issued_params, done=False),
+            result_step(
+                FLOW_ID,
+                "issued",
+                _issued_params,
+                outcome="success",
+                takeaway=("card_issue.summary.card", "card"),
+            ),
+            result_step(FLOW_ID, NOT_ISSUED, _not_issued_params, done=False, outcome="refused"),
             Step(
                 NO_ACCOUNT,
                 StepKind.RESULT,
                 "card_issue.no_account.title",
                 "card_issue.no_account.prompt",
+                outcome="partial",
                 choices=(
                     Choice(
                         "open_account",

@@ -242,12 +242,9 @@ class FlowEngine:
         choices = step.choices(session) if callable(step.choices) else step.choices
         merged = dict(step.params(session)) if step.params else {}
         merged.update(params or {})
-        ids = [s.id for s in flow.steps]
         return StepView(
             flow=flow,
             step=step,
-            number=ids.index(step.id) + 1,
-            total=len(ids),
             params=merged,
             choices=tuple(choices),
             summary=tuple(step.summary(session)) if step.summary else (),

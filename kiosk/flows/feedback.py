@@ -50,10 +50,13 @@ def result_step(
     prompt: str | None = None,
     *,
     done: bool = True,
+    outcome: str = "",
+    takeaway: tuple[str, str] | None = None,
 ) -> Step:
     """A flow's result screen (`<domain>.<step_id>.title/prompt`, or another `prompt` key)
     whose "done" leads on to the rating; `done=False` for a refused or failed visit, which
-    ends there (nobody is asked to rate, or offered a product, after a refusal)."""
+    ends there (nobody is asked to rate, or offered a product, after a refusal); `outcome`
+    and `takeaway` as on Step."""
     return Step(
         step_id,
         StepKind.RESULT,
@@ -62,6 +65,8 @@ def result_step(
         params=params,
         choices=(DONE_CHOICE,),
         next=FIRST_STEP if done else END,
+        outcome=outcome,
+        takeaway=takeaway,
     )
 
 

@@ -18,6 +18,7 @@ from kiosk.backend.errors import Declined
 from kiosk.backend.models import IdentityVerification
 from kiosk.flows.feedback import FeedbackState
 from kiosk.flows.model import (
+    WORKING,
     Branch,
     Choice,
     Next,
@@ -30,6 +31,7 @@ from kiosk.flows.model import (
 )
 from kiosk.flows.receipt import words
 from kiosk.flows.validators import age_on, id_number_problem
+from kiosk.formats import full_date
 from kiosk.journal import journaled
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.session import CustomerSession
@@ -113,6 +115,7 @@ def id_card_step(*, stop: Target, next: Target) -> Step:
         exits=(stop,),
         can_go_back=False,
         illustration="id_card.png",
+        waits_for_customer=True,
     )
 
 
@@ -158,6 +161,7 @@ def face_step(flow_id: str, *, stop: Target, next: Next = None) -> Step:
         except FaceNotFound:
             state.face_retried = True
             raise
+        ctx.progress({WORKING: True})  # the photo is taken: now the bank compares it
         masked = {"id": mask_id_number(card.id_number), "name": mask_name(card.name)}
 
         def verify(key: str) -> IdentityVerification:
@@ -197,6 +201,7 @@ def face_step(flow_id: str, *, stop: Target, next: Next = None) -> Step:
         exits=(stop,),
         can_go_back=False,
         illustration="face.png",
+        waits_for_customer=True,
     )
 
 
@@ -204,7 +209,7 @@ def identity_summary(session: CustomerSession) -> list[tuple[str, str]]:
     """The review lines about the person, masked."""
     card = id_card_of(session)
     valid_to = (
-        card.valid_to.isoformat()
+        full_date(card.valid_to, session.language)
         if card.valid_to
         else words(session, "identity.summary.valid_for_life")
     )

@@ -34,6 +34,10 @@ class StepKind(StrEnum):
     RESULT = "result"  # the outcome; the flow ends when the customer taps "done"
 
 
+# A progress param: an action that waited for the customer now works (the bank checks a PIN).
+WORKING = "working"
+# A PIN step's params: how many boxes to draw and how many keys were pressed (never digits).
+PIN_BOXES, KEYED = "pin_boxes", "keyed"
 CONFIRM = "confirm"  # the value a REVIEW step or a voice "confirm" submits
 DONE = "done"
 
@@ -156,7 +160,16 @@ class Step:
     stage: str | None = None
     timeout_s: float | None = None  # idle time before "need more time?"; None = kiosk default
     can_go_back: bool = True
-    illustration: str | None = None  # file name in assets/illustrations
+    illustration: str | None = None  # a picture in assets/illustrations (its .svg is drawn)
+    # DEVICE: the action waits for the customer (a card, a PIN, a face), so the screen shows
+    # what to do, not "processing"; an action says it went on to work with WORKING progress.
+    waits_for_customer: bool = False
+    # RESULT: "success", "refused" or "partial" (its icon and colour); "" for information.
+    outcome: str = ""
+    # What the customer must take away or check, drawn as the largest thing on the screen:
+    # (label key, param name). RESULT shows that param (a ticket number, the amount paid);
+    # REVIEW the summary line with that label (the amount to pay).
+    takeaway: tuple[str, str] | None = None
 
     def targets(self) -> tuple[Target, ...]:
         """Every target this step declares (not the next step in the list)."""
@@ -233,8 +246,6 @@ class StepView:
 
     flow: Flow
     step: Step
-    number: int  # 1-based position among the flow's steps, for "step 3 of 9"
-    total: int
     params: Mapping[str, Any]
     choices: tuple[Choice, ...]
     summary: tuple[tuple[str, str], ...]

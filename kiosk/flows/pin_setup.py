@@ -16,7 +16,16 @@ from hardware.errors import Cancelled
 from hardware.ports import KeyKind, KeyPress
 from kiosk.backend.models import PinChecked
 from kiosk.flows.identity import verification_of
-from kiosk.flows.model import Next, Step, StepContext, StepFailed, StepKind
+from kiosk.flows.model import (
+    KEYED,
+    PIN_BOXES,
+    WORKING,
+    Next,
+    Step,
+    StepContext,
+    StepFailed,
+    StepKind,
+)
 from kiosk.flows.receipt import words
 from kiosk.journal import journaled
 from kiosk.masking import last4
@@ -26,7 +35,6 @@ log = logging.getLogger(__name__)
 
 PIN_LENGTH = 6
 ENTRY_TIMEOUT_S = 30.0
-DOT = "●"
 
 
 @dataclass(slots=True)
@@ -36,16 +44,16 @@ class PinSetupState:
 
 
 def _key_in(ctx: StepContext, pan: str, stage: str) -> bytes:
-    """One entry on the PIN pad, with a dot on screen per key pressed."""
+    """One entry on the PIN pad, with a box filled on screen per key pressed."""
     stage_text = words(ctx.session, stage)
-    dots = 0
+    keyed = 0
 
     def on_key(key: KeyPress) -> None:  # masked presses: the digit itself never arrives
-        nonlocal dots
-        dots = 0 if key.kind is KeyKind.CLEAR else dots + (key.kind is KeyKind.DIGIT)
-        ctx.progress({"stage": stage_text, "dots": DOT * dots})
+        nonlocal keyed
+        keyed = 0 if key.kind is KeyKind.CLEAR else keyed + (key.kind is KeyKind.DIGIT)
+        ctx.progress({"stage": stage_text, PIN_BOXES: PIN_LENGTH, KEYED: keyed})
 
-    ctx.progress({"stage": stage_text, "dots": ""})
+    ctx.progress({"stage": stage_text, PIN_BOXES: PIN_LENGTH, KEYED: 0})
     try:
         block = ctx.services.devices.pin_pad.pin_entry(
             pan, PIN_LENGTH, PIN_LENGTH, on_key, ENTRY_TIMEOUT_S, ctx.cancelled
@@ -68,6 +76,7 @@ def set_pin_step(flow_id: str, *, pan: Callable[[CustomerSession], str], next: N
         first = _key_in(ctx, number, "identity.pin.first")
         again = _key_in(ctx, number, "identity.pin.again")
         verification = verification_of(session)
+        ctx.progress({"stage": words(session, "identity.pin.again"), WORKING: True})
 
         def check(key: str) -> PinChecked:
             return ctx.services.backend.check_new_pin(
@@ -92,9 +101,10 @@ def set_pin_step(flow_id: str, *, pan: Callable[[CustomerSession], str], next: N
         StepKind.DEVICE,
         "identity.pin.title",
         "identity.pin.prompt",
-        params=lambda s: {"stage": words(s, "identity.pin.first"), "dots": ""},
+        params=lambda s: {"stage": words(s, "identity.pin.first"), PIN_BOXES: PIN_LENGTH, KEYED: 0},
         action=set_pin,
         next=next,
         can_go_back=False,
         illustration="pin_pad.png",
+        waits_for_customer=True,
     )

@@ -16,6 +16,7 @@ from typing import Any
 from hardware.errors import DeviceError
 from hardware.ports import Receipt, ReceiptLine
 from kiosk.flows.model import Next, Step, StepContext, StepKind
+from kiosk.formats import amount
 from kiosk.i18n import Catalog
 from kiosk.masking import redact
 from kiosk.session import CustomerSession
@@ -42,9 +43,10 @@ def words(session: CustomerSession, key: str, **params: Any) -> str:
     return catalog_for(session.language).text(key, **params)
 
 
-def yuan(fen: int) -> str:
-    """Amounts are kept in fen; people read yuan with two decimals."""
-    return f"{fen / 100:,.2f}"
+def yuan(fen: int, language: str) -> str:
+    """Amounts are kept in fen; people read yuan with two decimals, as their language writes
+    them."""
+    return amount(fen, language)
 
 
 def build_receipt(

@@ -117,6 +117,8 @@ def staff_steps(
         action=by_card,
         next=Branch(authorised, (next, password_step)),
         can_go_back=False,
+        illustration="staff_coming.png",
+        waits_for_customer=True,  # for the member of staff and their card: not "processing"
     )
     password = Step(
         password_step,

@@ -86,6 +86,7 @@ def take_back_steps(flow: str, *, next: Next = None) -> tuple[Step, Step, Step]:
             exits=(then,) if then else (),
             can_go_back=False,
             illustration="take_back.png",
+            waits_for_customer=True,
         )
 
     return (

@@ -100,7 +100,8 @@ def test_water_bill_paid_with_a_chip_card_over_pcsc(make_kiosk, virtual_card):
     k.sees("请输入银行卡密码")
     for digit in "147":
         k.devices.pin_pad.press(digit)
-    k.sees("●●●")  # the screen counts the keys, never shows them
+    # the screen counts the keys in its PIN boxes, never shows them
+    k.wait_until(lambda: k.window.step_screen.body.pin.filled == 3)
     for digit in "258":
         k.devices.pin_pad.press(digit)
     k.devices.pin_pad.press("enter")

@@ -20,6 +20,11 @@ def tap(qtbot, window, name: str) -> None:
     QApplication.processEvents()  # layouts show new widgets on the next turn of the loop
 
 
+def visible(window, name: str) -> QPushButton:
+    (widget,) = [b for b in window.findChildren(QPushButton, name) if b.isVisible()]
+    return widget
+
+
 def visible_text(window) -> str:
     return "\n".join(label.text() for label in window.findChildren(QLabel) if label.isVisible())
 
@@ -114,21 +119,23 @@ def test_unavailable_services_are_shown_paused(qtbot, window):
 
 def test_care_mode_is_larger_calmer_and_fits_the_screen(qtbot, window):
     window.show_home()
-    tile = window.findChild(QPushButton, "service_guide")
-    standard_size = tile.font().pointSize()
+    standard_size = visible(window, "service_bill_payment").font().pointSize()
     tap(qtbot, window, "care_mode")
     assert window.kiosk.care_mode
-    assert window.findChild(QPushButton, "service_guide").font().pointSize() >= 30 > standard_size
+    care_size = visible(window, "service_bill_payment").font().pointSize()
+    assert care_size >= 30 and care_size > standard_size
     assert window.findChild(QPushButton, "call_staff").height() >= window.theme.target_px
+    tap(qtbot, window, "more")  # four services and the guide: three a page and "more"
     tap(qtbot, window, "service_guide")
     choices = [
         b
         for b in window.findChildren(QPushButton)
-        if b.objectName().startswith("choice_") and b.isVisible()
+        if (b.objectName().startswith("choice_") or b.objectName() == "more") and b.isVisible()
     ]
     assert len(choices) <= 4
-    tap(qtbot, window, "more")  # the rest of the choices are one tap away
-    assert window.findChild(QPushButton, "choice_other").isVisible()
+    for _page in range(2):  # seven needs: three a page, "more" in the fourth place
+        tap(qtbot, window, "more")
+    assert visible(window, "choice_other")
 
 
 def test_themes_meet_contrast_and_target_rules():
@@ -151,3 +158,25 @@ def test_call_staff_is_always_there(qtbot, window):
     window.kiosk.staff_called.connect(caught.append)
     tap(qtbot, window, "call_staff")
     assert caught == ["customer_help"] and shows(window, "ui.staff.called")
+
+
+def test_the_top_bar_shows_the_bank_its_logo_and_the_date_and_time_per_language(qtbot, config):
+    from datetime import datetime
+
+    from kiosk.formats import clock, day_and_weekday
+    from ui.app import build_window
+    from ui.art import Picture
+
+    config.bank.name = {"en": "Example Bank"}
+    win = build_window(config)
+    qtbot.addWidget(win)
+    try:
+        assert win.bank_label.text() == win.catalog.text("screens.bank.name")  # not configured
+        win.kiosk.set_language("en")
+        assert win.bank_label.text() == "Example Bank"
+        now = datetime.now()
+        assert win.clock.text().startswith(day_and_weekday(now.date(), "en"))
+        assert clock(now, "en")[:2] in win.clock.text()
+        assert win.findChild(Picture, "logo").renderer().isValid()
+    finally:
+        win.kiosk.close()

@@ -61,7 +61,7 @@ def test_a_word_salad_is_only_a_guess_never_a_certainty():
 def test_a_number_field_hears_digits_and_says_them_back_as_one_value():
     step = Step("phone", StepKind.FIELD, "guide.title", field=Field("guide.title"))
     flow = Flow("t", "guide.title", (step,))
-    grammar = build_grammar(StepView(flow, step, 1, 1, {}, (), (), True), Catalog("ko"))
+    grammar = build_grammar(StepView(flow, step, {}, (), (), True), Catalog("ko"))
     match = grammar.parse("일 삼 팔 공 영")
     assert match.command == Digits("13800") and match.exact
     assert "구" in grammar.words()

@@ -13,13 +13,11 @@ from voice.spoken_forms import natural
 
 
 def _views(flow):
-    for number, step in enumerate(flow.steps, 1):
+    for step in flow.steps:
         # Choices or a summary computed from the session are spoken like the fixed ones;
         # without a customer here, the step's own texts must still be there.
         choices = () if callable(step.choices) else tuple(step.choices)
-        yield StepView(
-            flow, step, number, len(flow.steps), {}, choices, (), step.kind is not StepKind.RESULT
-        )
+        yield StepView(flow, step, {}, choices, (), step.kind is not StepKind.RESULT)
 
 
 def _keys(view):

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from kiosk.flows.model import StepKind
+from ui.widgets import PinBoxes
 
 WAIT_S = 20.0
 
@@ -78,14 +79,14 @@ class Customer:
         ]
 
     def tap(self, name: str) -> None:
-        """Taps the button; a choice on another page of choices (care mode shows four at a
-        time) is looked for with "more options"."""
+        """Taps the button; a choice or a service on another page (care mode shows three
+        and "more") is looked for with "more options"."""
 
         def shown() -> bool:
             if self._buttons(name):
                 return True
             more = self._buttons("more")
-            if more and name.startswith("choice_"):
+            if more and name.startswith(("choice_", "service_")):
                 more[0].click()
             return False
 
@@ -107,12 +108,17 @@ class Customer:
             self.devices.pin_pad.press(key)
 
     def start(self, flow_id: str) -> None:
-        """From the home screen, the service's tile (the guide has its own button)."""
+        """From the home screen, the service's tile (the guide's too)."""
         self.wait(lambda: self.window.current_screen() == "home", "the home screen")
         self.tap(f"service_{flow_id}")
 
     def screen_text(self) -> str:
         return screen_text(self.window)
+
+    def pin_boxes_filled(self) -> int:
+        """How many of the PIN's boxes on screen are filled (keys pressed, never digits)."""
+        boxes = [b for b in self.window.findChildren(PinBoxes) if b.isVisible()]
+        return boxes[0].filled if boxes else 0
 
 
 def screen_text(window) -> str:
