@@ -47,10 +47,11 @@ class Offence:
 
 
 def _name(widget: QWidget) -> str:
-    parts = []
-    while widget is not None and len(parts) < 4:
-        parts.append(widget.objectName() or type(widget).__name__)
-        widget = widget.parentWidget()
+    parts: list[str] = []
+    at: QWidget | None = widget
+    while at is not None and len(parts) < 4:
+        parts.append(at.objectName() or type(at).__name__)
+        at = at.parentWidget()
     return "/".join(reversed(parts))
 
 
@@ -139,10 +140,13 @@ def _elided(text: str, catalog_texts: frozenset[str]) -> bool:
 def _layout_widgets(layout: QLayout) -> Iterator[QWidget]:
     for i in range(layout.count()):
         item = layout.itemAt(i)
-        if item.widget() is not None:
-            yield item.widget()
-        elif item.layout() is not None:
-            yield from _layout_widgets(item.layout())
+        if item is None:
+            continue
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            yield widget
+        elif inner is not None:
+            yield from _layout_widgets(inner)
 
 
 def _overlaps(parent: QWidget, root: QWidget) -> Iterator[Offence]:

@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
         board = run(
             [language], journeys=JOURNEYS, out=Path(folder), check=False, config=args.config
         )
-        files = {(s.flow, s.name, s.theme): s.file for s in board.shots if not s.variant}
+        files = {(s.flow, s.name, s.theme): s.file for s in board.shots if s.file and not s.variant}
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         for name, screen in PICTURES.items():

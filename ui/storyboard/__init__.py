@@ -25,14 +25,15 @@ from kiosk.flows.model import StepKind
 from kiosk.i18n import load_language
 
 THEMES = ("standard", "care")
+SCREEN_SIZE = (1920, 1080)
 SCREEN = {
     "screens": [
         {
             "name": "kiosk",
             "x": 0,
             "y": 0,
-            "width": 1920,
-            "height": 1080,
+            "width": SCREEN_SIZE[0],
+            "height": SCREEN_SIZE[1],
             "logicalDpi": 96,
             "logicalBaseDpi": 96,
             "dpr": 1,
@@ -143,7 +144,7 @@ class Board:
 
             from ui.layout_check import check
 
-            screen = QSize(SCREEN["screens"][0]["width"], SCREEN["screens"][0]["height"])
+            screen = QSize(SCREEN_SIZE[0], SCREEN_SIZE[1])
             shot.offences = [str(o) for o in check(self.window, self.texts, screen)]
             shot.offences += [f"missing: {m}" for m in self.missing]
         self.missing.clear()
