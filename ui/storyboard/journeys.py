@@ -149,7 +149,7 @@ def water_bill_paid(c, board) -> None:
     c.at("pin")
     for key in WANG_PIN[:3]:
         c.devices.pin_pad.press(key)
-    c.wait(lambda: "●●●" in c.screen_text(), "three keys counted")
+    c.wait(lambda: c.updates_here >= 3, "three keys counted")
     board.shoot("pin_keyed", step="pin")
     for key in (*WANG_PIN[3:], "enter"):
         c.devices.pin_pad.press(key)
