@@ -54,6 +54,12 @@ class Customer:
 
         def there() -> bool:
             view = self.engine.view
+            if (
+                view
+                and view.step.id.startswith("take_back")
+                and self.devices.id_card_reader.present()
+            ):
+                self.devices.id_card_reader.take()  # asked for it, the customer takes the ID card
             return bool(
                 view
                 and view.step.id == step_id
