@@ -119,6 +119,12 @@ class Board:
         if view is not None:
             self._take(view.flow.id, view.step.id, error.message_key)
 
+    def dress(self) -> None:
+        """The run's language and theme, as the customer chooses them on the home screen (and
+        again after the kiosk went back to its own between customers)."""
+        self.window.kiosk.set_language(self.language)
+        self.window.kiosk.set_care_mode(self.theme == "care")
+
     def shoot(self, name: str, step: str | None = None) -> None:
         """A screen the journey names (home, a dialog, the supervisor's)."""
         view = self.window.engine.view
@@ -199,8 +205,7 @@ def run_journey(
         customer = Customer(window)
         try:
             window.show_home()
-            window.kiosk.set_language(language)
-            window.kiosk.set_care_mode(theme == "care")
+            board.dress()
             journey.script(customer, board)
         except Stuck as exc:
             problem = f"{journey.name} ({language}, {theme}): {exc}"

@@ -41,7 +41,8 @@ def journey(flow: str, *shows: str):
 
 @journey("kiosk")
 def home_and_dialogs(c, board) -> None:
-    c.window.show_attract()
+    c.window.show_attract()  # the kiosk's own language and theme between customers ...
+    board.dress()  # ... shown here in the run's
     board.shoot("attract")
     c.window.show_home()
     board.shoot("home")
@@ -88,6 +89,7 @@ def supervisor(c, board) -> None:
     c.wait(lambda: not c.kiosk.in_service, "out of service")
     board.shoot("supervisor_out_of_service")
     c.tap("sign_out")
+    board.dress()
     board.shoot("attract_out_of_service")
 
 
@@ -111,6 +113,7 @@ def guide(c, board) -> None:
         c.tap("choice_done")
         c.wait(lambda: c.window.current_screen() in ("home", "attract"), "the end")
         c.window.show_home()
+        board.dress()
 
 
 # --- bill payment --------------------------------------------------------------------------
@@ -318,6 +321,7 @@ def no_booking_found(c, board) -> None:
     c.tap("cancel")
     c.tap("cancel_yes")
     c.window.show_home()
+    board.dress()
     by_phone(c, "13800138000", "0000")
     c.at("off_time")
 
