@@ -32,7 +32,7 @@ There is no display here (no DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM).
 To see the kiosk on this machine:
   - run it on a virtual screen:  xvfb-run -s '-screen 0 1920x1080x24' .venv/bin/kiosk
     and take a picture of it:    DISPLAY=:99 import -window root kiosk.png
-  - or save pictures of every screen:  .venv/bin/kiosk storyboard --out storyboard/
+  - or save pictures of its screens:  .venv/bin/kiosk screenshot --out screenshots/
 """
 
 
