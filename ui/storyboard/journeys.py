@@ -305,12 +305,12 @@ def vip_by_id_card(c, board) -> None:
     rate_and_leave(c)  # a bank customer who agreed to offers: one is shown
 
 
-@journey("appointment_checkin", "off_time", "ticket")
+@journey("appointment_checkin", "off_time", "queue_ticket")
 def too_early(c, board) -> None:
     by_phone(c, "13800138000", "9999")  # the loan consultation is tomorrow
     c.at("off_time")
-    c.tap("choice_ticket")
-    c.at("ticket")
+    c.tap("choice_ticket")  # a walk-in queue number instead: not checked in
+    c.at("queue_ticket")
 
 
 @journey("appointment_checkin", "off_time")
