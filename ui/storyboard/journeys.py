@@ -44,7 +44,8 @@ def journey(flow: str, *shows: str):
 
 @journey("kiosk")
 def home_and_dialogs(c, board) -> None:
-    c.window.show_attract()
+    c.window.show_attract()  # the kiosk's own language and theme between customers ...
+    board.dress()  # ... shown here in the run's
     board.shoot("attract")
     c.window.show_home()
     board.shoot("home")
@@ -95,6 +96,7 @@ def supervisor(c, board) -> None:
     c.wait(lambda: not c.kiosk.in_service, "out of service")
     board.shoot("supervisor_out_of_service")
     c.tap("sign_out")
+    board.dress()
     board.shoot("attract_out_of_service")
 
 
@@ -118,6 +120,7 @@ def guide(c, board) -> None:
         c.tap("choice_done")
         c.wait(lambda: c.window.current_screen() in ("home", "attract"), "the end")
         c.window.show_home()
+        board.dress()
 
 
 # --- bill payment --------------------------------------------------------------------------
@@ -302,12 +305,12 @@ def vip_by_id_card(c, board) -> None:
     rate_and_leave(c)  # a bank customer who agreed to offers: one is shown
 
 
-@journey("appointment_checkin", "off_time", "ticket")
+@journey("appointment_checkin", "off_time", "queue_ticket")
 def too_early(c, board) -> None:
     by_phone(c, "13800138000", "9999")  # the loan consultation is tomorrow
     c.at("off_time")
-    c.tap("choice_ticket")
-    c.at("ticket")
+    c.tap("choice_ticket")  # a walk-in queue number instead: not checked in
+    c.at("queue_ticket")
 
 
 @journey("appointment_checkin", "off_time")
@@ -325,6 +328,7 @@ def no_booking_found(c, board) -> None:
     c.tap("cancel")
     c.tap("cancel_yes")
     c.window.show_home()
+    board.dress()
     by_phone(c, "13800138000", "0000")
     c.at("off_time")
 
@@ -370,6 +374,14 @@ def new_pin(c, first: str = NEW_PIN, again: str | None = None) -> None:
     c.pin_pad(again or first)
 
 
+def card_pin_if_asked(c, outcome: str) -> None:
+    """A card for an account opened in the same visit may take the account's PIN."""
+    c.wait(lambda: c.engine.view.step.id in ("set_pin", outcome), f"the card's PIN or {outcome}")
+    if c.engine.view.step.id == "set_pin":
+        new_pin(c, "590317")
+    c.at(outcome)
+
+
 def staff_sign_in(c, staff_id: str, retry: bool = False) -> None:
     """Staff authorise out of the customer's sight: staff card in the reader, PIN on the pad."""
     c.at("staff")
@@ -388,8 +400,7 @@ def account_then_card(c, board) -> None:
     c.tap("choice_card_issue")  # straight on: the same visit, no second ID card read
     c.at("card_type")
     c.tap("choice_standard_debit")
-    new_pin(c, "590317")
-    c.at("issued")
+    card_pin_if_asked(c, "issued")
     rate_and_leave(c)
 
 
@@ -463,8 +474,7 @@ def card_jams_in_the_dispenser(c, board) -> None:
     c.tap("choice_card_issue")
     c.at("card_type")
     c.tap("choice_standard_debit")
-    new_pin(c, "590317")
-    c.at("not_issued")
+    card_pin_if_asked(c, "not_issued")
 
 
 @journey("card_issue")
