@@ -135,11 +135,21 @@ class Match:
     exact: bool  # the whole utterance was this phrase (or only digits)
 
 
+# Filler words listened for beside a step's phrases: sound that belongs to no phrase lands on
+# them instead of on the nearest choice (the Korean model has no `[unk]`, vosk #2041). A
+# hypothesis with a filler in it is never acted on. Chosen on the tuning voices only
+# (bench/voice_confusion.py --fillers); words of the step's own grammar are left out.
+FILLERS: dict[str, tuple[str, ...]] = {
+    "ko": ("어", "음", "그", "저", "거", "뭐", "좀", "하", "나", "마", "바", "자"),
+}
+
+
 @dataclass
 class Grammar:
     language: str
     meanings: dict[str, tuple[str, Command]] = field(default_factory=dict)  # squashed -> ...
     digit_words: dict[str, str] = field(default_factory=dict)  # squashed word -> "0".."9"
+    fillers: tuple[str, ...] = ()
 
     def add(self, phrase: str, command: Command) -> None:
         key = squash(phrase)
@@ -152,14 +162,22 @@ class Grammar:
         return phrases + [w for w in self.digit_words if w not in self.meanings]
 
     def words(self) -> set[str]:
-        return {word for phrase in self.phrases for word in spoken(phrase).split()}
+        """Every word listened for: the phrases' and the fillers'."""
+        return {word for phrase in self.phrases for word in spoken(phrase).split()} | set(
+            self.fillers
+        )
+
+    def use_fillers(self, fillers: tuple[str, ...]) -> None:
+        """Listens for these fillers too, but never for one that is a word of a phrase."""
+        own = {word for phrase in self.phrases for word in spoken(phrase).split()}
+        self.fillers = tuple(f for f in fillers if f not in own and squash(f) not in own)
 
     def vosk_json(self, known: set[str] | None = None, unk: bool = True) -> str:
         """The recognizer's phrase list, leaving out phrases with words the model lacks.
 
         `[unk]` lets a model say "none of these"; the Korean model has no such word.
         """
-        phrases = [spoken(p) for p in self.phrases]
+        phrases = [spoken(p) for p in self.phrases] + list(self.fillers)
         phrases = [
             p
             for p in dict.fromkeys(phrases)
@@ -174,19 +192,22 @@ class Grammar:
         return ""
 
     def parse(self, text: str) -> Match | None:
-        """The meaning of a recognized text: exact if it is one phrase, a guess otherwise."""
-        key = squash(text.replace("[unk]", " "))
+        """The meaning of a recognized text: exact if it is one phrase, a guess otherwise
+        (a filler or `[unk]` in it makes it a guess too)."""
+        said = text.lower().split()
+        tokens = [t for t in said if t != "[unk]" and t not in self.fillers]
+        padded = len(tokens) < len(said)
+        key = squash(" ".join(tokens))
         if not key:
             return None
         if key in self.meanings:
             phrase, command = self.meanings[key]
-            return Match(command, phrase, exact="[unk]" not in text)
-        tokens = text.lower().split()
-        if self.digit_words and tokens and all(squash(t) in self.digit_words for t in tokens):
+            return Match(command, phrase, exact=not padded)
+        if self.digit_words and all(squash(t) in self.digit_words for t in tokens):
             return Match(
                 Digits("".join(self.digit_words[squash(t)] for t in tokens)),
                 " ".join(tokens),
-                exact=True,
+                exact=not padded,
             )
         # The recognizer strings grammar words together when it is unsure (and the Korean
         # model does so for any speech at all, vosk #2041): the longest phrase inside what it
@@ -200,9 +221,15 @@ class Grammar:
         return Match(command, phrase, exact=False) if size * 2 >= len(key) else None
 
 
-def build_grammar(view: StepView | None, catalog: Catalog, *, question: bool = False) -> Grammar:
+def build_grammar(
+    view: StepView | None,
+    catalog: Catalog,
+    *,
+    question: bool = False,
+    fillers: tuple[str, ...] | None = None,
+) -> Grammar:
     """The grammar of a step (or, with `question`, of a yes/no question asked on it; with no
-    step, every global command)."""
+    step, every global command), with the language's `FILLERS` unless others are given."""
     grammar = Grammar(catalog.language)
     if view is not None and not question:
         for choice in view.choices:
@@ -225,4 +252,5 @@ def build_grammar(view: StepView | None, catalog: Catalog, *, question: bool = F
     for command in commands:
         for phrase in catalog.phrases(f"voice.command.{command.name}"):
             grammar.add(phrase, command)
+    grammar.use_fillers(FILLERS.get(catalog.language, ()) if fillers is None else fillers)
     return grammar

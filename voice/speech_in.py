@@ -22,14 +22,29 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.events import Event
-from voice.grammar import Command, DidYouMean, Grammar, NotUnderstood
+from voice.grammar import Command, DidYouMean, Grammar, Match, NotUnderstood
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
-MIN_CONFIDENCE = 0.75  # measured with bench/voice_latency.py; see docs/voice.md
 END_SILENCE_S = 0.3  # quiet after speech that ends an utterance (the model waits 0.5 s)
 QUIET_RMS = 300  # 16-bit RMS below which a chunk counts as quiet (a branch hall's hum)
+ALTERNATIVES = 5  # hypotheses asked of the recognizer for each utterance
+
+
+@dataclass(frozen=True)
+class Bar:
+    """When the evidence is clear enough to act; measured with bench/voice_confusion.py on
+    the tuning voices only (docs/voice.md). `margin` is how far (in the recognizer's score)
+    the best hypothesis must beat the best one meaning something else; `confidence` is the
+    least per-word confidence, where the recognizer gives one."""
+
+    margin: float = 2.0
+    confidence: float = 0.75
+    guess: float = 2.0  # a whole phrase this close behind a best text that is none: asked
+
+
+BAR = Bar()
 
 
 class AudioFormatError(ValueError):
@@ -40,23 +55,73 @@ class AudioFormatError(ValueError):
 
 @dataclass(frozen=True)
 class Utterance:
+    """What the recognizer heard: its best text, the words (with a confidence when the
+    recognizer gives one), and its other hypotheses with their scores, best first."""
+
     text: str
     words: tuple[tuple[str, float], ...]  # (word, confidence)
+    alternatives: tuple[tuple[str, float], ...] = ()  # (text, score), the first is `text`
 
     @property
     def confidence(self) -> float:
         return min((conf for _, conf in self.words), default=0.0)
 
+    @classmethod
+    def from_result(cls, result: dict) -> Utterance:
+        alternatives = tuple(
+            (a.get("text", "").strip(), float(a.get("confidence", 0.0)))
+            for a in result.get("alternatives", [])
+        )
+        if alternatives:
+            best = result["alternatives"][0]
+            words = tuple((w["word"], 1.0) for w in best.get("result", []))
+            return cls(alternatives[0][0], words, alternatives)
+        words = tuple((w["word"], float(w.get("conf", 0.0))) for w in result.get("result", []))
+        return cls(result.get("text", "").strip(), words)
 
-def decide(
-    utterance: Utterance, grammar: Grammar, min_confidence: float = MIN_CONFIDENCE
-) -> Command:
-    """Act, ask, or say "again": the one place that turns what was heard into a command."""
+    def margin(self, grammar: Grammar, command: Command) -> float:
+        """How far the best hypothesis beats the best one that does not mean `command`
+        exactly (another phrase, a filler, a salad); infinite when no hypothesis does."""
+        if not self.alternatives:
+            return float("inf")
+        best = self.alternatives[0][1]
+        for text, score in self.alternatives[1:]:
+            other = grammar.parse(text)
+            if other is None or not other.exact or other.command != command:
+                return best - score
+        return float("inf")
+
+    def close_phrase(self, grammar: Grammar, within: float) -> Match | None:
+        """The best hypothesis that is one whole phrase, if it scores within `within` of the
+        best hypothesis (a salad around the right phrase often wins by a hair)."""
+        if not self.alternatives:
+            return None
+        best = self.alternatives[0][1]
+        for text, score in self.alternatives:
+            if best - score > within:
+                return None
+            match = grammar.parse(text)
+            if match is not None and match.exact:
+                return match
+        return None
+
+
+def decide(utterance: Utterance, grammar: Grammar, bar: Bar = BAR) -> Command:
+    """Act, ask, or say "again": the one place that turns what was heard into a command.
+
+    Acts only when the whole utterance is one phrase of the grammar, every word the recognizer
+    scored is confident, and no hypothesis meaning something else comes close."""
     match = grammar.parse(utterance.text)
+    if (
+        match is not None
+        and match.exact
+        and utterance.confidence >= bar.confidence
+        and utterance.margin(grammar, match.command) >= bar.margin
+    ):
+        return match.command
+    match = utterance.close_phrase(grammar, bar.guess) or match
     if match is None:
         return NotUnderstood(utterance.text)
-    if match.exact and utterance.confidence >= min_confidence:
-        return match.command
     return DidYouMean(match.command, match.phrase)
 
 
@@ -73,13 +138,15 @@ class SpeechIn:
         language: str,
         *,
         sample_rate: int = SAMPLE_RATE,
-        min_confidence: float = MIN_CONFIDENCE,
+        bar: Bar = BAR,
+        alternatives: int = ALTERNATIVES,
         post: Callable[[Callable[[], None]], None] = lambda call: call(),
     ):
         self.model = model
         self.language = language
         self.sample_rate = sample_rate
-        self.min_confidence = min_confidence
+        self.bar = bar
+        self.alternatives = alternatives
         self.heard: Event[Command, Utterance | None] = Event("heard")
         self.unknown_words: set[str] = set()
         self._post = post
@@ -119,6 +186,8 @@ class SpeechIn:
 
         recognizer = vosk.KaldiRecognizer(self.model, self.sample_rate, phrases)
         recognizer.SetWords(True)
+        if self.alternatives > 1:
+            recognizer.SetMaxAlternatives(self.alternatives)
         return recognizer
 
     def stop_listening(self) -> None:
@@ -189,21 +258,18 @@ class SpeechIn:
         self.finish()
 
     def _conclude(self, result_json: str, grammar: Grammar | None) -> None:
-        result = json.loads(result_json)
-        text = result.get("text", "").strip()
+        utterance = Utterance.from_result(json.loads(result_json))
+        text = utterance.text
         if not text or grammar is None:
             return
-        utterance = Utterance(
-            text, tuple((w["word"], float(w.get("conf", 0.0))) for w in result.get("result", []))
-        )
-        command = decide(utterance, grammar, self.min_confidence)
+        command = decide(utterance, grammar, self.bar)
         # Spoken digits may be a phone or booking number: the log keeps only their count.
         said = f"<{sum(c.isdigit() for c in str(command))} digits>" if grammar.digit_words else text
         log.info(
-            "voice %s heard %r (conf %.2f) -> %s",
+            "voice %s heard %r (margin %.1f) -> %s",
             self.language,
             said,
-            utterance.confidence,
+            utterance.margin(grammar, getattr(command, "guess", command)),
             type(command).__name__,
         )
         self._post(lambda: self.heard.emit(command, utterance))
