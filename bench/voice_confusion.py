@@ -127,19 +127,15 @@ class Recorder:
         speech_in.heard.connect(lambda _command, utterance: self._heard.append(utterance))
 
     def hear(self, wav: Path, grammar: Grammar) -> Utterance | None:
-        mode = f"{self.speech_in.alternatives}|{grammar.vosk_json()}"
+        speech_in = self.speech_in
+        mode = f"{speech_in.alternatives}|{speech_in.check_with_fillers}|{grammar.vosk_json()}"
         key = hashlib.sha1(f"{wav.name}|{mode}".encode()).hexdigest()
         if key not in self.cache:
             self._heard.clear()
-            self.speech_in.listen_for(grammar)
-            self.speech_in.feed_wav(wav)
-            u = self._heard[0] if self._heard else None
-            self.cache[key] = None if u is None else [u.text, u.words, u.alternatives]
-        kept = self.cache[key]
-        if kept is None:
-            return None
-        text, words, alternatives = kept
-        return Utterance(text, tuple(map(tuple, words)), tuple(map(tuple, alternatives)))
+            speech_in.listen_for(grammar)
+            speech_in.feed_wav(wav)
+            self.cache[key] = _kept(self._heard[0]) if self._heard else None
+        return _utterance(self.cache[key])
 
     def save(self) -> None:
         part = self.cache_path.with_suffix(".part")
@@ -171,6 +167,19 @@ class Recorder:
                 heard.append(Heard(case, "recording", self.hear(wav, case.grammar)))
         self.save()
         return heard
+
+
+def _kept(u: Utterance | None) -> list | None:
+    return None if u is None else [u.text, u.words, u.alternatives, _kept(u.checked)]
+
+
+def _utterance(kept: list | None) -> Utterance | None:
+    if kept is None:
+        return None
+    text, words, alternatives, checked = kept
+    return Utterance(
+        text, tuple(map(tuple, words)), tuple(map(tuple, alternatives)), _utterance(checked)
+    )
 
 
 def verdict(command: Command, meaning: Command) -> str:
@@ -279,22 +288,22 @@ def table(title: str, header: list[str], rows: list[list[object]]) -> None:
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
 
 
-def setup(folder: Path, fillers: bool) -> tuple[Recorder, Catalog, list[Case]]:
+def setup(folder: Path, fillers: str | None = None) -> tuple[Recorder, Catalog, list[Case]]:
     catalog = Catalog("ko")
     model = VoiceModels({}).load("ko")
     speech_in = SpeechIn(model, "ko")
-    if not fillers:
-        FILLERS["ko"] = ()
-    found = cases(catalog, {w for w in _all_words(catalog) if model.vosk_model_find_word(w) >= 0})
-    return Recorder(speech_in, folder), catalog, found
+    if fillers is not None:  # trying other fillers (on the tuning voices only)
+        FILLERS["ko"] = tuple(w for w in fillers.split(",") if w)
+    return Recorder(speech_in, folder), catalog, cases(catalog, known_words(model, catalog))
 
 
-def _all_words(catalog: Catalog) -> set[str]:
+def known_words(model, catalog: Catalog) -> set[str]:
+    """The words of every step's grammar that the model knows."""
     views = [v for flow in flow_registry().values() for v in static_views(flow)]
-    words = set()
+    words = build_grammar(views[0], catalog, question=True).words()
     for v in views:
         words |= build_grammar(v, catalog).words()
-    return words | build_grammar(views[0], catalog, question=True).words()
+    return {w for w in words if model.vosk_model_find_word(w) >= 0}
 
 
 SWEEP = [
@@ -309,13 +318,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--set", choices=("tuning", "reporting"), default="tuning")
     parser.add_argument("--every", type=int, default=1, help="keep 1 of every N utterances")
-    parser.add_argument("--fillers", choices=("on", "off"), default="on")
+    parser.add_argument("--fillers", help="filler words (comma-separated) instead of FILLERS")
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--single", action="store_true", help="no second decoding with fillers")
     parser.add_argument("--matrix", action="store_true")
     parser.add_argument("--recordings", type=Path)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/voice-bench"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/vb"))
     args = parser.parse_args()
-    recorder, catalog, found = setup(args.cache, args.fillers == "on")
+    recorder, catalog, found = setup(args.cache, args.fillers)
+    recorder.speech_in.check_with_fillers = not args.single
     said_by = TUNING if args.set == "tuning" else REPORTING
     if args.recordings:
         heard = recorder.record_files(args.recordings, found)

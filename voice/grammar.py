@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from kiosk.flows.model import StepKind, StepView
+from kiosk.flows.model import CONFIRM, DONE, StepKind, StepView
 from kiosk.i18n import Catalog
 
 # --- what a customer can mean -----------------------------------------------------------------
@@ -140,7 +140,7 @@ class Match:
 # hypothesis with a filler in it is never acted on. Chosen on the tuning voices only
 # (bench/voice_confusion.py --fillers); words of the step's own grammar are left out.
 FILLERS: dict[str, tuple[str, ...]] = {
-    "ko": ("어", "음", "그", "저", "거", "뭐", "좀", "하", "나", "마", "바", "자"),
+    "ko": ("어", "음", "그", "저"),
 }
 
 
@@ -172,12 +172,14 @@ class Grammar:
         own = {word for phrase in self.phrases for word in spoken(phrase).split()}
         self.fillers = tuple(f for f in fillers if f not in own and squash(f) not in own)
 
-    def vosk_json(self, known: set[str] | None = None, unk: bool = True) -> str:
+    def vosk_json(
+        self, known: set[str] | None = None, unk: bool = True, *, fillers: bool = True
+    ) -> str:
         """The recognizer's phrase list, leaving out phrases with words the model lacks.
 
         `[unk]` lets a model say "none of these"; the Korean model has no such word.
         """
-        phrases = [spoken(p) for p in self.phrases] + list(self.fillers)
+        phrases = [spoken(p) for p in self.phrases] + list(self.fillers if fillers else ())
         phrases = [
             p
             for p in dict.fromkeys(phrases)
@@ -233,7 +235,8 @@ def build_grammar(
     grammar = Grammar(catalog.language)
     if view is not None and not question:
         for choice in view.choices:
-            meaning = Choose(choice.id)
+            # a review's "confirm" and a result's "done" choice do what the word confirm does
+            meaning = Confirm() if choice.id in (CONFIRM, DONE) else Choose(choice.id)
             grammar.add(catalog.text(choice.label, **view.params), meaning)
             for phrase in catalog.phrases(choice.say) if choice.say else ():
                 grammar.add(phrase, meaning)

@@ -16,7 +16,7 @@ import threading
 import time
 import wave
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +61,8 @@ class Utterance:
     text: str
     words: tuple[tuple[str, float], ...]  # (word, confidence)
     alternatives: tuple[tuple[str, float], ...] = ()  # (text, score), the first is `text`
+    # what a second recognizer heard in the same audio with the grammar's filler words too
+    checked: Utterance | None = None
 
     @property
     def confidence(self) -> float:
@@ -106,11 +108,8 @@ class Utterance:
         return None
 
 
-def decide(utterance: Utterance, grammar: Grammar, bar: Bar = BAR) -> Command:
-    """Act, ask, or say "again": the one place that turns what was heard into a command.
-
-    Acts only when the whole utterance is one phrase of the grammar, every word the recognizer
-    scored is confident, and no hypothesis meaning something else comes close."""
+def _weigh(utterance: Utterance, grammar: Grammar, bar: Bar) -> tuple[bool, Match | None]:
+    """(sure, the phrase meant) on one recognizer's evidence."""
     match = grammar.parse(utterance.text)
     if (
         match is not None
@@ -118,11 +117,26 @@ def decide(utterance: Utterance, grammar: Grammar, bar: Bar = BAR) -> Command:
         and utterance.confidence >= bar.confidence
         and utterance.margin(grammar, match.command) >= bar.margin
     ):
-        return match.command
-    match = utterance.close_phrase(grammar, bar.guess) or match
+        return True, match
+    return False, utterance.close_phrase(grammar, bar.guess) or match
+
+
+def decide(utterance: Utterance, grammar: Grammar, bar: Bar = BAR) -> Command:
+    """Act, ask, or say "again": the one place that turns what was heard into a command.
+
+    Acts only when the whole utterance is one phrase of the grammar, every word the recognizer
+    scored is confident, no hypothesis meaning something else comes close, and the second
+    recognizer (with filler words that soak up sound belonging to no phrase) heard the same
+    meaning just as clearly. Otherwise asks about the likeliest phrase, if there is one."""
+    sure, match = _weigh(utterance, grammar, bar)
+    if utterance.checked is not None:
+        checked_sure, checked = _weigh(utterance.checked, grammar, bar)
+        if match and not (checked_sure and checked and checked.command == match.command):
+            sure = False
+        match = match or checked
     if match is None:
         return NotUnderstood(utterance.text)
-    return DidYouMean(match.command, match.phrase)
+    return match.command if sure else DidYouMean(match.command, match.phrase)
 
 
 class SpeechIn:
@@ -140,6 +154,7 @@ class SpeechIn:
         sample_rate: int = SAMPLE_RATE,
         bar: Bar = BAR,
         alternatives: int = ALTERNATIVES,
+        check_with_fillers: bool = True,
         post: Callable[[Callable[[], None]], None] = lambda call: call(),
     ):
         self.model = model
@@ -147,18 +162,19 @@ class SpeechIn:
         self.sample_rate = sample_rate
         self.bar = bar
         self.alternatives = alternatives
+        self.check_with_fillers = check_with_fillers
         self.heard: Event[Command, Utterance | None] = Event("heard")
         self.unknown_words: set[str] = set()
         self._post = post
         self._grammar: Grammar | None = None
-        self._recognizer = None
-        self._phrases = "[]"
+        self._recognizers: tuple = ()  # the step's phrases; and with fillers, to check
+        self._phrases: tuple[str, ...] = ()
         self._voiced, self._quiet_s = False, 0.0  # for the short endpoint
         self._lock = threading.Lock()  # audio may come from a worker while the step changes
 
     @property
     def listening(self) -> bool:
-        return self._recognizer is not None
+        return bool(self._recognizers)
 
     def unknown(self, words: set[str]) -> set[str]:
         return {w for w in words if self.model.vosk_model_find_word(w) < 0}
@@ -175,10 +191,12 @@ class SpeechIn:
             )
             self.unknown_words |= unknown
         unk = self.model.vosk_model_find_word("[unk]") >= 0
-        phrases = grammar.vosk_json(words - unknown, unk)
-        recognizer = self._recognizer_for(phrases)
+        phrases: tuple[str, ...] = (grammar.vosk_json(words - unknown, unk, fillers=False),)
+        if self.check_with_fillers and grammar.fillers:
+            phrases += (grammar.vosk_json(words - unknown, unk),)
+        recognizers = tuple(self._recognizer_for(p) for p in phrases)
         with self._lock:
-            self._grammar, self._phrases, self._recognizer = grammar, phrases, recognizer
+            self._grammar, self._phrases, self._recognizers = grammar, phrases, recognizers
             self._voiced, self._quiet_s = False, 0.0
 
     def _recognizer_for(self, phrases: str):
@@ -192,22 +210,23 @@ class SpeechIn:
 
     def stop_listening(self) -> None:
         with self._lock:
-            self._grammar, self._recognizer = None, None
+            self._grammar, self._recognizers = None, ()
 
     def accept(self, pcm: bytes) -> None:
         """Feeds 16-bit mono PCM at `sample_rate`; an utterance ends at the model's endpoint."""
         with self._lock:
-            recognizer, grammar = self._recognizer, self._grammar
-            if recognizer is None:
+            recognizers, grammar = self._recognizers, self._grammar
+            if not recognizers:
                 return
-            if recognizer.AcceptWaveform(pcm):
-                result = recognizer.Result()
+            ended = [r.AcceptWaveform(pcm) for r in recognizers][0]  # the first one's endpoint
+            if ended:
+                results = [recognizers[0].Result()] + [r.FinalResult() for r in recognizers[1:]]
             elif self._ended_by_quiet(pcm):
-                result = recognizer.FinalResult()
+                results = [r.FinalResult() for r in recognizers]
             else:
                 return
             self._start_afresh()
-        self._conclude(result, grammar)
+        self._conclude(results, grammar)
 
     def _ended_by_quiet(self, pcm: bytes) -> bool:
         """Our own short endpoint: speech, then END_SILENCE_S of quiet, ends the utterance."""
@@ -223,17 +242,17 @@ class SpeechIn:
     def finish(self) -> None:
         """The audio stopped (end of a file, push-to-talk released): decide on what is left."""
         with self._lock:
-            recognizer, grammar = self._recognizer, self._grammar
-            if recognizer is None:
+            recognizers, grammar = self._recognizers, self._grammar
+            if not recognizers:
                 return
-            result = recognizer.FinalResult()
+            results = [r.FinalResult() for r in recognizers]
             self._start_afresh()
-        self._conclude(result, grammar)
+        self._conclude(results, grammar)
 
     def _start_afresh(self) -> None:
         # Each utterance gets a fresh recognizer: one that has decoded an utterance carries
         # its state into the next and hears worse (measured: "이 삼 사 이" after "삼 사 이 육").
-        self._recognizer = self._recognizer_for(self._phrases)
+        self._recognizers = tuple(self._recognizer_for(p) for p in self._phrases)
         self._voiced, self._quiet_s = False, 0.0
 
     def feed_wav(self, path: str | Path, chunk_ms: int = 200, realtime: bool = False) -> None:
@@ -257,8 +276,9 @@ class SpeechIn:
                     time.sleep(chunk_ms / 1000)
         self.finish()
 
-    def _conclude(self, result_json: str, grammar: Grammar | None) -> None:
-        utterance = Utterance.from_result(json.loads(result_json))
+    def _conclude(self, results: list[str], grammar: Grammar | None) -> None:
+        heard = [Utterance.from_result(json.loads(r)) for r in results]
+        utterance = replace(heard[0], checked=heard[1]) if len(heard) > 1 else heard[0]
         text = utterance.text
         if not text or grammar is None:
             return

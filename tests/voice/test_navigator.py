@@ -18,7 +18,7 @@ from kiosk.flows.model import (
 from kiosk.i18n import Catalog
 from kiosk.runtime import InlineRunner
 from kiosk.session import CustomerSession
-from voice.grammar import Cancel, Choose, Confirm, DidYouMean, Digits, No, Yes
+from voice.grammar import Back, CallStaff, Cancel, Choose, Confirm, DidYouMean, Digits, No, Yes
 from voice.models import NO_MODEL_NOTICE
 from voice.navigator import VoiceNavigator
 from voice.prompts import step_speech
@@ -292,6 +292,36 @@ def test_cancel_asks_first_when_the_customer_would_lose_what_they_entered(engine
         "voice.say.cancel_question"
     )
     navigator.handle(Yes())
+    assert ended == [("guide", "cancelled")]
+
+
+def test_a_heard_command_that_leaves_the_service_is_asked_first_and_staff_never_wait(
+    engine, speech_out
+):
+    navigator = _navigator(engine, speech_out, language="en")
+    catalog, ended, staff = navigator.catalog, _ended(engine), []
+    navigator.staff_called.connect(lambda: staff.append("called"))
+    engine.start("guide", CustomerSession("en"))
+    navigator.handle(Back(), heard=True)  # nothing before the first step: back would leave
+    assert ended == [] and speech_out.last_text == catalog.text("voice.say.leave_question")
+    navigator.handle(CallStaff(), heard=True)  # answered at once, even while a question waits
+    assert staff == ["called"] and speech_out.last_text == catalog.text("voice.say.staff_called")
+    navigator.handle(No())
+    assert ended == [] and engine.view.step.id == "need"
+    navigator.handle(Choose("lost_card"), heard=True)
+    navigator.handle(Back(), heard=True)  # one step back loses nothing: no question
+    assert engine.view.step.id == "need" and navigator.question is None
+    navigator.handle(Cancel(), heard=True)  # always asked about; here an answer would be lost
+    assert ended == [] and speech_out.last_text == catalog.text("voice.say.cancel_question")
+    navigator.handle(Yes())
+    assert ended == [("guide", "cancelled")]
+
+
+def test_a_keyed_cancel_with_nothing_entered_is_not_asked_about(engine, speech_out):
+    navigator = _navigator(engine, speech_out, language="en")
+    ended = _ended(engine)
+    engine.start("guide", CustomerSession("en"))
+    navigator.handle(Cancel())  # a key, not the recognizer's guess
     assert ended == [("guide", "cancelled")]
 
 
