@@ -114,6 +114,15 @@ CONFIRMED_KINDS = frozenset({StepKind.REVIEW, StepKind.FIELD, StepKind.RESULT})
 QUESTION_COMMANDS: tuple[Command, ...] = (Yes(), No(), Repeat(), Help(), CallStaff(), Cancel())
 
 
+def confirms(view: StepView) -> bool:
+    """Whether "confirm" does something here: a review, a field, a result that is done with
+    (its "done" choice, or no choice at all). On a result that asks for a choice (a rating)
+    it would do nothing, and was heard for the choices (measured: "다섯" as "됐어요")."""
+    if view.step.kind is StepKind.RESULT:
+        return not view.choices or any(c.id == DONE for c in view.choices)
+    return view.step.kind in CONFIRMED_KINDS
+
+
 # --- the grammar --------------------------------------------------------------------------------
 
 
@@ -250,7 +259,7 @@ def build_grammar(
     elif view is None:  # every word the kiosk may listen for (the model's word check)
         commands = GLOBAL_COMMANDS
     else:
-        commands = STEP_COMMANDS + ((Confirm(),) if view.step.kind in CONFIRMED_KINDS else ())
+        commands = STEP_COMMANDS + ((Confirm(),) if confirms(view) else ())
         commands += (Clear(),) if grammar.digit_words else ()
     for command in commands:
         for phrase in catalog.phrases(f"voice.command.{command.name}"):

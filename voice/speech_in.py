@@ -41,7 +41,7 @@ class Bar:
 
     margin: float = 2.0
     confidence: float = 0.75
-    guess: float = 2.0  # a whole phrase this close behind a best text that is none: asked
+    guess: float = 4.0  # a whole phrase this close behind a best text that is none: asked
 
 
 BAR = Bar()
