@@ -40,6 +40,7 @@ from voice.grammar import (
     FILLERS,
     Command,
     DidYouMean,
+    Digits,
     Grammar,
     NotUnderstood,
     build_grammar,
@@ -183,6 +184,8 @@ def _utterance(kept: list | None) -> Utterance | None:
 
 
 def verdict(command: Command, meaning: Command) -> str:
+    if isinstance(command, DidYouMean) and isinstance(command.guess, Digits):
+        command = command.guess  # the navigator takes digits at once and reads them back
     if command == meaning:
         return "acted right"
     if isinstance(command, DidYouMean) and command.guess == meaning:

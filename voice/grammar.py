@@ -149,7 +149,7 @@ class Match:
 # hypothesis with a filler in it is never acted on. Chosen on the tuning voices only
 # (bench/voice_confusion.py --fillers); words of the step's own grammar are left out.
 FILLERS: dict[str, tuple[str, ...]] = {
-    "ko": ("어", "음", "그", "저"),
+    "ko": ("어", "그", "저"),  # not "음": the tuning voices' "응" (yes) was heard as it
 }
 
 

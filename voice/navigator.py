@@ -166,15 +166,25 @@ class VoiceNavigator:
             return
         if self._question is not None:
             self._answer(command, self._question)
+        elif isinstance(command, DidYouMean) and isinstance(command.guess, Digits):
+            self._act(command.guess)  # the read-back is the question: nothing is submitted
         elif isinstance(command, DidYouMean):
             self._ask(
                 self.catalog.text("voice.say.did_you_mean", phrase=command.phrase),
-                on_yes=lambda: self._act(command.guess),  # that yes is the confirmation
+                on_yes=lambda: self._act_after_asking(command.guess),
                 on_no=self._say_again,
             )
         elif isinstance(command, NotUnderstood):
             self._say_again()
         elif not (heard and self._ask_before(command)):
+            self._act(command)
+
+    def _act_after_asking(self, command: Command) -> None:
+        """A yes to "did you mean …?": that yes is the confirmation; "say it again" means the
+        step's words, not the question just asked."""
+        if isinstance(command, Repeat):
+            self._speak_step()
+        else:
             self._act(command)
 
     def _ask_before(self, command: Command) -> bool:

@@ -69,7 +69,7 @@ def test_the_guide_is_walked_by_korean_voice_alone_to_its_result(
     assert engine.view.step.id == "to_lobby_manager"
     assert catalog.text("guide.to_lobby_manager.prompt") in speech_out.last_text
 
-    speech_in.feed_wav(say("다시 말해 주세요"))
+    _customer_says(navigator, speech_in, say, "다시 말해 주세요")
     assert catalog.text("guide.to_lobby_manager.title") in speech_out.last_text
 
     _customer_says(navigator, speech_in, say, "완료", means="common.done")
@@ -84,7 +84,7 @@ def test_back_by_voice_returns_to_the_previous_question(engine, speech_out, kore
     engine.start("guide", CustomerSession("ko"))
     navigator.handle(Choose("lost_card"))
     assert engine.view.step.id == "has_id"
-    _customer_says(navigator, speech_in, say, "뒤로", means="voice.command.back")
+    _customer_says(navigator, speech_in, say, "앞 화면", means="voice.command.back")
     assert engine.view.step.id == "need"
     assert navigator.catalog.text("guide.need.title") in speech_out.last_text
 
