@@ -27,7 +27,7 @@ import hashlib
 import json
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.speech import Voice, synthesize
 from kiosk.flows import flow_registry
+from kiosk.flows.model import StepKind
 from kiosk.i18n import Catalog
 from voice.grammar import (
     FILLERS,
+    Cancel,
     Command,
     DidYouMean,
     Digits,
@@ -60,7 +62,13 @@ OUT_OF_GRAMMAR = [
     "화장실이 어디에 있어요",
     "이 기계는 어떻게 써요",
 ]
-VERDICTS = ("acted right", "asked, right guess", "asked / say again", "WRONG ACTION")
+VERDICTS = (
+    "acted right",
+    "asked, right guess",
+    "asked / say again",
+    "asked to stop",  # a cancel heard for something else: asked about before anything happens
+    "WRONG ACTION",
+)
 
 
 def voices(names: Iterable[str], per_voice: int) -> list[Voice]:
@@ -81,10 +89,11 @@ REPORTING = voices(REPORTING_NAMES, 2)
 
 @dataclass(frozen=True)
 class Case:
-    step: str  # flow/step (or flow/step?question)
+    step: str  # flow/step (or "question")
     grammar: Grammar
     phrase: str
     meaning: Command
+    result: bool = False  # a RESULT step: a heard cancel there is not asked about
 
 
 def cases(catalog: Catalog, known: set[str]) -> list[Case]:
@@ -93,16 +102,19 @@ def cases(catalog: Catalog, known: set[str]) -> list[Case]:
     found: list[Case] = []
     seen: set[tuple] = set()
     views = [v for flow in flow_registry().values() for v in static_views(flow)]
-    grammars = [(f"{v.flow.id}/{v.step.id}", build_grammar(v, catalog)) for v in views]
-    grammars.append(("question", build_grammar(views[0], catalog, question=True)))
-    for step, grammar in grammars:
+    grammars = [
+        (f"{v.flow.id}/{v.step.id}", build_grammar(v, catalog), v.step.kind is StepKind.RESULT)
+        for v in views
+    ]
+    grammars.append(("question", build_grammar(views[0], catalog, question=True), False))
+    for step, grammar, result in grammars:
         key = tuple(sorted(grammar.meanings))
         if key in seen:
             continue
         seen.add(key)
         for phrase, meaning in grammar.meanings.values():
             if all(w in known for w in spoken(phrase).split()):
-                found.append(Case(step, grammar, phrase, meaning))
+                found.append(Case(step, grammar, phrase, meaning, result))
     return found
 
 
@@ -183,7 +195,9 @@ def _utterance(kept: list | None) -> Utterance | None:
     )
 
 
-def verdict(command: Command, meaning: Command) -> str:
+def verdict(command: Command, case: Case) -> str:
+    """What the navigator does with the command, against what the customer meant."""
+    meaning = case.meaning
     if isinstance(command, DidYouMean) and isinstance(command.guess, Digits):
         command = command.guess  # the navigator takes digits at once and reads them back
     if command == meaning:
@@ -192,6 +206,8 @@ def verdict(command: Command, meaning: Command) -> str:
         return "asked, right guess"
     if isinstance(command, (DidYouMean, NotUnderstood)):
         return "asked / say again"
+    if isinstance(command, Cancel) and not case.result:
+        return "asked to stop"
     return "WRONG ACTION"
 
 
@@ -199,7 +215,7 @@ def score(heard: list[Heard], bar: Bar = BAR) -> Counter[str]:
     counts: Counter[str] = Counter({v: 0 for v in VERDICTS})
     for h in heard:
         command = decide(h.utterance, h.case.grammar, bar) if h.utterance else NotUnderstood("")
-        counts[verdict(command, h.case.meaning)] += 1
+        counts[verdict(command, h.case)] += 1
     return counts
 
 
@@ -234,50 +250,62 @@ def heard_as(h: Heard) -> str:
     return match.phrase if match.exact else f"~{match.phrase}"
 
 
-def matrices(heard: list[Heard]) -> Iterator[tuple[str, dict[str, Counter[str]], list[str]]]:
-    """Per step: said phrase -> Counter of heard phrases, and the choices with no safe phrase.
+@dataclass
+class StepMatrix:
+    """One step's confusion matrix: said phrase -> what the best hypothesis was, counted."""
 
-    A phrase is safe when it was never heard as another choice of the step (exactly or as a
-    guess) and no phrase of another choice was ever heard as it."""
+    step: str
+    meaning_of: dict[str, Command]  # phrase -> its meaning
+    rows: dict[str, Counter[str]]
+
+    def rivals(self, said: str) -> list[str]:
+        """The phrases of *other* choices that `said` was heard as (exactly or inside)."""
+        mine = self.meaning_of[said]
+        heard = [got.lstrip("~") for got in self.rows[said]]
+        return [got for got in heard if self.meaning_of.get(got, mine) != mine]
+
+    def lacking(self) -> list[str]:
+        """The choices with no safe phrase: every one of theirs was heard as another choice,
+        or another choice's phrase was heard as it."""
+        unsafe = set()
+        for said in self.rows:
+            for got in self.rivals(said):
+                unsafe |= {said, got}
+        lacking = []
+        for command in dict.fromkeys(self.meaning_of.values()):
+            phrases = [p for p, c in self.meaning_of.items() if c == command and p in self.rows]
+            if phrases and all(p in unsafe for p in phrases):
+                lacking.append(f"{command.name}:{getattr(command, 'id', '')}")
+        return lacking
+
+
+def matrices(heard: list[Heard]) -> list[StepMatrix]:
     by_step: dict[str, list[Heard]] = defaultdict(list)
     for h in heard:
         by_step[h.case.step].append(h)
+    found = []
     for step, hs in by_step.items():
-        grammar = hs[0].case.grammar
-        meaning_of = {phrase: command for phrase, command in grammar.meanings.values()}
-        matrix: dict[str, Counter[str]] = defaultdict(Counter)
+        meanings = hs[0].case.grammar.meanings.values()
+        rows: dict[str, Counter[str]] = defaultdict(Counter)
         for h in hs:
-            matrix[h.case.phrase][heard_as(h)] += 1
-        unsafe = set()
-        for said, row in matrix.items():
-            for got in row:
-                other = meaning_of.get(got.lstrip("~"))
-                if other is not None and other != meaning_of[said]:
-                    unsafe |= {said, got.lstrip("~")}
-        lacking = []
-        for command in dict.fromkeys(meaning_of.values()):
-            phrases = [p for p, c in meaning_of.items() if c == command and p in matrix]
-            if phrases and all(p in unsafe for p in phrases):
-                lacking.append(f"{command.name}:{getattr(command, 'id', '')}")
-        yield step, matrix, lacking
+            rows[h.case.phrase][heard_as(h)] += 1
+        found.append(StepMatrix(step, {p: c for p, c in meanings}, rows))
+    return found
 
 
 def print_matrices(heard: list[Heard]) -> int:
-    """Prints the confusions; returns how many choices lack a safe phrase."""
+    """Prints the confusions between choices; returns how many choices lack a safe phrase."""
     lacking_total = 0
-    for step, matrix, lacking in matrices(heard):
-        confused = {
-            said: row
-            for said, row in matrix.items()
-            if any(got != said for got in row if got not in ("(none)", "(nothing)"))
-        }
+    for matrix in matrices(heard):
+        confused = [said for said in matrix.rows if matrix.rivals(said)]
+        lacking = matrix.lacking()
         if not confused and not lacking:
             continue
-        print(f"\n{step}" + (f"   NO SAFE PHRASE: {', '.join(lacking)}" if lacking else ""))
-        for said, row in confused.items():
-            total = sum(row.values())
+        print(f"\n{matrix.step}" + (f"   NO SAFE PHRASE: {', '.join(lacking)}" if lacking else ""))
+        for said in confused:
+            row = matrix.rows[said]
             cells = ", ".join(f"{got} {n}" for got, n in row.most_common())
-            print(f"  {said!r:28} ({total}): {cells}")
+            print(f"  {said!r:28} ({sum(row.values())}): {cells}")
         lacking_total += len(lacking)
     return lacking_total
 
