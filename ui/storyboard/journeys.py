@@ -111,7 +111,13 @@ def guide(c, board) -> None:
         ("lost_card", "yes"),
         ("lost_card", "no"),
         ("other",),
+        ("no_ticket", "cash", "large"),  # the bank cannot give a counter ticket just now
+        ("no_ticket", "lost_card", "yes"),
     ):
+        if answers[0] == "no_ticket":
+            c.sandbox.faults.clear()
+            c.sandbox.arm_fault("take_queue_ticket", "503", count=10)
+            answers = answers[1:]
         c.tap("service_guide")
         c.at("need")
         for answer in answers:
