@@ -41,4 +41,3 @@ def test_dates_are_written_as_each_language_writes_them(language, top_bar, short
     assert formats.day_and_weekday(WEDNESDAY, language) == top_bar
     assert formats.short_date(WEDNESDAY, language) == short
     assert formats.full_date(WEDNESDAY, language) == full
-
