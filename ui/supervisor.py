@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from kiosk.i18n import Catalog
 from kiosk.journal.journal import Entry
 from kiosk.supervisor import Supervisor, SupervisorRefused
-from ui.figures_charts import funnel_chart, handling_chart, trend_chart
+from ui.figures_charts import flow_name, funnel_chart, handling_chart, readable, trend_chart
 from ui.widgets import Keypad, StaffSignIn, button, clear_layout, label
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,8 @@ class SupervisorScreen(QWidget):
         clear_layout(self.column)
         header = QHBoxLayout()
         header.setSpacing(24)
-        header.addWidget(label(t("supervisor.title", staff=self.supervisor.staff_id), "title"))
+        title = t("supervisor.title", staff=self.supervisor.staff_id)
+        header.addWidget(label(title, "title", wrap=False))
         self.message = label("", "error")  # beside the title: the tabs keep the height
         header.addWidget(self.message, 1)
         header.addWidget(button(t("supervisor.sign_out"), self._sign_out, name="sign_out"))
@@ -250,9 +251,16 @@ class SupervisorScreen(QWidget):
         buttons.addWidget(button(t("supervisor.panel.export"), self._export, name="export_csv"))
         column.addLayout(buttons)
         charts = QGridLayout()
-        charts.addWidget(funnel_chart(store, today, self.catalog), 0, 0)
-        charts.addWidget(handling_chart(store, today, self.catalog), 0, 1)
-        charts.addWidget(trend_chart(store, today, self._trend_days, self.catalog), 1, 0, 1, 2)
+        views = (
+            funnel_chart(store, today, self.catalog),
+            handling_chart(store, today, self.catalog),
+            trend_chart(store, today, self._trend_days, self.catalog),
+        )
+        for view in views:
+            readable(view, self.catalog.language)
+        charts.addWidget(views[0], 0, 0)
+        charts.addWidget(views[1], 0, 1)
+        charts.addWidget(views[2], 1, 0, 1, 2)
         column.addLayout(charts)
         return _scrolling(content)
 
@@ -274,8 +282,8 @@ class SupervisorScreen(QWidget):
     def _journal_line(self, e: Entry) -> str:
         """One entry in the staff's words: when, what kind, the flow by name; the step and the
         operation stay as written, for tracing."""
-        t, has = self.catalog.text, self.catalog.has
-        flow = t(f"supervisor.flow.{e.flow}") if has(f"supervisor.flow.{e.flow}") else e.flow
+        t = self.catalog.text
+        flow = flow_name(self.catalog, e.flow) if e.flow else ""
         outcome = t(f"supervisor.journal.outcome.{e.outcome}") if e.outcome else ""
         who = e.data.get("staff_id", "")
         what = " · ".join(x for x in (flow, e.step, e.operation, outcome, who) if x)
