@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from statistics import median
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.figures_store import p90
 from kiosk.i18n import Catalog
 from kiosk.journal.journal import Entry
 from kiosk.supervisor import Supervisor, SupervisorRefused
@@ -47,6 +49,12 @@ def _scrolling_layout(layout: QVBoxLayout) -> QScrollArea:
     content = QWidget()
     content.setLayout(layout)
     return _scrolling(content)
+
+
+def _seconds(value: float | None, catalog: Catalog) -> str:
+    if value is None:
+        return catalog.text("supervisor.panel.not_known")
+    return catalog.text("supervisor.panel.seconds_value", seconds=round(value))
 
 
 def _percent(value: float | None, catalog: Catalog) -> str:
@@ -238,6 +246,13 @@ class SupervisorScreen(QWidget):
             share=_percent(store.kiosk_share(today), self.catalog),
         )
         column.addWidget(label(share, "small"))
+        seconds = [s for f in flows for s in f.seconds]
+        handling = t(
+            "supervisor.panel.handling_today",
+            median=_seconds(median(seconds) if seconds else None, self.catalog),
+            p90=_seconds(p90(seconds) if seconds else None, self.catalog),
+        )
+        column.addWidget(label(handling, "small"))
         buttons = QHBoxLayout()
         for days in (7, 30):
             buttons.addWidget(
@@ -260,7 +275,7 @@ class SupervisorScreen(QWidget):
             readable(view, self.catalog.language)
         charts.addWidget(views[0], 0, 0)
         charts.addWidget(views[1], 0, 1)
-        charts.addWidget(views[2], 1, 0, 1, 2)
+        charts.addWidget(views[2], 1, 0, 1, 2)  # the trend below, as wide as the two (scrolls)
         column.addLayout(charts)
         return _scrolling(content)
 

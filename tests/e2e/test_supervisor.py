@@ -274,6 +274,8 @@ def test_figures_last_across_a_restart_and_export_to_csv(make_kiosk, tmp_path):
     assert (
         text(k, "supervisor.panel.today", started=4, completed=1, referred=2, abandoned=1) in shown
     )
+    took = text(k, "supervisor.panel.seconds_value", seconds=round(guide.seconds[0]))
+    assert text(k, "supervisor.panel.handling_today", median=took, p90=took) in shown
     screen.export_csv(str(tmp_path))
     with Path(tmp_path, f"figures-{today.isoformat()}.csv").open() as exported:
         rows = list(csv.DictReader(exported))
