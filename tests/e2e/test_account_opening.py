@@ -10,8 +10,10 @@ import logging
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QLineEdit
 
 from hardware.demo_people import PEOPLE, DemoPerson
+from hardware.pcsc.virtual_card import VirtualCard
 from kiosk.flows import account_opening
 from kiosk.flows.account_opening import AccountOpeningState
 from kiosk.flows.feedback import FeedbackState
@@ -337,3 +339,47 @@ def test_wang_may_not_open_a_second_class_i_account(kiosk_app):
     k.wait_for_step("stopped")
     k.sees_message("backend.declined.class_i_account_exists")
     assert k.journaled()[-1] == ("open_account", "declined")
+
+
+def test_staff_authorise_with_their_card_and_pin_out_of_the_customers_sight(
+    make_kiosk, virtual_card
+):
+    """The real PC/SC reader (pcscd, a vpcd virtual card): the customer's screen says staff
+    are reviewing and shows the application masked, never a staff form; a bank card and a
+    wrong PIN are refused, the staff card with its PIN is accepted, all journaled."""
+    k = make_kiosk(card_reader={"driver": "pcsc", "reader": "Virtual PCD"})
+    begin(k, klass="I")
+    phone_and_code(k)
+    k.tap("confirm")
+    set_pin(k)
+    k.wait_until(lambda: k.step() == "staff")
+    k.sees_message("staff_card.title")
+    k.sees("320102********0527")  # what the customer sees of the application, masked
+    k.sees("135****5000")
+    assert ZHAO_ID not in k.screen_text() and ZHAO_PHONE not in k.screen_text()
+    assert not [w for w in k.window.findChildren(QLineEdit) if w.isVisible()]  # no staff form
+
+    virtual_card.insert()  # a customer's bank card is no staff card
+    k.sees_message("devices.error.not_staff_card")
+    virtual_card.remove()
+    staff_card = VirtualCard.staff("800101")
+    staff_card.insert()
+    try:
+        k.tap("retry")
+        key_pin(k, "111111")  # not the staff card's PIN
+        k.sees_message("backend.declined.staff_refused")
+        k.tap("retry")
+        key_pin(k, STAFF_CARD_PINS["800101"])
+        k.takes_id_card_back()
+        k.wait_for_step("opened")
+    finally:
+        staff_card.remove()
+    [account] = accounts_of(k, ZHAO_ID)
+    assert account["account_class"] == "I"
+    asked = [e for e in k.journal.entries() if e.operation == "authorise_by_staff"]
+    assert [(e.data["staff_id"], e.data["by"]) for e in asked] == [("800101", "staff_card")] * 2
+    assert [op for op in k.journaled() if op[0] == "authorise_by_staff"] == [
+        ("authorise_by_staff", "declined"),
+        ("authorise_by_staff", "done"),
+    ]
+    assert STAFF_CARD_PINS["800101"] not in journal_text(k)
