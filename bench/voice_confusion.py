@@ -38,7 +38,6 @@ from kiosk.flows import flow_registry
 from kiosk.flows.model import StepKind
 from kiosk.i18n import Catalog
 from voice.grammar import (
-    FILLERS,
     Cancel,
     Command,
     DidYouMean,
@@ -96,17 +95,22 @@ class Case:
     result: bool = False  # a RESULT step: a heard cancel there is not asked about
 
 
-def cases(catalog: Catalog, known: set[str]) -> list[Case]:
+def cases(catalog: Catalog, known: set[str], fillers: tuple[str, ...] | None = None) -> list[Case]:
     """Every phrase of every fixed step of every flow, in that step's grammar; a grammar met
     again on another step (the same choices) only once; and the yes/no question once."""
     found: list[Case] = []
     seen: set[tuple] = set()
     views = [v for flow in flow_registry().values() for v in static_views(flow)]
     grammars = [
-        (f"{v.flow.id}/{v.step.id}", build_grammar(v, catalog), v.step.kind is StepKind.RESULT)
+        (
+            f"{v.flow.id}/{v.step.id}",
+            build_grammar(v, catalog, fillers=fillers),
+            v.step.kind is StepKind.RESULT,
+        )
         for v in views
     ]
-    grammars.append(("question", build_grammar(views[0], catalog, question=True), False))
+    question = build_grammar(views[0], catalog, question=True, fillers=fillers)
+    grammars.append(("question", question, False))
     for step, grammar, result in grammars:
         key = tuple(sorted(grammar.meanings))
         if key in seen:
@@ -323,9 +327,9 @@ def setup(folder: Path, fillers: str | None = None) -> tuple[Recorder, Catalog, 
     catalog = Catalog("ko")
     model = VoiceModels({}).load("ko")
     speech_in = SpeechIn(model, "ko")
-    if fillers is not None:  # trying other fillers (on the tuning voices only)
-        FILLERS["ko"] = tuple(w for w in fillers.split(",") if w)
-    return Recorder(speech_in, folder), catalog, cases(catalog, known_words(model, catalog))
+    tried = None if fillers is None else tuple(w for w in fillers.split(",") if w)
+    found = cases(catalog, known_words(model, catalog), tried)  # other fillers: tuning only
+    return Recorder(speech_in, folder), catalog, found
 
 
 def known_words(model, catalog: Catalog) -> set[str]:
@@ -349,7 +353,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--set", choices=("tuning", "reporting"), default="tuning")
     parser.add_argument("--every", type=int, default=1, help="keep 1 of every N utterances")
-    parser.add_argument("--fillers", help="filler words (comma-separated) instead of FILLERS")
+    parser.add_argument("--fillers", help="comma-separated, instead of the catalog's voice.fillers")
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--single", action="store_true", help="no second decoding with fillers")
     parser.add_argument("--matrix", action="store_true")

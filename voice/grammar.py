@@ -144,15 +144,6 @@ class Match:
     exact: bool  # the whole utterance was this phrase (or only digits)
 
 
-# Filler words listened for beside a step's phrases: sound that belongs to no phrase lands on
-# them instead of on the nearest choice (the Korean model has no `[unk]`, vosk #2041). A
-# hypothesis with a filler in it is never acted on. Chosen on the tuning voices only
-# (bench/voice_confusion.py --fillers); words of the step's own grammar are left out.
-FILLERS: dict[str, tuple[str, ...]] = {
-    "ko": ("어", "그", "저"),  # not "음": the tuning voices' "응" (yes) was heard as it
-}
-
-
 @dataclass
 class Grammar:
     language: str
@@ -240,7 +231,10 @@ def build_grammar(
     fillers: tuple[str, ...] | None = None,
 ) -> Grammar:
     """The grammar of a step (or, with `question`, of a yes/no question asked on it; with no
-    step, every global command), with the language's `FILLERS` unless others are given."""
+    step, every global command), with the language's filler words (`voice.fillers`: sound
+    that belongs to no phrase lands on them instead of on the nearest choice, the Korean model
+    having no `[unk]`; chosen on the tuning voices with bench/voice_confusion.py) unless
+    others are given."""
     grammar = Grammar(catalog.language)
     if view is not None and not question:
         for choice in view.choices:
@@ -264,5 +258,5 @@ def build_grammar(
     for command in commands:
         for phrase in catalog.phrases(f"voice.command.{command.name}"):
             grammar.add(phrase, command)
-    grammar.use_fillers(FILLERS.get(catalog.language, ()) if fillers is None else fillers)
+    grammar.use_fillers(tuple(catalog.phrases("voice.fillers")) if fillers is None else fillers)
     return grammar
