@@ -1,11 +1,13 @@
 """Speech in: vosk listening for one step's grammar at a time, deciding whether to act or ask.
 
 The recognizer only hears the phrases of the current step (plus the global commands), which
-makes a small offline model usable. It is still not trusted blindly: a result acts only when
-the whole utterance is one phrase of the grammar and every word is confident. Anything else
-becomes a "did you mean …?" question (or "please say it again"). This matters most in Korean,
-where the model rejects `[unk]` and maps noise onto grammar words even at confidence 1.0
-(alphacep/vosk-api #2041): requiring a whole phrase, not a word salad, is what keeps it safe.
+makes a small offline model usable. It is still not trusted blindly: each utterance is decoded
+twice on the same audio, against the step's phrases (with the recognizer's alternatives) and
+against the same phrases plus filler words, and acts only when the best hypothesis is one
+whole phrase, clearly ahead of every hypothesis meaning something else, and the filler
+decoding agrees (`decide`). Anything else becomes a "did you mean …?" question (or "please
+say it again"). This matters most in Korean, where the model rejects `[unk]` and maps noise
+onto grammar words even at confidence 1.0 (alphacep/vosk-api #2041).
 """
 
 from __future__ import annotations
