@@ -4,6 +4,7 @@ timers on the UI thread, so the screen never waits on a device or the network.""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -89,3 +90,6 @@ class _QtTimer:
 class QtScheduler:
     def call_later(self, seconds: float, callback: Callable[[], None]) -> _QtTimer:
         return _QtTimer(seconds, callback)
+
+    def monotonic(self) -> float:
+        return time.monotonic()

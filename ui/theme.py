@@ -123,6 +123,9 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QLabel#prompt {{ color: {t.muted}; }}
     QLabel#small, QLabel#progress {{ font-size: {t.small_pt}pt; color: {t.muted}; }}
     QLabel#error {{ color: {t.danger}; font-weight: bold; }}
+    QLabel#note {{ color: {t.accent}; font-weight: bold; }}
+    QLabel#id_photo {{ border: 2px solid {t.line}; border-radius: 8px; padding: 4px;
+              background: {t.surface}; }}
     QLabel#value {{ font-size: {t.title_pt}pt; font-weight: bold; letter-spacing: 4px; }}
     QFrame#panel, QScrollArea#panel {{ background: {t.surface}; border: 2px solid {t.line};
               border-radius: 12px; }}
