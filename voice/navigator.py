@@ -90,6 +90,8 @@ class VoiceNavigator:
         engine.step_failed.connect(self._on_failed)
         engine.need_more_time.connect(self._on_more_time)
         engine.flow_ended.connect(self._on_ended)
+        speech_out.played.connect(self._on_played)
+        self._step_text = ""  # what was said on entering the step on screen
         self.use_speech_in(speech_in)
 
     # --- what app.py and the screen call --------------------------------------------------------
@@ -209,6 +211,15 @@ class VoiceNavigator:
         if self.speech_in is not None:
             self.speech_in.stop_listening()
 
+    def _on_played(self, text: str) -> None:
+        """A step's words were heard to their end: an agreement read aloud in full has been
+        read (its "I agree" is offered, by voice and on the screen)."""
+        view, spoken = self.engine.view, self.view
+        if view is None or spoken is None or view.step is not spoken.step:
+            return
+        if view.step.body and text == self._step_text:
+            self.engine.body_read()
+
     def _on_heard(self, command: Command, _utterance=None) -> None:
         self.handle(command)
 
@@ -227,7 +238,11 @@ class VoiceNavigator:
         """The commands every step takes alike; False when this command is not one of them."""
         engine = self.engine
         if isinstance(command, Repeat):
-            self.speech_out.repeat()
+            view = self.view
+            if view is not None and view.step.body and not self.engine.view_read:
+                self._speak_step()  # an agreement not heard to its end: all of it again
+            else:
+                self.speech_out.repeat()
         elif isinstance(command, Help):
             self._say(self._hint("help"))
         elif isinstance(command, CallStaff):
@@ -343,6 +358,7 @@ class VoiceNavigator:
         text = step_speech(self.view, self.catalog, by_keys=self.by_keys)
         if self._receipt is not None and self.view.step.kind is StepKind.RESULT:
             text = f"{text} {receipt_speech(self._receipt, self.catalog)}"
+        self._step_text = text
         self._say(text)
 
     def _listen(self) -> None:

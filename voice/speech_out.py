@@ -110,9 +110,15 @@ class WavCache:
 class Player:
     """Plays one WAV at a time with sox's `play`; a new one (or stop) cuts the old one."""
 
-    def __init__(self, command: tuple[str, ...] = ("play", "-q")):
-        self.command = command
+    def __init__(
+        self,
+        command: tuple[str, ...] = ("play", "-q"),
+        output: tuple[str, ...] = (),
+    ):
+        self.command, self.output = command, output  # output: sox's after the file ("-n")
         self.volume = 0.9
+        # Called (on a watcher thread) with a file played through to its end, not cut off.
+        self.finished: Callable[[Path], None] = lambda _path: None
         self.working = shutil.which(command[0]) is not None
         if not self.working:
             log.warning("speech out: %s not found: no audio, prompts are shown only", command[0])
@@ -125,12 +131,12 @@ class Player:
             if not self.working:
                 return
             self._process = subprocess.Popen(
-                [*self.command, "-v", f"{self.volume:.2f}", str(path)],
+                [*self.command, "-v", f"{self.volume:.2f}", str(path), *self.output],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
-            threading.Thread(target=self._watch, args=(self._process,), daemon=True).start()
+            threading.Thread(target=self._watch, args=(self._process, path), daemon=True).start()
 
     def stop(self) -> None:
         with self._lock:
@@ -141,9 +147,11 @@ class Player:
             self._process.kill()
         self._process = None
 
-    def _watch(self, process: subprocess.Popen) -> None:
+    def _watch(self, process: subprocess.Popen, path: Path) -> None:
         _, err = process.communicate()
-        if process.returncode > 0 and self.working:
+        if process.returncode == 0:  # killed to cut it off: a signal, never 0
+            self.finished(path)
+        elif process.returncode > 0 and self.working:
             self.working = False  # no sound card: say it once, then stay quiet
             log.warning(
                 "speech out: no audio device (%s): the kiosk goes on without sound",
@@ -174,6 +182,10 @@ class SpeechOut:
         self.player.volume = volume
         self.stuck_after_s = stuck_after_s
         self.spoke: Event[str] = Event("spoke")  # (text): playback of a prompt started
+        # (text): a prompt was played to its end (an agreement heard in full), posted
+        self.played: Event[str] = Event("played")
+        self._playing: tuple[Path, str] | None = None
+        self.player.finished = self._finished
         self._post = post
         self._lock = threading.Lock()
         self._wanted: tuple[Path, str] | None = None  # the file to play as soon as it exists
@@ -369,5 +381,11 @@ class SpeechOut:
                 self._restart_worker(f"it stopped with exit code {self._process.exitcode}")
 
     def _play(self, path: Path, text: str) -> None:
+        self._playing = (path, text)
         self.player.play(path)
         self._post(lambda: self.spoke.emit(text))
+
+    def _finished(self, path: Path) -> None:
+        playing = self._playing
+        if playing is not None and playing[0] == path:
+            self._post(lambda: self.played.emit(playing[1]))

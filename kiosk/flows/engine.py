@@ -171,6 +171,11 @@ class FlowEngine:
         self._cancel_timer()
         self._run_action(step, value)
 
+    @property
+    def view_read(self) -> bool:
+        """Whether the current step's body has been read to its end."""
+        return self._read
+
     def body_read(self) -> None:
         """The customer has read the current step's body to its end (scrolled to it, or heard
         it read aloud in full): its after_reading choices are offered."""
@@ -184,10 +189,10 @@ class FlowEngine:
         """Whether a choice may be taken now; if not, the customer is told why."""
         wait = self._wait_for(choice)
         if wait > 0:
-            self.step_failed.emit(StepError("flow.error.not_yet", {"seconds": wait}, True))
+            self.step_failed.emit(StepError("flow.error.not_yet", {"seconds": wait}, False))
             return False
         if choice.after_reading and not self._read:
-            self.step_failed.emit(StepError("flow.error.read_first", {}, True))
+            self.step_failed.emit(StepError("flow.error.read_first", {}, False))
             return False
         return True
 
