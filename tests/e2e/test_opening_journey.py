@@ -5,6 +5,7 @@ read to its end, the ID card's photo on the review, and a choice of one that is 
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 
@@ -87,31 +88,30 @@ def test_the_bank_may_leave_fewer_codes_than_the_visit_allows(make_kiosk):
     assert k.engine.view.params["codes_left"] == 0
 
 
-def test_the_agreement_is_shown_in_full_and_agreed_to_only_once_read_to_its_end(make_kiosk):
-    for care in (False, True):
-        k = make_kiosk()
-        k.start("account_opening")
-        k.tap("choice_standard_debit")
-        k.tap("choice_II")
-        k.wait_for_step("agreement")
-        if care:  # the customer turns care mode on here: larger text, the same rule
-            k.tap("care_mode")
-            k.wait_until(lambda: k.kiosk.care_mode)
-        [area] = [a for a in k.window.step_screen.findChildren(QScrollArea) if a.isVisible()]
-        shown = area.widget().findChild(QLabel) or area.widget()
-        assert shown.text() == k.kiosk.catalog.text("account_opening.agreement.full")  # all of it
-        [agree] = k.buttons("choice_agree")
-        bar = area.verticalScrollBar()
-        assert bar.maximum() > 0, "the agreement fits: nothing to scroll"
-        assert not agree.isEnabled() and k.buttons("choice_refuse")[0].isEnabled()
-        bar.setValue(bar.maximum() // 2)  # half way is not read
-        QApplication.processEvents()
-        assert not agree.isEnabled() and not k.engine.view.read
-        k.reads_to_the_end()
-        k.wait_until(agree.isEnabled)
-        k.tap("choice_agree")
-        k.wait_for_step("consent")
-        k.tap("cancel")
+@pytest.mark.parametrize("care", [False, True])
+def test_the_agreement_is_shown_in_full_and_agreed_to_only_once_read_to_its_end(make_kiosk, care):
+    k = make_kiosk()
+    k.start("account_opening")
+    k.tap("choice_standard_debit")
+    k.tap("choice_II")
+    k.wait_for_step("agreement")
+    if care:  # the customer turns care mode on here: larger text, the same rule
+        k.tap("care_mode")
+        k.wait_until(lambda: k.kiosk.care_mode)
+    [area] = [a for a in k.window.step_screen.findChildren(QScrollArea) if a.isVisible()]
+    shown = area.widget().findChild(QLabel) or area.widget()
+    assert shown.text() == k.kiosk.catalog.text("account_opening.agreement.full")  # all of it
+    [agree] = k.buttons("choice_agree")
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0, "the agreement fits: nothing to scroll"
+    assert not agree.isEnabled() and k.buttons("choice_refuse")[0].isEnabled()
+    bar.setValue(bar.maximum() // 2)  # half way is not read
+    QApplication.processEvents()
+    assert not agree.isEnabled() and not k.engine.view.read
+    k.reads_to_the_end()
+    k.wait_until(agree.isEnabled)
+    k.tap("choice_agree")
+    k.wait_for_step("consent")
 
 
 def test_the_review_shows_the_id_cards_photo_beside_the_masked_details(kiosk_app):
