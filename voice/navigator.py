@@ -38,6 +38,7 @@ from voice.grammar import (
 )
 from voice.models import NO_MODEL_NOTICE
 from voice.prompts import hint, receipt_speech, step_speech
+from voice.sounds import REMINDER
 from voice.speech_in import SpeechIn
 from voice.speech_out import SpeechOut
 
@@ -181,6 +182,9 @@ class VoiceNavigator:
     def _on_step(self, view: StepView) -> None:
         self.view, self.digits, self._question, self._menu = view, "", None, None
         self._listen()
+        if view.step.alert and not self.enabled:  # speech off: a reminder is still heard
+            text = step_speech(view, self.catalog, by_keys=self.by_keys)
+            self.speech_out.speak(text, sound=REMINDER)
         self._speak_step()
         if view.step.kind is StepKind.RESULT:
             self._receipt = None  # read out once, with the first result after printing
@@ -359,7 +363,8 @@ class VoiceNavigator:
         if self._receipt is not None and self.view.step.kind is StepKind.RESULT:
             text = f"{text} {receipt_speech(self._receipt, self.catalog)}"
         self._step_text = text
-        self._say(text)
+        if self.enabled:  # a reminder's sound just before its words
+            self.speech_out.speak(text, sound=REMINDER if self.view.step.alert else None)
 
     def _listen(self) -> None:
         if self.speech_in is None or not self.enabled:

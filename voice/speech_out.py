@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from kiosk.events import Event
+from voice.sounds import sound_path
 
 log = logging.getLogger(__name__)
 
@@ -125,13 +126,16 @@ class Player:
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
-    def play(self, path: Path) -> None:
+    def play(self, path: Path, lead_in: Path | None = None) -> None:
+        """Plays `path`, after `lead_in` when given (a reminder sound before its words)."""
         with self._lock:
             self._stop_locked()
             if not self.working:
                 return
+            volume = ["-v", f"{self.volume:.2f}"]  # sox: applies to the file after it
+            first = [*volume, str(lead_in)] if lead_in is not None else []
             self._process = subprocess.Popen(
-                [*self.command, "-v", f"{self.volume:.2f}", str(path), *self.output],
+                [*self.command, *first, *volume, str(path), *self.output],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
@@ -182,6 +186,8 @@ class SpeechOut:
         self.player.volume = volume
         self.stuck_after_s = stuck_after_s
         self.spoke: Event[str] = Event("spoke")  # (text): playback of a prompt started
+        self.sounded: Event[str] = Event("sounded")  # (name): a sound (the reminder) started
+        self._lead_in: tuple[Path, str] | None = None  # a sound before the wanted prompt
         # (text): a prompt was played to its end (an agreement heard in full), posted
         self.played: Event[str] = Event("played")
         self._playing: tuple[Path, str] | None = None
@@ -211,13 +217,15 @@ class SpeechOut:
     def set_volume(self, volume: float) -> None:
         self.player.volume = min(max(float(volume), 0.0), 1.0)
 
-    def speak(self, text: str) -> None:
-        """Says `text`, cutting off whatever is being said (an empty text just stops)."""
+    def speak(self, text: str, *, sound: str | None = None) -> None:
+        """Says `text`, cutting off whatever is being said (an empty text just stops); the
+        sound named `sound` (voice.sounds) comes first, with no gap."""
         self._last = text
         path = self.cache.path(text, self.voice, self.rate)
         with self._lock:
             self.player.stop()
             self._wanted = None
+            self._lead_in = (sound_path(self.cache.folder, sound), sound) if sound else None
             if not text.strip():
                 return
             if path.exists():
@@ -382,7 +390,10 @@ class SpeechOut:
 
     def _play(self, path: Path, text: str) -> None:
         self._playing = (path, text)
-        self.player.play(path)
+        lead_in, self._lead_in = self._lead_in, None
+        self.player.play(path, lead_in[0] if lead_in else None)
+        if lead_in is not None:
+            self._post(lambda: self.sounded.emit(lead_in[1]))
         self._post(lambda: self.spoke.emit(text))
 
     def _finished(self, path: Path) -> None:

@@ -177,6 +177,9 @@ class Step:
     # DEVICE: the action waits for the customer (a card, a PIN, a face), so the screen shows
     # what to do, not "processing"; an action says it went on to work with WORKING progress.
     waits_for_customer: bool = False
+    # Entered with a reminder sound, heard even with speech off (something is still to be
+    # taken: the take-back step's reminders).
+    alert: bool = False
     # RESULT: "success", "refused" or "partial" (its icon and colour); "" for information.
     outcome: str = ""
     # What the customer must take away or check, drawn as the largest thing on the screen:
