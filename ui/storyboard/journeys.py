@@ -305,6 +305,18 @@ def vip_by_id_card(c, board) -> None:
     rate_and_leave(c)  # a bank customer who agreed to offers: one is shown
 
 
+@journey("appointment_checkin", "ticket")
+def id_card_left_on_the_reader(c, board) -> None:
+    # the card is not lifted: the take-back step, its two reminders (sound and words), staff
+    c.devices.id_card_reader.inject("timeout", times=3, after=1)
+    c.start("appointment_checkin")
+    c.at("method")
+    c.tap("choice_id_card")
+    c.at("read_id")
+    c.devices.id_card_reader.insert("li")
+    c.at("ticket")
+
+
 @journey("appointment_checkin", "off_time", "queue_ticket")
 def too_early(c, board) -> None:
     by_phone(c, "13800138000", "9999")  # the loan consultation is tomorrow
@@ -344,19 +356,23 @@ def bank_down_fallback_ticket(c, board) -> None:
 
 
 def open_up_to_the_id_card(
-    c, person: str = "zhao", product: str = "standard_debit", klass: str = "II"
+    c, person: str = "zhao", product: str = "standard_debit", klass: str = "II", board=None
 ) -> None:
+    """From the home screen past the agreement and the consent, each read to its end; with
+    `board`, the agreement is photographed again once read (its "I agree" enabled)."""
     c.devices.id_card_reader.insert(person)
     c.devices.camera.set_face(True)
     c.start("account_opening")
-    for step, choice in (
-        ("product", product),
-        ("account_class", klass),
-        ("agreement", "agree"),
-        ("consent", "agree"),
-    ):
+    for step, choice in (("product", product), ("account_class", klass)):
         c.at(step)
         c.tap(f"choice_{choice}")
+    for step in ("agreement", "consent"):
+        c.at(step)
+        c.reads_to_the_end()
+        c.wait(lambda: c.engine.view.read, f"the {step} read to its end")
+        if board is not None and step == "agreement":
+            board.shoot("agreement_read", step="agreement")
+        c.tap("choice_agree")
 
 
 def phone_and_code(c, phone: str = ZHAO_PHONE) -> None:
@@ -393,13 +409,13 @@ def staff_sign_in(c, staff_id: str, retry: bool = False) -> None:
 
 @journey("account_opening")
 def account_then_card(c, board) -> None:
-    open_up_to_the_id_card(c)
+    open_up_to_the_id_card(c, board=board)
     phone_and_code(c)
     new_pin(c)
     c.at("opened")
-    c.tap("choice_card_issue")  # straight on: the same visit, no second ID card read
-    c.at("card_type")
-    c.tap("choice_standard_debit")
+    # straight on: the same visit, no second ID card read, and the account's one card type
+    # is taken without a screen
+    c.tap("choice_card_issue")
     card_pin_if_asked(c, "issued")
     rate_and_leave(c)
 
@@ -412,8 +428,16 @@ def agreement_refused(c, board) -> None:
     c.at("account_class")
     c.tap("choice_II")
     c.at("agreement")
-    c.tap("choice_refuse")
+    c.tap("choice_refuse")  # refusing needs no reading
     c.at("refused")
+
+
+@journey("account_opening", "agreement")
+def e_account_has_one_class(c, board) -> None:
+    c.start("account_opening")
+    c.at("product")
+    c.tap("choice_e_account")
+    c.at("agreement")  # class II, its only one, taken without a screen: the agreement says so
 
 
 @journey("account_opening", "stopped")
@@ -471,9 +495,7 @@ def card_jams_in_the_dispenser(c, board) -> None:
     phone_and_code(c)
     new_pin(c)
     c.at("opened")
-    c.tap("choice_card_issue")
-    c.at("card_type")
-    c.tap("choice_standard_debit")
+    c.tap("choice_card_issue")  # its one card type: no screen
     card_pin_if_asked(c, "not_issued")
 
 
