@@ -294,14 +294,18 @@ def senior_by_phone(c, board) -> None:
     c.at("ticket")
 
 
-@journey("appointment_checkin", "ticket")
-def vip_by_id_card(c, board) -> None:
+def by_id_card(c, person: str) -> None:
     c.start("appointment_checkin")
     c.at("method")
     c.tap("choice_id_card")
     c.at("read_id")
-    c.devices.id_card_reader.insert("li")
+    c.devices.id_card_reader.insert(person)
     c.at("ticket")
+
+
+@journey("appointment_checkin", "ticket")
+def vip_by_id_card(c, board) -> None:
+    by_id_card(c, "li")
     rate_and_leave(c)  # a bank customer who agreed to offers: one is shown
 
 
@@ -309,12 +313,7 @@ def vip_by_id_card(c, board) -> None:
 def id_card_left_on_the_reader(c, board) -> None:
     # the card is not lifted: the take-back step, its two reminders (sound and words), staff
     c.devices.id_card_reader.inject("timeout", times=3, after=1)
-    c.start("appointment_checkin")
-    c.at("method")
-    c.tap("choice_id_card")
-    c.at("read_id")
-    c.devices.id_card_reader.insert("li")
-    c.at("ticket")
+    by_id_card(c, "li")
 
 
 @journey("appointment_checkin", "off_time", "queue_ticket")

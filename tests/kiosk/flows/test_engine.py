@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import pytest
@@ -220,24 +220,27 @@ def test_results_of_work_after_cancel_are_dropped(clock):
     assert seen.steps == ["phone", "device"] and not engine.active
 
 
-def test_review_confirm_and_unknown_choice(clock):
-    flow = Flow(
-        "agree",
-        "t",
-        (
-            Step(
-                "agreement",
-                StepKind.REVIEW,
-                "t",
-                body="b",
-                choices=(Choice("accept", "t"), Choice("refuse", "t")),
-                next=Branch(lambda _s, v: "thanks" if v == "accept" else "bye", ("thanks", "bye")),
-            ),
-            Step("thanks", StepKind.RESULT, "t", next="end"),
-            Step("bye", StepKind.RESULT, "t", next="end"),
+AGREEMENT_FLOW = Flow(
+    "agree",
+    "t",
+    (
+        Step(
+            "agreement",
+            StepKind.REVIEW,
+            "t",
+            body="b",
+            choices=(Choice("accept", "t"), Choice("refuse", "t")),
+            next=Branch(lambda _s, v: "thanks" if v == "accept" else "bye", ("thanks", "bye")),
         ),
-        stages=("stages.confirm",),
-    )
+        Step("thanks", StepKind.RESULT, "t", next="end"),
+        Step("bye", StepKind.RESULT, "t", next="end"),
+    ),
+    stages=("stages.confirm",),
+)
+
+
+def test_review_confirm_and_unknown_choice(clock):
+    flow = AGREEMENT_FLOW
     engine = make_engine(clock, flows=(flow,))
     seen = Recorder(engine)
     engine.start("agree", CustomerSession("en"))
@@ -294,30 +297,26 @@ def test_a_way_no_step_declared_is_a_system_error_not_a_crash(clock):
 
 
 def test_i_agree_is_offered_only_once_the_text_is_read_to_its_end(clock):
-    flow = Flow(
-        "read",
-        "t",
-        (
-            Step(
-                "agreement",
-                StepKind.REVIEW,
-                "t",
-                body="b",
-                choices=(Choice("agree", "t", after_reading=True), Choice("refuse", "t")),
+    flow = replace(
+        AGREEMENT_FLOW,
+        id="read",
+        steps=(
+            replace(
+                AGREEMENT_FLOW.steps[0],
+                choices=(Choice("accept", "t", after_reading=True), Choice("refuse", "t")),
             ),
-            Step("thanks", StepKind.RESULT, "t", next="end"),
+            *AGREEMENT_FLOW.steps[1:],
         ),
-        stages=("stages.confirm",),
     )
     engine = make_engine(clock, flows=(flow,))
     seen = Recorder(engine)
     engine.start("read", CustomerSession("en"))
     assert not engine.view.read
-    engine.submit("agree")
+    engine.submit("accept")
     assert seen.steps == ["agreement"] and seen.errors == ["flow.error.read_first"]
     engine.body_read()  # scrolled to the end, or heard in full
     assert engine.view.read
-    engine.submit("agree")
+    engine.submit("accept")
     assert seen.steps == ["agreement", "thanks"]
 
 
