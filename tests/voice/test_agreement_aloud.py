@@ -56,3 +56,20 @@ def test_i_agree_by_voice_waits_until_the_agreement_is_heard_to_its_end(
         assert engine.view.step.id == "consent"
     finally:
         speech_out.close()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "zh_TW", "en", "ko"])
+def test_new_code_said_on_the_sms_code_step_asks_for_a_new_code(language):
+    from kiosk.flows.account_opening import ACCOUNT_OPENING, RESEND, AccountOpeningState
+    from kiosk.flows.model import StepView
+    from voice.grammar import build_grammar
+
+    session = CustomerSession(language)
+    session.state(AccountOpeningState).otp_sent_at = 0.0  # a code was sent
+    step = ACCOUNT_OPENING.step("otp")
+    choices = tuple(step.choices(session))
+    view = StepView(ACCOUNT_OPENING, step, {"codes_left": 2}, choices, (), True)
+    catalog = Catalog(language)
+    grammar = build_grammar(view, catalog)
+    for phrase in catalog.phrases("account_opening.say.new_code"):
+        assert grammar.parse(phrase).command == Choose(RESEND), phrase
