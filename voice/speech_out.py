@@ -214,6 +214,12 @@ class SpeechOut:
     def set_rate(self, rate: int) -> None:
         self.rate = int(rate)
 
+    def use_player(self, player: Player) -> None:
+        """Plays through `player` from now on (a test's sox into its null device)."""
+        player.volume, player.finished = self.player.volume, self._finished
+        self.player.stop()
+        self.player = player
+
     def set_volume(self, volume: float) -> None:
         self.player.volume = min(max(float(volume), 0.0), 1.0)
 
