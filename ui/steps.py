@@ -470,13 +470,16 @@ class StepScreen(QWidget):
 
     def _picture(self, view: StepView, theme: Theme) -> QWidget | None:
         """The live camera on a face or code step, else the step's illustration."""
-        name = Path(view.illustration or "").stem
+        picture = view.illustration
+        if picture is None and isinstance(view.step.illustration, str):
+            picture = view.step.illustration  # a view made outside the engine (a test's)
+        name = Path(picture or "").stem
         if name in CAMERA_STEPS and self.camera is not None:
             self.camera_view = CameraView(
                 self.camera, face=CAMERA_STEPS[name], colours=(theme.success, theme.on_accent)
             )
             return self.camera_view
-        path = illustration_path(view.illustration)
+        path = illustration_path(picture)
         return Picture(path) if path else None
 
     def stop_camera(self) -> None:
