@@ -71,13 +71,15 @@ class KioskDriver:
 
     def reads_to_the_end(self) -> None:
         """Scrolls the text on screen (an agreement) down to its last line, as a finger
-        swiping it would."""
-        self.wait_until(lambda: bool(self.window.step_screen.findChildren(QScrollArea)))
-        for area in self.window.step_screen.findChildren(QScrollArea):
-            if area.isVisible():
-                bar = area.verticalScrollBar()
-                bar.setValue(bar.maximum())
-        QApplication.processEvents()
+        swiping it would, until the kiosk counts it read (once laid out, it has its length)."""
+
+        def scrolled() -> bool:
+            for area in self.window.step_screen.findChildren(QScrollArea):
+                if area.isVisible():
+                    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+            return bool(self.engine.view and self.engine.view.read)
+
+        self.wait_until(scrolled)
 
     def type_digits(self, digits: str) -> None:
         """Types on the on-screen keypad, key by key."""

@@ -104,10 +104,16 @@ class Customer:
         self._buttons(name)[0].click()
 
     def reads_to_the_end(self) -> None:
-        """Scrolls the text on screen (an agreement) to its last line, as a finger would."""
-        areas = [a for a in self.window.findChildren(QScrollArea) if a.isVisible()]
-        for area in areas:
-            area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+        """Scrolls the text on screen (an agreement) to its last line, as a finger would,
+        until the kiosk counts it as read (once laid out, the text has its length)."""
+
+        def scrolled() -> bool:
+            for area in self.window.findChildren(QScrollArea):
+                if area.isVisible():
+                    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+            return bool(self.engine.view and self.engine.view.read)
+
+        self.wait(scrolled, "the text read to its end")
 
     def digits(self, digits: str) -> None:
         for digit in digits:

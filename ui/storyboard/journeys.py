@@ -386,7 +386,6 @@ def open_up_to_the_id_card(
     for step in ("agreement", "consent"):
         c.at(step)
         c.reads_to_the_end()
-        c.wait(lambda: c.engine.view.read, f"the {step} read to its end")
         if board is not None and step == "agreement":
             board.shoot("agreement_read", step="agreement")
         c.tap("choice_agree")
