@@ -18,6 +18,7 @@ from hardware.ports import Receipt
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined
 from kiosk.supervisor import SupervisorRefused
+from ui.figures_charts import words
 from ui.supervisor import TABS
 
 
@@ -347,6 +348,35 @@ def test_figures_last_across_a_restart_and_export_to_csv(make_kiosk, tmp_path):
         "4", "1", "2", "1",
     )  # fmt: skip
     assert row["abandoned_at"] == "cash_amount=1" and row["completion_rate"] == "0.250"
+
+
+def test_no_counter_tickets_is_no_share_rather_than_all_of_it(build_kiosk, config, qtbot):
+    """The bank counted no counter tickets today: the kiosk did not take 100% of the business."""
+    window, _runner = build_kiosk()
+    figures, catalog = window.engine.services.figures, window.kiosk.catalog
+    figures.store.visit(figures.today, "bill_payment", "completed", "rating", 60.0)
+    figures.store.visit(figures.today, "bill_payment", "abandoned", "biller", 20.0)
+    figures.store.error(figures.today, "bill_payment", "backend.declined.pin_wrong")
+    figures.store.counter_tickets(figures.today, 0)
+    screen = window.supervisor
+    window.open_supervisor()
+    screen.supervisor.sign_in("800102", "913579")
+    screen.show_dashboard("figures")
+    shown = [w.text() for w in screen.tabs.currentWidget().findChildren(QLabel)]
+    no_share = catalog.text(
+        "supervisor.panel.share",
+        tickets=0,
+        share=catalog.text("supervisor.panel.no_counter_figures"),
+    )
+    assert no_share in shown and not any("100%" in line for line in shown)
+    bill = catalog.text("supervisor.flow.bill_payment")  # where and why, beside the funnel
+    assert f"{bill} · {catalog.text('bill_payment.biller.title')}" in shown
+    assert f"{bill} · {words(catalog, 'backend.declined.pin_wrong')}" in shown
+
+    figures.store.counter_tickets(figures.today, 3)  # with counter figures, a share again
+    screen.show_dashboard("figures")
+    shown = [w.text() for w in screen.tabs.currentWidget().findChildren(QLabel)]
+    assert catalog.text("supervisor.panel.share", tickets=3, share="25%") in shown
 
 
 def test_the_heartbeat_tells_the_bank_the_days_figures(make_kiosk, config):
