@@ -464,6 +464,26 @@ def class_i_needs_staff(c, board) -> None:
     rate_and_leave(c)
 
 
+@journey("account_opening", "staff_password", "opened")
+def class_i_by_staff_password(c, board) -> None:
+    """Where the bank allows it, staff key their number and password on the screen instead of
+    their staff card: a wrong password first, then the lobby manager's."""
+    c.kiosk.config.supervisor.staff_authorisation = "password"
+    open_up_to_the_id_card(c, klass="I")
+    phone_and_code(c)
+    new_pin(c)
+    for staff_id, password in (("800101", "000000"), ("800101", "802468")):
+        c.at("staff_password")
+        c.digits(staff_id)
+        c.tap("next")
+        c.digits(password)
+        if password == "000000":  # refused: the form is shown again with the bank's words
+            c.then_fails(lambda: c.tap("confirm"))
+        else:
+            c.tap("confirm")
+    c.at("opened")
+
+
 @journey("account_opening", "staff")
 def senior_offered_care_mode(c, board) -> None:
     open_up_to_the_id_card(c, "jin", product="senior_debit")
