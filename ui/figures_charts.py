@@ -141,7 +141,10 @@ def trend_chart(store: FiguresStore, last: date, days: int, catalog: Catalog) ->
     return _view(chart, f"trend_chart_{days}")
 
 
-CLAUSE_END = re.compile(r"[.,;:!?。，；：！？、]")
+# where a clause ends, Latin and full-width (by code point, so no customer text is in the code)
+PAUSES = ",;:" + "".join(map(chr, (0xFF0C, 0xFF1B, 0xFF1A, 0x3001)))  # ，；：、
+STOPS = ".!?" + "".join(map(chr, (0x3002, 0xFF01, 0xFF1F)))  # 。！？
+CLAUSE_END = re.compile(f"[{re.escape(STOPS + PAUSES)}]")
 
 
 def words(catalog: Catalog, key: str) -> str:
@@ -156,7 +159,7 @@ def words(catalog: Catalog, key: str) -> str:
         return text
     ends = [m.end() for m in CLAUSE_END.finditer(text, 0, start)]
     if ends:
-        return text[: ends[-1]].rstrip(",;:，；：、 ")
+        return text[: ends[-1]].rstrip(PAUSES + " ")
     return re.sub(r"\{[^}]*\}", "–", text)
 
 
