@@ -141,10 +141,16 @@ def guide(c, board) -> None:
         ("lost_card", "yes"),
         ("lost_card", "no"),
         ("other",),
+        ("no_ticket", "cash", "large"),  # the bank cannot give a counter ticket just now
+        ("no_ticket", "lost_card", "yes"),
     ):
+        no_ticket = answers[0] == "no_ticket"
+        if no_ticket:
+            c.sandbox.faults.clear()
+            c.sandbox.arm_fault("take_queue_ticket", "503", count=10)
         c.tap("service_guide")
         c.at("need")
-        for answer in answers:
+        for answer in answers[1:] if no_ticket else answers:
             c.tap(f"choice_{answer}")
         c.wait(lambda: c.engine.view.step.id.startswith(("to_", "report")), "the guide's answer")
         c.tap("choice_done")
