@@ -66,8 +66,10 @@ class Overlay(QWidget):
         """Shows a question; each answer is (object name, text, callback, primary).
 
         `countdown` is (seconds, their words): a number that counts down while it waits."""
+        # built hidden: words added to a shown panel stay out of its layout until the next
+        # turn of the event loop, and the panel's width would be measured without them
+        self.hide()
         clear_layout(self.inner)
-        self.tick.stop()
         self.title = label(title, "title")
         self.prompt = label(prompt, "prompt")
         self.prompt.setVisible(bool(prompt))

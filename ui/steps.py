@@ -81,6 +81,7 @@ class StepBody(QWidget):
                 name=f"choice_{choice.id}",
                 primary=choice.primary,
                 choice=self.view.step.kind is StepKind.CHOOSE,
+                wrap=True,
             )
             grid.addWidget(widget, i // columns, i % columns)
         if more:
@@ -197,6 +198,7 @@ class ReviewBody(StepBody):
             panel.setObjectName("panel")
             grid = QGridLayout(panel)
             grid.setContentsMargins(24, 16, 24, 16)
+            grid.setHorizontalSpacing(32)  # a label and its value read apart
             for i, (key, value) in enumerate(lines):
                 grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
                 grid.addWidget(label(value, "summary_value"), i, 1)
