@@ -181,7 +181,9 @@ class SupervisorScreen(QWidget):
                 text = (
                     f"{t(f'supervisor.device.{line.device}')} · {t('supervisor.supply.' + supply)}"
                 )
-                listing.addWidget(label(f"{text}: {value}", f"supply_{line.device}_{supply}"))
+                level = f"supervisor.supply_level.{value}"
+                shown = t(level) if isinstance(value, str) and self.catalog.has(level) else value
+                listing.addWidget(label(f"{text}: {shown}", f"supply_{line.device}_{supply}"))
         listing.addStretch(1)
         row.addWidget(_scrolling_layout(listing), 3)
         refill = button(

@@ -59,6 +59,8 @@ def test_staff_sign_in_and_look_after_the_kiosk(kiosk_app):
     assert k.devices.card_dispenser.stock() == 120
     assert k.window.supervisor.current_tab() == "supplies"
     k.sees(f"{text(k, 'supervisor.supply.cards')}: 120")
+    # a level is worded, never the driver's own word ("纸张: ok")
+    k.sees(f"{text(k, 'supervisor.supply.paper')}: {text(k, 'supervisor.supply_level.ok')}")
 
     k.window.supervisor.show_tab("service")
     k.tap("service_toggle")
