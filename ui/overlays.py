@@ -19,6 +19,7 @@ from ui.widgets import button, clear_layout, label
 
 MAX_PANEL_PX = 1400
 SIDE_PX = 120  # the dimmed screen left either side of the panel
+WORD_SLACK_PX = 8  # a line measured to the pixel may still wrap at that width (rounding)
 MIN_WORDS_PX = 720  # a prompt wrapped narrower than this reads as a column of words
 
 
@@ -121,7 +122,7 @@ class Overlay(QWidget):
         margins, frame = self.inner.contentsMargins(), self.panel.contentsMargins()
         sides = margins.left() + margins.right() + frame.left() + frame.right()
         natural = max(
-            beside + words + sides,
+            beside + words + WORD_SLACK_PX + sides,
             MIN_WORDS_PX + sides,
             self.panel.minimumSizeHint().width(),  # the answers side by side
         )

@@ -119,6 +119,7 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QWidget {{ background: {t.background}; color: {t.text};
               font-family: "{font_family(language)}"; font-size: {t.text_pt}pt; }}
     QLabel {{ background: transparent; }}
+    QWidget#picture {{ background: transparent; }}
     QLabel#title {{ font-size: {t.title_pt}pt; font-weight: bold; }}
     QLabel#prompt {{ color: {t.muted}; }}
     QLabel#small, QLabel#progress {{ font-size: {t.small_pt}pt; color: {t.muted}; }}
