@@ -174,7 +174,14 @@ class DeviceBody(StepBody):
             self.pin.fill(view.params.get(KEYED, 0))
             self.layout_.addWidget(self.pin)
         if view.summary:  # what the customer sees of their application meanwhile (masked)
-            self.layout_.addWidget(summary_panel(view.summary, catalog))
+            # scrolls rather than squeezes its lines when an error line takes room (care mode)
+            area = QScrollArea()
+            area.setObjectName("summary_scroll")
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setWidgetResizable(True)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setWidget(summary_panel(view.summary, catalog))
+            self.layout_.addWidget(area)
         self.layout_.addStretch(1)
 
 

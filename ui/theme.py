@@ -120,6 +120,8 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
               font-family: "{font_family(language)}"; font-size: {t.text_pt}pt; }}
     QLabel {{ background: transparent; }}
     QWidget#picture {{ background: transparent; }}
+    QScrollArea#summary_scroll, QScrollArea#summary_scroll > QWidget > QWidget {{
+              background: transparent; }}
     QLabel#title {{ font-size: {t.title_pt}pt; font-weight: bold; }}
     QLabel#prompt {{ color: {t.muted}; }}
     QLabel#small, QLabel#progress {{ font-size: {t.small_pt}pt; color: {t.muted}; }}
