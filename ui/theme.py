@@ -155,6 +155,7 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QLineEdit {{ min-height: {t.target_px}px; border: 3px solid {t.accent}; border-radius: 8px;
               padding: 0 16px; font-size: {t.title_pt}pt; background: {t.surface}; }}
     QLineEdit[active="false"] {{ border-color: {t.line}; }}
+    QLineEdit[active="true"] {{ border-width: 6px; }}
     QTabBar::tab {{ padding: 12px 32px; border: 2px solid {t.line}; background: {t.surface}; }}
     QTabBar::tab:selected {{ background: {t.accent}; color: {t.on_accent};
               border-color: {t.accent}; font-weight: bold; }}

@@ -9,6 +9,9 @@ import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from kiosk.i18n import Catalog
+from voice import spoken_forms
+
 pytestmark = pytest.mark.slow
 
 
@@ -108,7 +111,9 @@ def test_bill_payment_by_pin_pad_keys_alone_reads_the_receipt_out(make_kiosk):
     k.wait_for_step("bill_number")
     k.key_in("1001234567")
     k.wait_for_step("review")
-    assert "팔십육" not in k.hears() and "八十六元五角" in k.hears()  # the amount, in words
+    # the amount, in words, in the customer's language (not in Korean)
+    assert spoken_forms.amount("86.50", Catalog("ko")) not in k.hears()
+    assert spoken_forms.amount("86.50", k.catalog) in k.hears()
     k.press("enter")
     assert k.hears() == k.catalog.text("voice.keys.confirm_question")
     status = "SELECT status FROM bills WHERE bill_number = ?"
@@ -118,7 +123,8 @@ def test_bill_payment_by_pin_pad_keys_alone_reads_the_receipt_out(make_kiosk):
     assert bank(k, status, "1001234567")["status"] == "paid"
     heard = k.hears()
     assert k.catalog.text("voice.keys.receipt", receipt="")[:4] in heard  # read out
-    assert "尾号八零一零" in heard and "622848" not in heard
+    assert spoken_forms.card_tail("622848*********8010", k.catalog) in heard
+    assert "622848" not in heard
     k.press("enter")
     finish_with_feedback(k)
 

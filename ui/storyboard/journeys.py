@@ -69,19 +69,31 @@ def home_and_dialogs(c, board) -> None:
     board.shoot("call_staff")
 
 
+WEEK_FLOWS = {  # service -> where its visits were left, and the errors they were shown
+    "bill_payment": (("pin", "biller", "review"), ("backend.declined.pin_wrong",)),
+    "appointment_checkin": (("method", "scan_qr"), ("appointment.problem.not_found",)),
+    "account_opening": (("face", "otp", "review"), ("backend.declined.otp_wrong",
+                                                     "devices.error.timeout")),
+}  # fmt: skip
+
+
 def a_week_of_figures(figures) -> None:
-    """The branch's last week as the figures store would hold it (the charts have something to
-    draw): visits per service, handling times, ratings and the counters' tickets."""
+    """The branch's last week as the figures store would hold it (the charts and tables have
+    something to draw): visits per service, where they were left, the errors shown, handling
+    times, ratings and the counters' tickets."""
     store = figures.store
     for ago in range(7):
         day = figures.today - timedelta(days=ago)
-        for n, flow in enumerate(("bill_payment", "appointment_checkin", "account_opening")):
+        for n, (flow, (stages, errors)) in enumerate(WEEK_FLOWS.items()):
             busy = 6 + (ago * 3 + n * 5) % 7
             for i in range(busy):
                 outcome = "abandoned" if i % 5 == 4 else "referred" if i % 7 == 6 else "completed"
-                store.visit(day, flow, outcome, "review", 45.0 + 40 * n + 17 * ((i + ago) % 6))
+                stage = stages[(i + ago) % len(stages)] if outcome == "abandoned" else "rating"
+                store.visit(day, flow, outcome, stage, 45.0 + 40 * n + 17 * ((i + ago) % 6))
                 if outcome == "completed":
                     store.answer(day, flow, "rating", str(3 + (i + n + ago) % 3))
+                if i % 3 == n % 3:
+                    store.error(day, flow, errors[i % len(errors)])
         store.counter_tickets(day, 40 + ago % 3 * 5)
 
 
@@ -129,10 +141,16 @@ def guide(c, board) -> None:
         ("lost_card", "yes"),
         ("lost_card", "no"),
         ("other",),
+        ("no_ticket", "cash", "large"),  # the bank cannot give a counter ticket just now
+        ("no_ticket", "lost_card", "yes"),
     ):
+        no_ticket = answers[0] == "no_ticket"
+        if no_ticket:
+            c.sandbox.faults.clear()
+            c.sandbox.arm_fault("take_queue_ticket", "503", count=10)
         c.tap("service_guide")
         c.at("need")
-        for answer in answers:
+        for answer in answers[1:] if no_ticket else answers:
             c.tap(f"choice_{answer}")
         c.wait(lambda: c.engine.view.step.id.startswith(("to_", "report")), "the guide's answer")
         c.tap("choice_done")
@@ -450,6 +468,26 @@ def class_i_needs_staff(c, board) -> None:
     staff_sign_in(c, "800101", retry=True)
     c.at("opened")
     rate_and_leave(c)
+
+
+@journey("account_opening", "staff_password", "opened")
+def class_i_by_staff_password(c, board) -> None:
+    """Where the bank allows it, staff key their number and password on the screen instead of
+    their staff card: a wrong password first, then the lobby manager's."""
+    c.kiosk.config.supervisor.staff_authorisation = "password"
+    open_up_to_the_id_card(c, klass="I")
+    phone_and_code(c)
+    new_pin(c)
+    for staff_id, password in (("800101", "000000"), ("800101", "802468")):
+        c.at("staff_password")
+        c.digits(staff_id)
+        c.tap("next")
+        c.digits(password)
+        if password == "000000":  # refused: the form is shown again with the bank's words
+            c.then_fails(lambda: c.tap("confirm"))
+        else:
+            c.tap("confirm")
+    c.at("opened")
 
 
 @journey("account_opening", "staff")
