@@ -92,6 +92,7 @@ class StepBody(QWidget):
                 name=f"choice_{choice.id}",
                 primary=choice.primary,
                 choice=self.view.step.kind is StepKind.CHOOSE,
+                wrap=True,
             )
             widget.setEnabled(offered(self.view, choice))
             self.choice_widgets[choice.id] = widget
@@ -193,7 +194,14 @@ class DeviceBody(StepBody):
             self.pin.fill(view.params.get(KEYED, 0))
             self.layout_.addWidget(self.pin)
         if view.summary:  # what the customer sees of their application meanwhile (masked)
-            self.layout_.addWidget(summary_panel(view.summary, catalog))
+            # scrolls rather than squeezes its lines when an error line takes room (care mode)
+            area = QScrollArea()
+            area.setObjectName("summary_scroll")
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setWidgetResizable(True)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setWidget(summary_panel(view.summary, catalog))
+            self.layout_.addWidget(area)
         self.layout_.addStretch(1)
 
 
@@ -290,6 +298,7 @@ def summary_panel(lines: Any, catalog: Catalog) -> QFrame:
     panel.setObjectName("panel")
     grid = QGridLayout(panel)
     grid.setContentsMargins(24, 16, 24, 16)
+    grid.setHorizontalSpacing(32)  # a caption and its value read apart
     for i, (key, value) in enumerate(lines):
         grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
         grid.addWidget(label(value, "summary_value"), i, 1)

@@ -119,6 +119,9 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QWidget {{ background: {t.background}; color: {t.text};
               font-family: "{font_family(language)}"; font-size: {t.text_pt}pt; }}
     QLabel {{ background: transparent; }}
+    QWidget#picture {{ background: transparent; }}
+    QScrollArea#summary_scroll, QScrollArea#summary_scroll > QWidget > QWidget {{
+              background: transparent; }}
     QLabel#title {{ font-size: {t.title_pt}pt; font-weight: bold; }}
     QLabel#prompt {{ color: {t.muted}; }}
     QLabel#small, QLabel#progress {{ font-size: {t.small_pt}pt; color: {t.muted}; }}
@@ -142,6 +145,11 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QPushButton[tile="true"] {{ min-height: {int(t.target_px * 2)}px;
               font-size: {max(t.text_pt, 26)}pt; }}
     QPushButton[choice="true"] {{ font-size: {t.title_pt}pt; }}
+    QLabel#button_words {{ color: {t.text}; }}
+    QPushButton[choice="true"] QLabel#button_words {{ font-size: {t.title_pt}pt; }}
+    QPushButton[primary="true"] QLabel#button_words {{ color: {t.on_accent}; }}
+    QLabel#button_words:disabled,
+    QPushButton[primary="true"] QLabel#button_words:disabled {{ color: {t.muted}; }}
     QPushButton[key="true"] {{ min-height: {t.key_px}px; }}
     QPushButton[staff="true"] {{ background: {t.danger}; color: #FFFFFF;
                                  border-color: {t.danger}; }}
