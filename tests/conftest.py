@@ -58,11 +58,11 @@ def build_kiosk(qtbot, config: Config):
 
     made: list[tuple] = []
 
-    def build(flows=None, **devices) -> tuple:
+    def build(flows=None, scheduler=None, **devices) -> tuple:
         for name, table in devices.items():
             config.devices[name] = table
         runner = QtRunner()
-        window = build_window(config, runner, flows=flows)
+        window = build_window(config, runner, flows=flows, scheduler=scheduler)
         qtbot.addWidget(window)
         window.setGeometry(0, 0, 1920, 1080)
         window.show()
