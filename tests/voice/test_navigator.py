@@ -209,7 +209,10 @@ def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out, 
     navigator.digits_changed.connect(heard.append)
     # espeak's "육" comes out as "오" to this model, at high confidence: the read-back is
     # what lets the customer catch it, and nothing is submitted before they confirm.
-    speech_in.feed_wav(say("삼 사 이 육"))
+    for _ in range(3):  # asked to say it again (vosk's scores vary a little from run to run)
+        speech_in.feed_wav(say("삼 사 이 육"))
+        if heard:
+            break
     assert heard and session.state(Keyed).code == "" and engine.view.step.id == "code"
     assert navigator.catalog.text(
         "voice.say.digits_heard",
