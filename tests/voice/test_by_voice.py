@@ -29,7 +29,7 @@ def start_by_touch(k, flow_id: str) -> None:
 
 def finish_with_feedback_by_voice(k) -> None:
     k.wait_for_step("rating")
-    k.says("오 점", means="feedback.say.stars_5")
+    k.says("아주 좋아요", means="feedback.say.stars_5")
     k.wait_until(lambda: k.step() in ("offer", None), "past the rating")
     if k.step() == "offer":  # the bank has something to offer this customer
         k.says("자세히", means="feedback.say.interested")

@@ -90,7 +90,7 @@ def test_the_recognizer_gets_words_only_never_symbols_or_punctuation():
     catalog = Catalog("ko")
     rating = build_grammar(_view("bill_payment", "rating"), catalog)
     phrases = rating.vosk_json(unk=False)
-    label = catalog.text("feedback.rating.stars_5")  # "★★★★★ 매우 만족"
+    label = catalog.text("feedback.rating.stars_5")  # "★★★★★ 매우 좋음"
     said = label.replace("★", "").strip()  # as it is said
     assert "★" in label and "★" not in phrases and said in phrases
     assert rating.parse(said).command == Choose("5")

@@ -1,12 +1,21 @@
 """The real Korean vosk model hearing espeak-ng speech, one step's grammar at a time."""
 
 import wave
+from dataclasses import replace
 
 import pytest
 
 from kiosk.flows import flow_registry
 from kiosk.i18n import Catalog
-from voice.grammar import Choose, DidYouMean, Help, NotUnderstood, Repeat, build_grammar
+from voice.grammar import (
+    Choose,
+    DidYouMean,
+    Help,
+    MoreTime,
+    NotUnderstood,
+    Repeat,
+    build_grammar,
+)
 from voice.models import static_views
 from voice.speech_in import AudioFormatError, SpeechIn, Utterance, decide
 
@@ -92,6 +101,16 @@ def test_the_filler_recognizer_must_agree_before_the_kiosk_acts():
     assert decide(Utterance("기타", words, (("기타", 90.0),), soaked), grammar) == DidYouMean(
         Choose("other"), "기타"
     )
+
+
+def test_more_time_heard_however_clearly_is_asked_about():
+    grammar = _need_grammar()
+    heard = Utterance(
+        "기다려 주세요", (("기다려", 1.0), ("주세요", 1.0)), (("기다려 주세요", 90.0),)
+    )
+    sure = Utterance("기타", (("기타", 1.0),), (("기타", 90.0),))
+    assert decide(replace(heard, checked=heard), grammar) == DidYouMean(MoreTime(), "기다려 주세요")
+    assert decide(replace(sure, checked=sure), grammar) == Choose("other")  # others still act
 
 
 def test_a_whole_phrase_close_behind_a_salad_is_asked_about():
