@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.flows import bank_card
 from kiosk.flows.bank_card import REMIND_CARD, TAKE_CARD
 from kiosk.flows.take_back import REMINDERS, STAFF_REASON, TAKE_BACK
-from tests.e2e.test_account_opening import begin, phone_and_code
+from tests.e2e.test_account_opening import begin
 from tests.e2e.test_bill_payment import choose_bill, insert_and_key_pin
 from ui.art import Picture
 
