@@ -302,6 +302,7 @@ class FlowEngine:
             can_go_back=step.can_go_back and step.kind is not StepKind.RESULT,
             stages=flow.stages,
             stage=self._stage,
+            can_cancel=not any(step.id in h.steps for h in flow.hand_back),
         )
 
     def _check_field(self, step: Step, value: str) -> str | None:

@@ -269,6 +269,9 @@ class StepView:
     value: str = ""  # a FIELD's current text
     stages: tuple[str, ...] = ()  # message keys of the flow's stages, for the stage bar
     stage: int = 0  # index of the current stage: never goes back within a visit
+    # False on a take-back step (Flow.hand_back): nothing to cancel, the visit ends once the
+    # card is out of the reader
+    can_cancel: bool = True
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def test_cancelling_account_opening_after_the_id_card_asks_for_it_back(kiosk_app
     k.tap("cancel_yes")  # "you will lose what you entered": yes, cancel
     k.wait_until(lambda: k.step() == TAKE_BACK)
     shows_what_to_take(k, "take_back.title", items=the_id_card_only(k))
-    assert k.buttons("cancel_yes") == []  # nothing more to lose: the visit is ending
+    assert k.buttons("cancel") == []  # nothing more to cancel: the visit is ending
     k.takes_id_card_back()
     nothing_left_nobody_called(k)
     assert visit.after("phone") == ["phone", TAKE_BACK] and visit.ended == ["cancelled"]
@@ -186,6 +186,7 @@ def test_cancelling_with_the_card_in_gives_it_back_before_the_visit_ends(custome
     k.wait_until(lambda: k.step() == TAKE_CARD)
     shows_what_to_take(k, "bank_card.take.title")
     assert k.window.current_screen() == "step"  # not the attract screen with a card out
+    assert k.buttons("cancel") == []
     takes_the_card_when_reminded(k)
     nothing_left_nobody_called(k)
     assert visit.after("biller") == ["biller", TAKE_CARD, REMIND_CARD]
