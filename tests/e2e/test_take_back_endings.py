@@ -45,6 +45,12 @@ def shows_what_to_take(k, title: str, **params: object) -> None:
     assert any(p.isVisible() for p in pictures), "no picture of what to take"
 
 
+def cancels_at(k, step: str) -> None:
+    k.wait_for_step(step)
+    k.tap("cancel")
+    k.tap("cancel_yes")  # "you will lose what you entered": yes, cancel
+
+
 def the_id_card_only(k) -> str:
     return k.message("take_back.item.id_card")  # no receipt printed: only the card is asked for
 
@@ -77,12 +83,17 @@ def test_account_opening_stopped_after_the_id_card_asks_for_it_back(kiosk_app):
     assert visit.after("stopped") == ["stopped", TAKE_BACK] and visit.ended == ["completed"]
 
 
-def test_card_issue_refused_gives_the_id_card_back(kiosk_app):
-    k = kiosk_app
+def card_issue_for(k, person: str) -> Visit:
     visit = Visit(k)
-    k.devices.id_card_reader.insert("chen")
+    k.devices.id_card_reader.insert(person)
     k.devices.camera.set_face(True)
     k.start("card_issue")
+    return visit
+
+
+def test_card_issue_refused_gives_the_id_card_back(kiosk_app):
+    k = kiosk_app
+    visit = card_issue_for(k, "chen")
     k.wait_for_step("not_issued")  # no card this time
     k.sees_message("backend.declined.id_reported_lost")
     k.tap("choice_done")
@@ -95,10 +106,7 @@ def test_card_issue_refused_gives_the_id_card_back(kiosk_app):
 
 def test_card_issue_with_no_account_waiting_gives_the_id_card_back(kiosk_app):
     k = kiosk_app
-    visit = Visit(k)
-    k.devices.id_card_reader.insert("wang")  # his one account has its card already
-    k.devices.camera.set_face(True)
-    k.start("card_issue")
+    visit = card_issue_for(k, "wang")  # his one account has its card already
     k.wait_for_step("no_account")
     k.tap("choice_done")
     k.takes_id_card_back()
@@ -110,9 +118,7 @@ def test_cancelling_account_opening_after_the_id_card_asks_for_it_back(kiosk_app
     k = kiosk_app
     visit = Visit(k)
     begin(k)
-    k.wait_for_step("phone")
-    k.tap("cancel")
-    k.tap("cancel_yes")  # "you will lose what you entered": yes, cancel
+    cancels_at(k, "phone")
     k.wait_until(lambda: k.step() == TAKE_BACK)
     shows_what_to_take(k, "take_back.title", items=the_id_card_only(k))
     assert k.buttons("cancel") == []  # nothing more to cancel: the visit is ending
@@ -180,9 +186,7 @@ def test_cancelling_with_the_card_in_gives_it_back_before_the_visit_ends(custome
     k = customer_takes_the_card
     visit = Visit(k)
     insert_and_key_pin(k)
-    k.wait_for_step("biller")
-    k.tap("cancel")
-    k.tap("cancel_yes")
+    cancels_at(k, "biller")
     k.wait_until(lambda: k.step() == TAKE_CARD)
     shows_what_to_take(k, "bank_card.take.title")
     assert k.window.current_screen() == "step"  # not the attract screen with a card out

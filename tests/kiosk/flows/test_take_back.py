@@ -30,6 +30,13 @@ from kiosk.runtime import InlineRunner, ManualClock
 from kiosk.session import CustomerSession
 
 FLOW = "give_back"
+
+
+def result(step_id: str, title: str, outcome: str = "") -> Step:
+    done = (Choice(DONE, "common.done"),)
+    return Step(step_id, StepKind.RESULT, title, choices=done, outcome=outcome, next=END)
+
+
 GIVE_BACK = Flow(
     FLOW,
     "guide.title",
@@ -42,13 +49,7 @@ GIVE_BACK = Flow(
             next=TAKE_BACK,
         ),
         *take_back_steps(FLOW, next="finished"),
-        Step(
-            "finished",
-            StepKind.RESULT,
-            "guide.to_cash_machine.title",
-            choices=(Choice(DONE, "common.done"),),
-            next=END,
-        ),
+        result("finished", "guide.to_cash_machine.title"),
     ),
     cleanup=id_card_cleanup(FLOW),
     stages=("stages.directions",),
@@ -75,21 +76,8 @@ ENDS_EARLY = Flow(
             next={"go": TAKE_BACK, "refuse": "refused"},
         ),
         *take_back_steps(ENDS, next="finished"),
-        Step(
-            "finished",
-            StepKind.RESULT,
-            "guide.to_cash_machine.title",
-            choices=(Choice(DONE, "common.done"),),
-            next=END,
-        ),
-        Step(
-            "refused",
-            StepKind.RESULT,
-            "guide.to_counter.title",
-            choices=(Choice(DONE, "common.done"),),
-            outcome="refused",
-            next=END,
-        ),
+        result("finished", "guide.to_cash_machine.title"),
+        result("refused", "guide.to_counter.title", outcome="refused"),
     ),
     cleanup=id_card_cleanup(ENDS),
     hand_back=(ID_CARD_BACK,),
