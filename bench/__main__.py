@@ -28,8 +28,8 @@ NOT_MEASURED = [  # figure, why
     ),
     ("PC/SC read vs bare pyscard; receipt vs bare python-escpos", "not built yet"),
     (
-        "stall while the camera view runs at 15 fps and the recognizer listens",
-        "the simulated camera has no 15 fps view here; the stall row is with bank calls only",
+        "stall while the recognizer listens beside the camera view",
+        "no vosk model installed here; the camera view's stall has its own rows",
     ),
 ]
 

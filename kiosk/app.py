@@ -222,7 +222,7 @@ def _start_background_work(
             lambda exc: (
                 log.error("staff call not delivered: %s", exc)
                 if isinstance(exc, BackendError)
-                else log.exception("staff call broke")
+                else log.error("staff call broke: %r", exc, exc_info=exc)
             ),
         )
 

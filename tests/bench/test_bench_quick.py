@@ -12,6 +12,7 @@ ROWS = [
     "longest event-loop stall",
     "whole visits in one process",
     "QR decode",
+    "event-loop stall while the camera view runs",
     "first audio",
     "end of speech -> command",
     "storyboard journey water_bill_paid",

@@ -255,6 +255,8 @@ class Visit:
                 if self.cell is not None and self.cell.step == CLEANUP:
                     self._arm()
                 break
+            if view.step.body:
+                self.engine.body_read()  # the customer reads the agreement to its end
             answer = self.scenario.answers.get(view.step.id)
             if answer is None and view.choices:
                 answer = view.choices[0].id
