@@ -127,7 +127,7 @@ def take_back_steps(
             step_id,
             StepKind.DEVICE,
             title,
-            "take_back.prompt_ticket" if printed == "ticket" else "take_back.prompt",
+            "take_back.prompt",  # where the card is; the title names all that is to be taken
             params=params,
             action=wait(then),
             next=next,
