@@ -67,9 +67,7 @@ def _video(path: Path, picture: np.ndarray) -> Path:
     return path
 
 
-def test_the_oval_turns_green_on_a_real_face_and_not_on_a_real_photo_without_one(
-    qtbot, tmp_path
-):
+def test_the_oval_turns_green_on_a_real_face_and_not_on_a_real_photo_without_one(qtbot, tmp_path):
     """OpenCV plays scikit-image's astronaut, framed head and shoulders as at the kiosk (faces
     are looked for on a scaled-down grey copy, every other frame), then its coffee cup."""
     astronaut = cv2.cvtColor(skimage_data.astronaut(), cv2.COLOR_RGB2BGR)

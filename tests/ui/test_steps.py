@@ -148,6 +148,7 @@ def test_success_refusal_and_partial_results_never_look_alike(window):
         ("bill_payment", "paid", {"paid": "86.50 元", "amount": "86.50", "reference": "R1"}),
         ("bill_payment", "not_done", {"reason": "-", "card": ""}),
         ("appointment_checkin", "ticket_offline", {"number": "C017"}),
+        ("bill_payment", "paid_no_receipt", {"paid": "86.50 元", "reference": "R1"}),
     ):
         _show(window, flow_id, step_id, params)
         frame = next(f for f in shown(window, QFrame) if f.objectName().startswith("result_"))
@@ -155,14 +156,17 @@ def test_success_refusal_and_partial_results_never_look_alike(window):
         image = icon.pixmap().toImage()  # the disc of the icon, near its top
         colour = image.pixelColor(image.width() // 2, image.height() // 6).name()
         outcomes[step_id] = (frame.objectName(), icon.objectName(), colour)
-        if step_id in ("paid", "ticket_offline"):  # what to take away is the largest text
+        taken = {"paid": "paid", "ticket_offline": "number", "paid_no_receipt": "reference"}
+        if step_id in taken:  # what to take away is the largest text
             (big,) = shown(window, QLabel, "takeaway")
-            assert big.text() == params["paid" if step_id == "paid" else "number"]
+            assert big.text() == params[taken[step_id]]
             others = [w for w in shown(window, QLabel) if w is not big and w.text()]
             assert all(w.font().pointSize() < big.font().pointSize() for w in others)
     assert outcomes["paid"][:2] == ("result_success", "result_icon_success")
     assert outcomes["not_done"][:2] == ("result_refused", "result_icon_refused")
     assert outcomes["ticket_offline"][:2] == ("result_partial", "result_icon_partial")
+    # paid, but the receipt did not print: a partial, never the plain success
+    assert outcomes["paid_no_receipt"] == outcomes["ticket_offline"]
     assert len({colour for _, _, colour in outcomes.values()}) == 3
 
 

@@ -202,7 +202,7 @@ def water_bill_paid(c, board) -> None:
     bill_by_keypad(c, "water", "1001234567")
     c.at("review")
     c.tap("confirm")
-    c.at("paid")
+    c.at("paid_no_receipt")
     rate_and_leave(c)
 
 
@@ -263,7 +263,7 @@ def card_left_in_the_slot(c, board) -> None:
     bill_by_keypad(c, "water", "1001234567")
     c.at("review")
     c.tap("confirm")
-    c.at("paid")
+    c.at("paid_no_receipt")
 
 
 @journey("bill_payment", "insert_card")
@@ -284,14 +284,14 @@ def line_dropped_while_paying(c, board) -> None:
     c.at("not_done")
 
 
-@journey("bill_payment", "paid")
+@journey("bill_payment", "paid_no_receipt")
 def paper_runs_out(c, board) -> None:
     c.devices.printer.inject("paper_out")
     card_and_pin(c)
     bill_by_keypad(c, "phone", "13800138000")
     c.at("review")
     c.tap("confirm")
-    c.at("paid")
+    c.at("paid_no_receipt")
 
 
 # --- appointment check-in ------------------------------------------------------------------
