@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton, QScrollArea
 
 from kiosk.flows.model import CONFIRM, Choice, StepKind, StepView
 from ui.art import Picture
@@ -228,3 +228,37 @@ def test_no_care_mode_screen_shows_more_than_four_choices(window, flow_id):
             more[0].click()
             QApplication.processEvents()
         assert {f"choice_{c.id}" for c in choices} <= seen, step.id
+
+
+STAFF_SUMMARY = (
+    ("identity.summary.name", "赵丽"),
+    ("identity.summary.id_number", "320102********0527"),
+    ("identity.summary.valid_to", "2040-04-01"),
+    ("account_opening.summary.phone", "135****5000"),
+    ("account_opening.summary.product", "backend.product.standard_debit"),
+    ("account_opening.summary.class", "account_opening.class.i"),
+)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "zh_TW", "en", "ko"])
+def test_the_staff_reviewing_screen_fits_without_scrolling_in_care_mode(window, language):
+    """Staff are reviewing a class I account; they could not approve it, so the error line
+    shows too: at 1920x1080 in care mode the whole masked application fits, no scroll bar."""
+    window.kiosk.set_language(language)
+    window.kiosk.set_care_mode(True)
+    c = window.catalog
+    flow = window.engine.flows["account_opening"]
+    summary = tuple(
+        (key, c.text(value) if "." in value and not value[0].isdigit() else value)
+        for key, value in STAFF_SUMMARY
+    )
+    params = {"reasons": c.text("identity.staff.reason_class_i")}
+    view = StepView(flow, flow.step("staff"), params, (), summary, False, stages=("common.done",))
+    window.step_screen.show_view(view, window.theme)
+    window.stack.setCurrentWidget(window.step_screen)
+    window.step_screen.show_error(c.text("backend.staff_not_permitted"), True)
+    settle()
+    (area,) = shown(window, QScrollArea, "summary_scroll")
+    assert area.verticalScrollBar().maximum() == 0
+    values = {w.text() for w in shown(window, QLabel, "summary_value")}
+    assert values == {value for _key, value in summary}
