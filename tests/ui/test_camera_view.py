@@ -3,8 +3,6 @@ arrive off the UI thread, the oval follows the face, a read code turns the squar
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 from skimage import data as skimage_data
@@ -12,6 +10,7 @@ from skimage import data as skimage_data
 from hardware.camera.opencv import OpenCvCamera
 from hardware.camera.simulated import SimulatedCamera
 from hardware.ports import Face
+from tests.hardware.conftest import _video
 from ui.camera_view import CameraView, framed, to_image
 
 
@@ -56,15 +55,6 @@ def test_a_code_step_acknowledges_the_read_code(qtbot):
     view.acknowledge_code()
     assert view.code_read
     view.stop()
-
-
-def _video(path: Path, picture: np.ndarray) -> Path:
-    height, width = picture.shape[:2]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15, (width, height))
-    for _ in range(6):
-        writer.write(picture)
-    writer.release()
-    return path
 
 
 def test_the_oval_turns_green_on_a_real_face_and_not_on_a_real_photo_without_one(qtbot, tmp_path):
