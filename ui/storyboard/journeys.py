@@ -202,7 +202,7 @@ def water_bill_paid(c, board) -> None:
     bill_by_keypad(c, "water", "1001234567")
     c.at("review")
     c.tap("confirm")
-    c.at("paid_no_receipt")
+    c.at("paid")
     rate_and_leave(c)
 
 
@@ -263,7 +263,7 @@ def card_left_in_the_slot(c, board) -> None:
     bill_by_keypad(c, "water", "1001234567")
     c.at("review")
     c.tap("confirm")
-    c.at("paid_no_receipt")
+    c.at("paid")
 
 
 @journey("bill_payment", "insert_card")
