@@ -12,6 +12,7 @@ from ui.storyboard import use_offscreen_1080p
 use_offscreen_1080p()
 os.environ.setdefault("SMART_TELLER_DATA", tempfile.mkdtemp(prefix="smart-teller-test-"))
 
+import logging
 import shutil
 
 import pytest
@@ -29,6 +30,24 @@ def config(tmp_path: Path) -> Config:
     config = Config()
     config.kiosk.data_dir = str(tmp_path / "data")
     return config
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored():
+    """The console entry point sets up the kiosk's own logging (a console handler on the
+    test's captured stderr, pytest's own handlers removed); put the root logger back after
+    every test so a later test's threads never write to a closed capture."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")

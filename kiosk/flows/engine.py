@@ -113,6 +113,13 @@ class FlowEngine:
             and self.view.step.kind is not StepKind.RESULT
         )
 
+    @property
+    def back_leaves_flow(self) -> bool:
+        """Whether back now ends the flow: no step before this one to go back to."""
+        return self.flow is not None and not any(
+            self.flow.step(step_id).kind is not StepKind.DEVICE for step_id in self._history
+        )
+
     def available(self, flow_id: str) -> bool:
         flow = self.flows[flow_id]
         if flow.available is None:
