@@ -477,7 +477,7 @@ class StepScreen(QWidget):
         footer.addWidget(self.retry_button)
         if view.can_go_back:
             footer.addWidget(button(c.text("common.back"), self._on_back, name="back"))
-        if view.step.kind is not StepKind.RESULT:
+        if view.step.kind is not StepKind.RESULT and view.can_cancel:
             footer.addWidget(button(c.text("common.cancel"), self._on_cancel, name="cancel"))
         self.asides = {}
         for choice in (ch for ch in view.choices if ch.aside):

@@ -21,6 +21,7 @@ from hardware.ports import Receipt
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import Bill, Payment
 from kiosk.flows.bank_card import (
+    CARD_BACK,
     TAKE_CARD,
     BankCardState,
     card_cleanup,
@@ -308,6 +309,7 @@ BILL_PAYMENT = Flow(
     hint="bill_payment.hint",
     icon="bill_payment.svg",
     cleanup=card_cleanup(FLOW_ID),
+    hand_back=(CARD_BACK,),
     available=_available,
     stages=STAGES,
     state=BillPaymentState,

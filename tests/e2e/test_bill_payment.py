@@ -401,18 +401,18 @@ def test_take_your_card_reminder_then_taken(make_kiosk, monkeypatch):
 
 def test_cancelling_hands_the_card_back_and_keeps_it_if_left(kiosk_app):
     k = kiosk_app
+    asked: list[str] = []
+    k.engine.step_entered.connect(lambda view: asked.append(view.step.id))
     insert_and_key_pin(k)
     k.tap("choice_water")
-    k.devices.card_reader.inject("walk_away")
+    k.devices.card_reader.inject("walk_away", times=2)  # not taken after the reminder either
     k.tap("cancel")
     k.tap("cancel_yes")  # "you will lose what you entered": yes, cancel
-    k.wait_for_screen("attract")
-    k.wait_until(lambda: k.devices.card_reader.status().supplies["retained"] == 1)
-    k.wait_until(
-        lambda: any(
-            e.operation == "card_not_returned" and e.step == "cleanup" for e in k.journal.entries()
-        )
-    )
+    k.wait_for_screen("attract")  # once the card is out of the customer's hands
+    assert asked[asked.index(bank_card.TAKE_CARD) :] == [bank_card.TAKE_CARD, bank_card.REMIND_CARD]
+    assert k.devices.card_reader.status().supplies["retained"] == 1
+    [event] = [e for e in k.journal.entries() if e.operation == "card_not_returned"]
+    assert (event.step, event.data["reason"]) == (bank_card.REMIND_CARD, "retained")
 
 
 def test_billers_are_offered_most_common_first(kiosk_app):
