@@ -293,14 +293,14 @@ def line_dropped_while_paying(c, board) -> None:
     c.at("not_done")
 
 
-@journey("bill_payment", "paid")
+@journey("bill_payment", "paid_no_receipt")
 def paper_runs_out(c, board) -> None:
     c.devices.printer.inject("paper_out")
     card_and_pin(c)
     bill_by_keypad(c, "phone", "13800138000")
     c.at("review")
     c.tap("confirm")
-    c.at("paid")
+    c.at("paid_no_receipt")
 
 
 # --- appointment check-in ------------------------------------------------------------------
