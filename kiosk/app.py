@@ -26,7 +26,6 @@ from kiosk.journal.keys import key_store_from
 from kiosk.journal.startup import JournalTrouble, open_journal
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
-from kiosk.metrics_exporter import MetricsExporter
 from kiosk.runtime import Runner, Scheduler
 from kiosk.services import Services
 
@@ -134,6 +133,8 @@ def build_kiosk(
 
 def _serve_metrics(kiosk: Kiosk) -> None:
     """Prometheus metrics; a kiosk whose port is taken still serves customers."""
+    from kiosk.metrics_exporter import MetricsExporter  # prometheus_client only when enabled
+
     exporter = MetricsExporter(kiosk)
     try:
         exporter.start()

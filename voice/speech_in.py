@@ -19,8 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from kiosk.events import Event
 from voice.grammar import Command, DidYouMean, Grammar, NotUnderstood
 
@@ -142,6 +140,8 @@ class SpeechIn:
 
     def _ended_by_quiet(self, pcm: bytes) -> bool:
         """Our own short endpoint: speech, then END_SILENCE_S of quiet, ends the utterance."""
+        import numpy as np  # with the first sound heard, not at start-up
+
         samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32)
         if samples.size == 0:
             return False
