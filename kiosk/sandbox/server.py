@@ -34,7 +34,7 @@ from hardware.pinpad.iso9564 import DEMO_PIN_KEY
 from kiosk.backend import contract
 from kiosk.sandbox.bank import Bank, Decline, NotFound, Request
 from kiosk.sandbox.db import Database, IntegrityError, Tx
-from kiosk.sandbox.seed import book_demo_appointments
+from kiosk.sandbox.seed import Visitor, book_demo_appointments, seed_visitors
 from kiosk.sandbox.seed import seed as seed_demo_data
 
 log = logging.getLogger(__name__)
@@ -232,6 +232,11 @@ class SandboxServer:
     def token_for(self, kiosk_id: str) -> str:
         """The token this sandbox accepts from `kiosk_id` (and from no other kiosk)."""
         return kiosk_token_for(self._secret, kiosk_id)
+
+    def seed_visitors(self, count: int) -> list[Visitor]:
+        """As many made-up customers, each with a card, a bill due and a booking due now, as a
+        benchmark or a soak asks for; numbered on from those seeded before in this database."""
+        return seed_more_visitors(self.database, count)
 
     def arm_fault(self, operation: str, fault: str, count: int = 1, delay_s: float = 2.0) -> None:
         """In-process twin of POST /_sandbox/faults (operation = client method name)."""
@@ -507,6 +512,20 @@ def _content_length(headers: Any) -> int | None:
     if len(set(values)) != 1 or not values[0].strip().isdigit():
         return None
     return int(values[0])
+
+
+def seed_more_visitors(database: Database, count: int) -> list[Visitor]:
+    """seed_visitors numbered on from the last ones in `database` (several sandboxes may share
+    it)."""
+    with database.transaction() as tx:
+        tx.run("INSERT INTO meta VALUES ('visitors', '0') ON CONFLICT DO NOTHING")
+        last = tx.all(  # one statement: the row stays locked until the seeding commits
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + ? AS TEXT)"
+            " WHERE name = 'visitors' RETURNING value",
+            count,
+        )[0]["value"]
+        first = int(last) - count
+        return seed_visitors(tx, datetime.now().astimezone(), count, first)
 
 
 def start_sandbox(
