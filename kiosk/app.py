@@ -203,11 +203,20 @@ def _start_background_work(
             client.send_heartbeat(state, devices, figures.snapshot())
             sync_fallback_tickets(journal, client)  # the line is back: hand over what waited
 
-        runner.run(
-            send, lambda _none: None, lambda exc: log.warning("heartbeat not delivered: %s", exc)
-        )
-        kiosk.heartbeat_timer = scheduler.call_later(services.config.backend.heartbeat_s, beat)
+        def not_delivered(exc: Exception) -> None:
+            log.warning("heartbeat not delivered: %s", exc)
+            next_beat()
 
+        runner.run(send, lambda _none: next_beat(), not_delivered)
+
+    def next_beat() -> None:
+        # counted from the end of the last one, so a slow bank never has two in flight: beats
+        # piling up on the workers would keep a customer's bank call waiting behind them
+        if not closed:
+            kiosk.heartbeat_timer = scheduler.call_later(services.config.backend.heartbeat_s, beat)
+
+    closed: list[bool] = []  # no beat is sent after the kiosk has closed
+    kiosk.add_closer(lambda: closed.append(True))
     kiosk.heartbeat_timer = scheduler.call_later(1.0, beat)
 
     def call_staff(reason: str) -> None:

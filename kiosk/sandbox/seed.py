@@ -272,7 +272,8 @@ def seed_visitors(tx: Tx, now: datetime, count: int, first: int = 0) -> list[Vis
         pan_body = f"622848{n:012d}"
         v = Visitor(
             number=n,
-            id_number=f"9{n:017d}",  # no region starts with 9: never a real person's number
+            # region 99 is no province: never a real person's number; born 1980, aged 40-odd
+            id_number=f"99000019800{1 + n // 10_000 % 9}01{n % 10_000:04d}",
             phone=f"147{n:08d}",
             account_number=f"0101300{n:09d}",
             pan=pan_body + luhn_check_digit(pan_body),
