@@ -37,6 +37,7 @@ from ui.app import application, build_window
 from ui.qt_runtime import QtRunner
 
 HEARTBEAT_S = 0.002  # instead of 60 s: the next beat leaves as soon as the last one is back
+ROLL_ROWS = 2_000  # the simulated printer's roll, in printed rows
 
 
 def checking_in(visitor: Visitor) -> dict[str, object]:
@@ -167,8 +168,12 @@ def _soak(beats: int, visits: int, data: str) -> dict:
     visitors = sandbox.seed_visitors(visits)  # a bill and a booking of their own for each
     devices = window.engine.services.devices
     ends: dict[str, int] = {}
+    rolls = [0]
 
     def one(i: int) -> None:
+        if devices.printer.status().supplies.get("paper") != "ok":
+            devices.printer.load_paper(ROLL_ROWS)  # staff change the roll when it runs low
+            rolls[0] += 1
         v = visitors[i]
         flow, answers = (
             ("bill_payment", paying(v, devices))
@@ -193,6 +198,7 @@ def _soak(beats: int, visits: int, data: str) -> dict:
         "beats": sent[0],
         "visits": done,
         "ended_on": ends,  # the result step each visit ended on: paid, ticket...
+        "paper_rolls": rolls[0],  # changed by staff when low (a roll lasts ~60 receipts)
         "minutes": round((time.monotonic() - started) / 60, 1),
         "start": start,
         "end": end,

@@ -675,6 +675,14 @@ class Bank:
         now = _now()
         day = now.date().isoformat()
         prefix = {"vip": "V", "senior": "C"}.get(priority, "B" if booked else "A")
+        rank = _rank(priority, booked)
+        waiting = tx.all(  # before the counter's lock: the kiosks of a branch queue on it
+            "SELECT service, COUNT(*) AS n FROM tickets WHERE branch_id = ? AND day = ?"
+            " AND rank >= ? GROUP BY service",
+            branch,
+            day,
+            rank,
+        )
         # the counter row is locked by the UPDATE until commit: numbers never repeat
         tx.run(
             "INSERT INTO queue_counters VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING",
@@ -689,21 +697,14 @@ class Bank:
             day,
             prefix,
         )[0]["last_number"]
-        rank = _rank(priority, booked)
-        ahead = tx.all(
-            "SELECT service FROM tickets WHERE branch_id = ? AND day = ? AND rank >= ?",
-            branch,
-            day,
-            rank,
-        )
         ticket = {
             "ticket_number": f"{prefix}{number:03d}",
             "reference": _new_id("T"),
             "branch_id": branch,
             "service": service,
             "priority": priority,
-            "people_ahead": len(ahead),
-            "estimated_wait_min": sum(SERVICE_MINUTES[a["service"]] for a in ahead),
+            "people_ahead": sum(w["n"] for w in waiting),
+            "estimated_wait_min": sum(SERVICE_MINUTES[w["service"]] * w["n"] for w in waiting),
             "issued_at": _stamp(now),
         }
         tx.run(

@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS tickets (
     ticket_number TEXT NOT NULL, service TEXT NOT NULL, priority TEXT NOT NULL,
     rank INTEGER NOT NULL, kiosk_id TEXT NOT NULL, issued_at TEXT NOT NULL,
     UNIQUE (branch_id, day, ticket_number));
+CREATE INDEX IF NOT EXISTS tickets_by_day ON tickets (branch_id, day, rank);
+CREATE INDEX IF NOT EXISTS appointments_by_phone ON appointments (phone, booking_code);
+CREATE INDEX IF NOT EXISTS appointments_by_id_number ON appointments (id_number);
 CREATE TABLE IF NOT EXISTS ticket_details (
     reference TEXT PRIMARY KEY, appointment_id TEXT UNIQUE, reason TEXT);
 CREATE TABLE IF NOT EXISTS staff (

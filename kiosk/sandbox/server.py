@@ -430,6 +430,9 @@ class SandboxServer:
 class _SandboxHttp(ThreadingHTTPServer):
     sandbox: SandboxServer  # the server the handlers answer for
     daemon_threads = True
+    # a branch's kiosks connecting at once: with the default backlog of 5 the kernel resets
+    # the connections past it, and a reset mid-call leaves the kiosk unsure what happened
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # a request that broke the handler (a client gone mid-answer): one line, no traceback
@@ -439,6 +442,9 @@ class _SandboxHttp(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "KioskSandbox/1.0"
+    # keep-alive: a kiosk's calls go over one connection (and one thread here) instead of a
+    # new connection and a new thread for each; an idle one is closed after SOCKET_TIMEOUT_S
+    protocol_version = "HTTP/1.1"
     server: _SandboxHttp
     timeout = SOCKET_TIMEOUT_S  # every read and write on the socket
 
