@@ -21,17 +21,6 @@ from bench.figures import FIGURES
 
 RESULTS = Path(__file__).with_name("results.md")
 COLD_RUNS = 5
-NOT_MEASURED = [  # figure, why
-    (
-        "sandbox on PostgreSQL, N kiosks at once: p99 per call, throughput, no lost payment",
-        "no multi-client driver yet",
-    ),
-    ("PC/SC read vs bare pyscard; receipt vs bare python-escpos", "not built yet"),
-    (
-        "stall while the camera view runs at 15 fps and the recognizer listens",
-        "the simulated camera has no 15 fps view here; the stall row is with bank calls only",
-    ),
-]
 
 
 def run_figure(name: str, quick: bool) -> list[list[str]]:
@@ -89,18 +78,22 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs and visits")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     rows = cold_start(args.quick)
     for name in FIGURES:
         if name != "cold_start":
             rows += run_figure(name, args.quick)
-    rows += [[figure, f"not measured: {why}", "-", "-"] for figure, why in NOT_MEASURED]
     text = table(rows)
     print(text)
     kind = "quick run" if args.quick else "full run"
+    load_after = os.getloadavg()
     args.out.write_text(
         f"# Benchmark results ({kind}, `python -m bench`)\n\n"
         f"Machine: {machine()}; offscreen Qt; {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC"
-        "\n\n"
+        f"\n\nLoad on the machine: 1-minute load average {load_before[0]:.1f} when the run "
+        f"began, {load_after[0]:.1f} when it ended ({os.cpu_count()} cores: above "
+        f"{os.cpu_count()}, processes were waiting for a core and every time here is longer "
+        "than on a quiet machine)\n\n"
         f"{text}\n"
     )
     return 0
