@@ -29,21 +29,26 @@ def run_figure(name: str, quick: bool) -> list[list[str]]:
     done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=3600)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
-        why = (done.stderr.strip().splitlines() or ["no output"])[-1][:120]
+        said = done.stderr.strip().splitlines() or ["no output"]
+        errors = [line for line in said if line.split(":")[0].endswith(("Error", "Exception"))]
+        why = (errors or said)[-1][:160]
         return [[name, f"failed: {why}", "-", "NO"]]
     return json.loads(lines[-1])
 
 
 def cold_start(quick: bool) -> list[list[str]]:
     runs = [run_figure("cold_start", quick)[0] for _ in range(3 if quick else COLD_RUNS)]
-    seconds = sorted(float(r[1].split()[0]) for r in runs if not r[1].startswith("failed"))
-    if not seconds:
+    done = [r[1].replace(",", "").split() for r in runs if not r[1].startswith("failed")]
+    if not done:
         return runs[:1]
+    seconds = sorted(float(words[0]) for words in done)
+    cpu = sorted(float(words[3]) for words in done)
     median = seconds[len(seconds) // 2]
     return [
         [
-            f"cold start: process start -> first paint, median of {len(seconds)}",
-            f"{median:.2f} s",
+            f"cold start: `kiosk` process start -> attract screen painted, median of {len(done)}"
+            " (and the process's CPU time by then)",
+            f"{median:.2f} s (CPU {cpu[len(cpu) // 2]:.2f} s)",
             "<= 1.5 s",
             "yes" if median <= 1.5 else "NO",
         ]

@@ -25,37 +25,50 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def cold_start(quick: bool) -> list[list[str]]:
-    """Imports, window built and shown, until its first paint event; started by the parent,
-    which passes the wall-clock time it launched this process (BENCH_LAUNCHED)."""
-    from PySide6.QtCore import QEvent, QObject
-
+    """The `kiosk` command's own start: its module imported, then ui.app.run (window, voice,
+    embedded sandbox, simulated devices, shown full screen) until the first paint event;
+    started by the parent, which passes the wall-clock time it launched this process
+    (BENCH_LAUNCHED). The loop is left right after that paint."""
+    import ui.cli  # noqa: F401 (what `kiosk` imports before it runs)
     from kiosk.config import Config
-    from ui.app import application, build_window
+    from ui.app import application, run
+
+    app = application()
+    from PySide6.QtCore import QEvent, QObject, QTimer
 
     class FirstPaint(QObject):
         at: float | None = None
+        cpu = 0.0  # this process's CPU seconds (all threads) by then: what a load cannot stretch
+        screen = ""
 
         def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
             if event.type() == QEvent.Type.Paint and self.at is None:
-                self.at = time.time()
+                self.at, self.cpu = time.time(), time.process_time()
+                window = obj.window()
+                self.screen = window.current_screen() if hasattr(window, "current_screen") else ""
+                QTimer.singleShot(0, lambda: _stop(window))
             return False
 
-    app = application()
+    def _stop(window) -> None:
+        window.allow_close()
+        app.quit()
+
     first = FirstPaint()
     app.installEventFilter(first)
     with tempfile.TemporaryDirectory() as data:
         config = Config()
         config.kiosk.data_dir = data
-        window = build_window(config)
-        window.setGeometry(0, 0, 1920, 1080)
-        window.show()
-        while first.at is None:
-            app.processEvents()
-        screen = window.current_screen()
-        seconds = first.at - float(os.environ["BENCH_LAUNCHED"])
-        window.allow_close()
-        window.kiosk.close()
-    return [["cold start (one run)", f"{seconds:.2f} s ({screen})", "<= 1.5 s", _met(seconds, 1.5)]]
+        run(config)
+    assert first.at is not None
+    seconds = first.at - float(os.environ["BENCH_LAUNCHED"])
+    return [
+        [
+            "cold start (one run)",
+            f"{seconds:.2f} s, CPU {first.cpu:.2f} s ({first.screen})",
+            "<= 1.5 s",
+            _met(seconds, 1.5),
+        ]
+    ]
 
 
 def taps(quick: bool) -> list[list[str]]:
@@ -190,9 +203,10 @@ def soak(quick: bool) -> list[list[str]]:
 
     beats, visits = (100, 50) if quick else (10_080, 1_000)
     f = run_soak(beats, visits)
-    start, end = f["start"], f["end"]
+    start, middle, end = f["start"], f["middle"], f["end"]
     growth_mb = (end["rss_kib"] - start["rss_kib"]) / 1024
-    flat = all(end[k] <= start[k] for k in ("threads", "fds", "qobjects"))
+    # flat: no more in the second half than at its start (pools fill in the first visits)
+    flat = all(end[k] <= middle[k] for k in ("threads", "fds", "qobjects"))
     return [
         [
             f"{f['visits']} whole visits in one process: RSS growth",
@@ -210,8 +224,10 @@ def soak(quick: bool) -> list[list[str]]:
             else "NO",
         ],
         [
-            "  threads / fds / live Qt objects, start -> end",
-            " / ".join(f"{start[k]}->{end[k]}" for k in ("threads", "fds", "qobjects")),
+            "  threads / fds / live Qt objects, after the first visit -> half way -> end",
+            " / ".join(
+                f"{start[k]}->{middle[k]}->{end[k]}" for k in ("threads", "fds", "qobjects")
+            ),
             "flat",
             "yes" if flat else "NO",
         ],
@@ -320,7 +336,7 @@ def _room_noise(path: str, seconds: float, np) -> None:
         w.writeframes(samples.tobytes())
 
 
-def _settle_until(app, condition, seconds: float = 30.0) -> None:
+def _settle_until(app, condition, seconds: float = 90.0) -> None:
     end = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > end:

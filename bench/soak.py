@@ -186,10 +186,13 @@ def _soak(beats: int, visits: int, data: str) -> dict:
     started = time.monotonic()
     one(0)
     done, start = 1, process_figures(window)
+    middle = start
     while done < visits or sent[0] < beats:
         if done < visits:
             one(done)
             done += 1
+            if done == visits // 2:
+                middle = process_figures(window)  # pools and connections have warmed up
         else:
             settle(app)
     end = process_figures(window)
@@ -201,6 +204,7 @@ def _soak(beats: int, visits: int, data: str) -> dict:
         "paper_rolls": rolls[0],  # changed by staff when low (a roll lasts ~60 receipts)
         "minutes": round((time.monotonic() - started) / 60, 1),
         "start": start,
+        "middle": middle,
         "end": end,
     }
     window.allow_close()
