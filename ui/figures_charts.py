@@ -15,10 +15,11 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFont, QPainter
 
 from kiosk.figures_store import FiguresStore
 from kiosk.i18n import Catalog
+from ui.theme import STANDARD, font_family
 
 CHART_HEIGHT = 420
 HANDLING_BUCKETS_S = (30, 60, 90, 120, 180, 240, 300, 600)  # upper bounds; the last is "more"
@@ -37,6 +38,23 @@ def _view(chart: QChart, name: str) -> QChartView:
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(CHART_HEIGHT)
     return view
+
+
+def readable(view: QChartView, language: str) -> None:
+    """The chart's words in the language's face (QtCharts does not follow the style sheet):
+    the title as body text, axes and legend as small text, at the standard theme's sizes in
+    both themes (staff read the charts; care mode's large type would elide the axes)."""
+    chart = view.chart()
+    small = QFont(font_family(language))
+    small.setPointSize(STANDARD.small_pt)
+    title = QFont(small)
+    title.setPointSize(STANDARD.text_pt)
+    title.setBold(True)
+    chart.setTitleFont(title)
+    chart.legend().setFont(small)
+    for axis in chart.axes():
+        axis.setLabelsFont(small)
+        axis.setTitleFont(small)
 
 
 def _bars(chart: QChart, categories: list[str], sets: list[QBarSet], y_title: str) -> None:

@@ -172,6 +172,8 @@ class DeviceBody(StepBody):
             self.pin = PinBoxes(view.params[PIN_BOXES])
             self.pin.fill(view.params.get(KEYED, 0))
             self.layout_.addWidget(self.pin)
+        if view.summary:  # what the customer sees of their application meanwhile (masked)
+            self.layout_.addWidget(summary_panel(view.summary, catalog))
         self.layout_.addStretch(1)
 
 
@@ -193,15 +195,7 @@ class ReviewBody(StepBody):
         row = QHBoxLayout()
         row.setSpacing(24)
         if lines:
-            panel = QFrame()
-            panel.setObjectName("panel")
-            grid = QGridLayout(panel)
-            grid.setContentsMargins(24, 16, 24, 16)
-            for i, (key, value) in enumerate(lines):
-                grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
-                grid.addWidget(label(value, "summary_value"), i, 1)
-            grid.setColumnStretch(1, 1)
-            row.addWidget(panel, 3)
+            row.addWidget(summary_panel(lines, catalog), 3)
         side = QVBoxLayout()
         side.setSpacing(16)
         for key, value in view.summary:
@@ -223,6 +217,19 @@ class ReviewBody(StepBody):
         self.layout_.addLayout(row)
         if not view.step.body:
             self.layout_.addStretch(1)
+
+
+def summary_panel(lines: Any, catalog: Catalog) -> QFrame:
+    """The collected data as caption and value lines (the flow masked the values)."""
+    panel = QFrame()
+    panel.setObjectName("panel")
+    grid = QGridLayout(panel)
+    grid.setContentsMargins(24, 16, 24, 16)
+    for i, (key, value) in enumerate(lines):
+        grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
+        grid.addWidget(label(value, "summary_value"), i, 1)
+    grid.setColumnStretch(1, 1)
+    return panel
 
 
 def takeaway(caption: str, value: str, name: str = "takeaway_box") -> QFrame:

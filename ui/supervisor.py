@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from statistics import median
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -17,14 +18,17 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from kiosk.figures_store import p90
 from kiosk.i18n import Catalog
+from kiosk.journal.journal import Entry
 from kiosk.supervisor import Supervisor, SupervisorRefused
-from ui.figures_charts import funnel_chart, handling_chart, trend_chart
+from ui.figures_charts import flow_name, funnel_chart, handling_chart, readable, trend_chart
 from ui.widgets import Keypad, StaffSignIn, button, clear_layout, label
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,12 @@ def _scrolling_layout(layout: QVBoxLayout) -> QScrollArea:
     return _scrolling(content)
 
 
+def _seconds(value: float | None, catalog: Catalog) -> str:
+    if value is None:
+        return catalog.text("supervisor.panel.not_known")
+    return catalog.text("supervisor.panel.seconds_value", seconds=round(value))
+
+
 def _percent(value: float | None, catalog: Catalog) -> str:
     return catalog.text("supervisor.panel.not_known") if value is None else f"{value:.0%}"
 
@@ -67,6 +77,8 @@ class SupervisorScreen(QWidget):
         self.column.setContentsMargins(48, 16, 48, 16)
         self.column.setSpacing(12)
         self.tabs: QTabWidget | None = None
+        # other parts add what does not work that the device list should show (message keys)
+        self.notices: list[Callable[[], list[str]]] = []
         self._trend_days = 7
         # No touch for a while: staff walked away; the next customer must not inherit the panel.
         self.idle = QTimer(self)
@@ -120,11 +132,13 @@ class SupervisorScreen(QWidget):
         t = self.catalog.text
         clear_layout(self.column)
         header = QHBoxLayout()
-        header.addWidget(label(t("supervisor.title", staff=self.supervisor.staff_id), "title"), 1)
+        header.setSpacing(24)
+        title = t("supervisor.title", staff=self.supervisor.staff_id)
+        header.addWidget(label(title, "title", wrap=False))
+        self.message = label("", "error")  # beside the title: the tabs keep the height
+        header.addWidget(self.message, 1)
         header.addWidget(button(t("supervisor.sign_out"), self._sign_out, name="sign_out"))
         self.column.addLayout(header)
-        self.message = label("", "error")
-        self.column.addWidget(self.message)
         trouble = self.supervisor.journal_trouble()
         if trouble is not None:
             detail = trouble.detail
@@ -133,7 +147,6 @@ class SupervisorScreen(QWidget):
             self.column.addWidget(label(t("journal.staff_line", detail=detail), "error"))
         self.tabs = QTabWidget()
         self.tabs.setObjectName("supervisor_tabs")
-        self.tabs.setStyleSheet("QTabBar::tab { padding: 12px 32px; }")
         for name in TABS:
             self.tabs.addTab(getattr(self, f"_{name}_tab")(), t(f"supervisor.tab.{name}"))
         self.column.addWidget(self.tabs, 1)
@@ -153,21 +166,33 @@ class SupervisorScreen(QWidget):
         t, s = self.catalog.text, self.supervisor
         content = QWidget()
         grid = QGridLayout(content)
+        grid.setHorizontalSpacing(24)
         for row, line in enumerate(s.devices()):
             grid.addWidget(label(t(f"supervisor.device.{line.device}"), "prompt"), row, 0)
             grid.addWidget(
                 label(t(f"supervisor.state.{line.state}"), f"state_{line.device}"), row, 1
             )
-            reset = self._act(partial(s.reset_device, line.device), "devices")
-            grid.addWidget(
-                button(t("supervisor.reset"), reset, name=f"reset_{line.device}"), row, 2
+            if line.message_key:  # the device's last problem, in words
+                grid.addWidget(label(t(line.message_key), f"problem_{line.device}"), row, 2)
+            reset = button(
+                t("supervisor.reset"),
+                self._act(partial(s.reset_device, line.device), "devices"),
+                name=f"reset_{line.device}",
             )
+            reset.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+            grid.addWidget(reset, row, 3)
+        for key in (k for notices in self.notices for k in notices()):
+            # what does not work without being a device: voice input in this language, say
+            row = grid.rowCount()
+            grid.addWidget(label(t("supervisor.device.voice"), "prompt"), row, 0)
+            grid.addWidget(label(t(key), "voice_notice"), row, 1, 1, 3)
+        grid.setColumnStretch(2, 1)
         left = s.left_behind()
         if left:  # cards and ID cards customers walked away from: staff see them first
-            grid.addWidget(label(t("supervisor.left.title"), "prompt"), grid.rowCount(), 0, 1, 3)
+            grid.addWidget(label(t("supervisor.left.title"), "prompt"), grid.rowCount(), 0, 1, 4)
             for i in left:
                 text = t(f"supervisor.left.{i.item}.{i.state}", at=i.at, card=i.detail)
-                grid.addWidget(label(text, "small"), grid.rowCount(), 0, 1, 3)
+                grid.addWidget(label(text, "small"), grid.rowCount(), 0, 1, 4)
         grid.setRowStretch(grid.rowCount(), 1)
         return _scrolling(content)
 
@@ -178,10 +203,13 @@ class SupervisorScreen(QWidget):
         listing = QVBoxLayout()
         for line in self.supervisor.devices():
             for supply, value in line.supplies.items():
-                text = (
-                    f"{t(f'supervisor.device.{line.device}')} · {t('supervisor.supply.' + supply)}"
+                text = t(
+                    "supervisor.panel.supply_line",
+                    device=t(f"supervisor.device.{line.device}"),
+                    supply=t(f"supervisor.supply.{supply}"),
+                    value=value if isinstance(value, int) else t(f"supervisor.level.{value}"),
                 )
-                listing.addWidget(label(f"{text}: {value}", f"supply_{line.device}_{supply}"))
+                listing.addWidget(label(text, f"supply_{line.device}_{supply}"))
         listing.addStretch(1)
         row.addWidget(_scrolling_layout(listing), 3)
         refill = button(
@@ -218,6 +246,13 @@ class SupervisorScreen(QWidget):
             share=_percent(store.kiosk_share(today), self.catalog),
         )
         column.addWidget(label(share, "small"))
+        seconds = [s for f in flows for s in f.seconds]
+        handling = t(
+            "supervisor.panel.handling_today",
+            median=_seconds(median(seconds) if seconds else None, self.catalog),
+            p90=_seconds(p90(seconds) if seconds else None, self.catalog),
+        )
+        column.addWidget(label(handling, "small"))
         buttons = QHBoxLayout()
         for days in (7, 30):
             buttons.addWidget(
@@ -231,9 +266,16 @@ class SupervisorScreen(QWidget):
         buttons.addWidget(button(t("supervisor.panel.export"), self._export, name="export_csv"))
         column.addLayout(buttons)
         charts = QGridLayout()
-        charts.addWidget(funnel_chart(store, today, self.catalog), 0, 0)
-        charts.addWidget(handling_chart(store, today, self.catalog), 0, 1)
-        charts.addWidget(trend_chart(store, today, self._trend_days, self.catalog), 1, 0, 1, 2)
+        views = (
+            funnel_chart(store, today, self.catalog),
+            handling_chart(store, today, self.catalog),
+            trend_chart(store, today, self._trend_days, self.catalog),
+        )
+        for view in views:
+            readable(view, self.catalog.language)
+        charts.addWidget(views[0], 0, 0)
+        charts.addWidget(views[1], 0, 1)
+        charts.addWidget(views[2], 1, 0, 1, 2)  # the trend below, as wide as the two (scrolls)
         column.addLayout(charts)
         return _scrolling(content)
 
@@ -248,11 +290,20 @@ class SupervisorScreen(QWidget):
         if not entries:
             column.addWidget(label(t("supervisor.panel.no_entries"), "small"))
         for e in entries:
-            who = e.data.get("staff_id", "")
-            what = " · ".join(x for x in (e.flow, e.step, e.operation, e.outcome, who) if x)
-            column.addWidget(label(f"{e.at[:19]}  {e.kind}  {what}", "small", wrap=False))
+            column.addWidget(label(self._journal_line(e), "small", wrap=False))
         column.addStretch(1)
         return _scrolling(content)
+
+    def _journal_line(self, e: Entry) -> str:
+        """One entry in the staff's words: when, what kind, the flow by name; the step and the
+        operation stay as written, for tracing."""
+        t = self.catalog.text
+        flow = flow_name(self.catalog, e.flow) if e.flow else ""
+        outcome = t(f"supervisor.journal.outcome.{e.outcome}") if e.outcome else ""
+        who = e.data.get("staff_id", "")
+        what = " · ".join(x for x in (flow, e.step, e.operation, outcome, who) if x)
+        at = e.at[:19].replace("T", " ")
+        return f"{at}  {t(f'supervisor.journal.kind.{e.kind}')}  {what}"
 
     def _service_tab(self) -> QWidget:
         t, s = self.catalog.text, self.supervisor

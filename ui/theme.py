@@ -146,6 +146,10 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QPushButton:pressed {{ background: {t.line}; }}
     QLineEdit {{ min-height: {t.target_px}px; border: 3px solid {t.accent}; border-radius: 8px;
               padding: 0 16px; font-size: {t.title_pt}pt; background: {t.surface}; }}
+    QLineEdit[active="false"] {{ border-color: {t.line}; }}
+    QTabBar::tab {{ padding: 12px 32px; border: 2px solid {t.line}; background: {t.surface}; }}
+    QTabBar::tab:selected {{ background: {t.accent}; color: {t.on_accent};
+              border-color: {t.accent}; font-weight: bold; }}
     QWidget#overlay, QWidget#staff_overlay {{ background: rgba(0, 0, 0, 150); }}
     QFrame#bar QLabel#bank_name {{ font-size: {t.small_pt}pt; font-weight: bold; }}
     QFrame#bar QLabel#clock {{ font-size: {t.small_pt}pt; }}

@@ -46,6 +46,7 @@ class VoiceScreen(QObject):
         window.installEventFilter(self)
         window.overlay.installEventFilter(self)  # a question popping up later stays dark too
         window.simulator.extra_sections.append(self._headphones_section)
+        window.supervisor.notices.append(lambda: self.device_notices)  # the staff's list
 
         voice.changed.connect(self._refresh)
         voice.keypad.blank_changed.connect(self._set_blank)

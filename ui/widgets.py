@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -104,7 +104,9 @@ class Keypad(QWidget):
 class StaffSignIn(QWidget):
     """Staff number and password keyed on the screen's keypad; `submitted` carries both.
 
-    Used for staff authorisation inside a flow and for the supervisor's sign-in.
+    One action at a time: "next" while the staff number is keyed, "confirm" once the password
+    is (tapping a field keys into it again). Used for staff authorisation inside a flow and for
+    the supervisor's sign-in.
     """
 
     submitted = Signal(dict)
@@ -119,7 +121,7 @@ class StaffSignIn(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         for field in (self.staff_id, self.password):
             field.setReadOnly(True)
-        self.active = self.staff_id
+            field.installEventFilter(self)
         # the form beside the keypad, so care mode's large keys still fit a 1080p screen
         fields = QGridLayout()
         fields.addWidget(label(t("flow.authorise.staff_id"), "small"), 0, 0)
@@ -129,10 +131,12 @@ class StaffSignIn(QWidget):
         form = QVBoxLayout()
         form.addLayout(fields)
         form.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(button(t("common.next"), self._next, name="next"))
-        buttons.addWidget(button(t("common.confirm"), self._confirm, name="confirm", primary=True))
-        form.addLayout(buttons)
+        self.next_button = button(t("common.next"), self._next, name="next", primary=True)
+        self.confirm_button = button(
+            t("common.confirm"), self._confirm, name="confirm", primary=True
+        )
+        form.addWidget(self.next_button)
+        form.addWidget(self.confirm_button)
         keypad = Keypad(t("common.delete"), t("common.clear"))
         keypad.key.connect(self._key)
         row = QHBoxLayout(self)
@@ -140,6 +144,25 @@ class StaffSignIn(QWidget):
         row.setSpacing(24)
         row.addLayout(form, 2)
         row.addWidget(keypad, 3)
+        self._keying(self.staff_id)
+
+    def _keying(self, field: QLineEdit) -> None:
+        """Keys go to `field`, which is marked; the one action is the one that field needs."""
+        self.active = field
+        for each in (self.staff_id, self.password):
+            each.setProperty("active", each is field)
+            each.style().unpolish(each)
+            each.style().polish(each)
+        self.next_button.setVisible(field is self.staff_id)
+        self.confirm_button.setVisible(field is self.password)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and watched in (
+            self.staff_id,
+            self.password,
+        ):
+            self._keying(watched)
+        return False
 
     def _key(self, key: str) -> None:
         text = self.active.text()
@@ -147,13 +170,13 @@ class StaffSignIn(QWidget):
         self.active.setText(text)
 
     def _next(self) -> None:
-        self.active = self.password if self.active is self.staff_id else self.staff_id
+        self._keying(self.password)
 
     def _confirm(self) -> None:
         self.submitted.emit({"staff_id": self.staff_id.text(), "password": self.password.text()})
         self.staff_id.clear()  # a second try starts from an empty form
         self.password.clear()
-        self.active = self.staff_id
+        self._keying(self.staff_id)
 
 
 def paged(items: Sequence[T], per_page: int, page: int) -> tuple[list[T], bool]:

@@ -5,14 +5,34 @@ journal hold."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import string
+from collections.abc import Callable, Mapping
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.exceptions import TimeoutError as QtWaitTimeout
 
+from kiosk import formats
 from ui.qt_runtime import QtRunner
+
+
+def message_pattern(template: str, params: Mapping[str, object]) -> re.Pattern[str]:
+    """A catalog template as a pattern: its words literally, each field the given parameter
+    (formatted as the catalog would) or, when not given, any text."""
+    parts: list[str] = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is None:
+            continue
+        if field in params:
+            value = params[field]
+            value = {"r": repr, "s": str, "a": ascii}[conversion](value) if conversion else value
+            parts.append(re.escape(format(value, spec or "")))
+        else:
+            parts.append(".*?")
+    return re.compile("".join(parts), re.DOTALL)
 
 
 class KioskDriver:
@@ -83,9 +103,32 @@ class KioskDriver:
                 f"{text!r} is not on screen; it says:\n{self.screen_text()}"
             ) from None
 
-    def sees_message(self, key: str, **params: object) -> None:
-        """The message `key` is on screen, in the kiosk's current language."""
-        self.sees(self.kiosk.catalog.text(key, **params))
+    def message(self, key: str, **params: object) -> str:
+        """The message `key` in the kiosk's current language, as the catalogs word it today."""
+        assert self.kiosk.catalog.has(key), f"no message {key!r} in the catalogs"
+        return self.kiosk.catalog.text(key, **params)
+
+    def shows_message(self, key: str, **params: object) -> bool:
+        """Whether the message `key` is on screen now; a parameter not given may be anything."""
+        return message_pattern(self.message(key), params).search(self.screen_text()) is not None
+
+    def sees_message(self, key: str, timeout_ms: int = 10_000, **params: object) -> None:
+        """The message `key` is on screen, in the kiosk's current language (waiting for it);
+        a parameter not given may be anything (the message's words around it must show)."""
+        try:
+            self.qtbot.waitUntil(lambda: self.shows_message(key, **params), timeout=timeout_ms)
+        except QtWaitTimeout:
+            raise AssertionError(
+                f"message {key!r} {params or ''} ({self.message(key)!r}) is not on screen;"
+                f" it says:\n{self.screen_text()}"
+            ) from None
+
+    def amount(self, fen: int) -> str:
+        """An amount as the kiosk shows it in its current language (86.50 元)."""
+        return self.message("receipt.yuan", amount=formats.amount(fen, self.kiosk.catalog.language))
+
+    def sees_amount(self, fen: int) -> None:
+        self.sees(self.amount(fen))
 
     def step(self) -> str | None:
         view = self.engine.view

@@ -10,8 +10,10 @@ import logging
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QLineEdit
 
 from hardware.demo_people import PEOPLE, DemoPerson
+from hardware.pcsc.virtual_card import VirtualCard
 from kiosk.flows import account_opening
 from kiosk.flows.account_opening import AccountOpeningState
 from kiosk.flows.feedback import FeedbackState
@@ -35,10 +37,10 @@ def begin(k, person: str = "zhao", product: str = "standard_debit", klass: str =
     k.start("account_opening")
     k.tap(f"choice_{product}")
     k.tap(f"choice_{klass}")
-    k.sees("开户协议")
+    k.sees_message("account_opening.agreement.title")
     k.tap("choice_agree")
-    k.sees("个人信息授权")
-    k.sees("保存期限")  # the consent says how long the data is kept
+    k.sees_message("account_opening.consent.title")
+    k.sees_message("account_opening.consent.body")  # with how long the data is kept
     k.tap("choice_agree")
 
 
@@ -82,12 +84,12 @@ def test_a_new_customer_opens_an_account_and_takes_the_receipt(kiosk_app, caplog
     k.sees("320102********0527")  # the review masks the ID number
     assert ZHAO_ID not in k.screen_text()
     k.tap("confirm")
-    k.sees("请在密码键盘上输入新的 6 位密码")
+    k.sees_message("identity.pin.first")
     set_pin(k)
     k.takes_id_card_back()
     k.wait_for_step("opened")
-    k.sees("开户成功")
-    k.sees("现在领取借记卡")
+    k.sees_message("account_opening.opened.title")
+    k.sees_message("account_opening.opened.card_issue")
 
     [account] = accounts_of(k, ZHAO_ID)
     assert account["account_class"] == "II" and account["product"] == "standard_debit"
@@ -100,7 +102,8 @@ def test_a_new_customer_opens_an_account_and_takes_the_receipt(kiosk_app, caplog
     ]
     receipt = k.devices.printer.printed[-1]
     printed = "\n".join(receipt.rows)
-    assert "开户凭条" in printed and account["account_number"][-4:] in printed
+    assert k.message("account_opening.receipt.title") in printed
+    assert account["account_number"][-4:] in printed
     assert account["account_number"] not in printed and ZHAO_ID not in printed
     assert "320102********0527" in printed
 
@@ -120,7 +123,7 @@ def test_refusing_the_consent_ends_politely_and_keeps_nothing(kiosk_app):
     k.tap("choice_II")
     k.tap("choice_agree")
     k.tap("choice_refuse")
-    k.sees("没有您的同意，本机不能为您开户")
+    k.sees_message("account_opening.refused.prompt")
     assert k.journal.entries() == []
     k.tap("choice_done")
     k.wait_for_screen("attract")
@@ -159,7 +162,7 @@ def test_an_expired_id_card_is_refused(kiosk_app, monkeypatch):
     k = kiosk_app
     begin(k, "expired")
     k.wait_for_step("stopped")
-    k.sees("您的身份证已过有效期")
+    k.sees_message("identity.error.id_expired")
     assert k.journal.entries() == [] and accounts_of(k, ZHAO_ID) == []
 
 
@@ -169,14 +172,14 @@ def test_an_under_age_customer_is_sent_to_the_counter(kiosk_app, monkeypatch):
     k = kiosk_app
     begin(k, "child")
     k.wait_for_step("stopped")
-    k.sees("未满 16 周岁")
+    k.sees_message("identity.error.under_age")
 
 
 def test_a_malformed_id_number_can_be_read_again(kiosk_app, monkeypatch):
     _with_card(monkeypatch, "garbled", "320102199403250528", date(1994, 3, 25), date(2040, 4, 1))
     k = kiosk_app
     begin(k, "garbled")
-    k.sees("身份证信息读取有误")
+    k.sees_message("identity.error.id_unreadable")
     assert k.step() == "insert_id" and k.buttons("retry")
     k.devices.id_card_reader.insert("zhao")
     k.tap("retry")
@@ -187,7 +190,7 @@ def test_identity_rejected_by_the_registry(kiosk_app):
     k = kiosk_app
     begin(k, "chen")
     k.wait_for_step("stopped")
-    k.sees("这张身份证已挂失")
+    k.sees_message("backend.declined.id_reported_lost")
     assert k.journaled() == [("verify_identity", "declined")]
 
 
@@ -195,14 +198,14 @@ def test_no_face_then_a_retake_needs_staff(kiosk_app):
     k = kiosk_app
     k.devices.camera.inject("timeout")  # nobody in front of the camera this time
     begin(k)
-    k.sees("面部")  # devices.error.face_not_found tells the customer to face the camera
+    k.sees_message("devices.error.face_not_found")  # face the camera
     assert k.step() == "face"
     k.tap("retry")
     phone_and_code(k)
     k.tap("confirm")
     set_pin(k)
     k.wait_until(lambda: k.step() == "staff")  # busy: waiting for a staff card
-    k.sees("人脸照片重拍过")
+    k.sees_message("identity.staff.reason_face")
 
 
 def test_sms_code_wrong_resend_cool_down_and_tries_used_up(kiosk_app):
@@ -214,12 +217,12 @@ def test_sms_code_wrong_resend_cool_down_and_tries_used_up(kiosk_app):
     k.wait_for_step("otp")
     k.type_digits("000000")
     k.tap("confirm")
-    k.sees("验证码不正确，还可以再试 2 次")
+    k.sees_message("backend.declined.otp_wrong", tries_left=2)
     k.tap("back")  # "no code? tap back to get a new one"
     k.wait_for_step("phone")
     k.type_digits(ZHAO_PHONE)
     k.tap("confirm")
-    k.sees("验证码刚刚发出，请等")
+    k.sees_message("account_opening.otp.wait")
     assert k.step() == "phone" and _codes_sent(k) == 1  # no second SMS within the cool-down
     # a minute later, on the flow's own clock, a new code may be sent
     state = k.engine.session.state(AccountOpeningState)
@@ -229,15 +232,19 @@ def test_sms_code_wrong_resend_cool_down_and_tries_used_up(kiosk_app):
     k.tap("confirm")
     k.wait_for_step("otp")
     assert _codes_sent(k) == 2
-    for message in ("还可以再试 2 次", "还可以再试 1 次", "验证码输错次数太多，请重新获取"):
+    for key, params in (
+        ("backend.declined.otp_wrong", {"tries_left": 2}),
+        ("backend.declined.otp_wrong", {"tries_left": 1}),
+        ("backend.declined.otp_tries_exceeded", {}),
+    ):
         k.tap("key_clear")
         k.type_digits("111111")
         k.tap("confirm")
-        k.sees(message)
+        k.sees_message(key, **params)
     k.tap("key_clear")
     k.type_digits(TEST_CODE)  # even the right code no longer opens a code used up
     k.tap("confirm")
-    k.sees("验证码输错次数太多")
+    k.sees_message("backend.declined.otp_tries_exceeded")
     assert k.step() == "otp" and accounts_of(k, ZHAO_ID) == []
 
 
@@ -249,9 +256,9 @@ def _codes_sent(k) -> int:
 @pytest.mark.parametrize(
     ("first", "again", "message"),
     [
-        ("123456", None, "密码太简单"),
-        ("940325", None, "密码太简单"),  # 赵丽's birth date
-        (GOOD_PIN, "802414", "两次输入的密码不一致"),
+        ("123456", None, "backend.declined.pin_weak"),
+        ("940325", None, "backend.declined.pin_weak"),  # 赵丽's birth date
+        (GOOD_PIN, "802414", "backend.declined.pins_differ"),
     ],
 )
 def test_a_weak_or_mistyped_pin_is_refused_and_set_again(kiosk_app, first, again, message):
@@ -260,7 +267,7 @@ def test_a_weak_or_mistyped_pin_is_refused_and_set_again(kiosk_app, first, again
     phone_and_code(k)
     k.tap("confirm")
     set_pin(k, first, again)
-    k.sees(message)
+    k.sees_message(message)
     assert k.step() == "set_pin" and accounts_of(k, ZHAO_ID) == []
     k.tap("retry")
     set_pin(k)
@@ -288,9 +295,9 @@ def test_a_class_i_account_needs_staff(kiosk_app):
     k.tap("confirm")
     set_pin(k)
     k.wait_until(lambda: k.step() == "staff")  # busy: waiting for a staff card
-    k.sees("开立一类账户")
+    k.sees_message("identity.staff.reason_class_i")
     staff_sign_in(k, "800103")  # a teller may not authorise this
-    k.sees("该工作人员无权授权这项业务")
+    k.sees_message("backend.declined.staff_not_permitted")
     staff_sign_in(k, "800101", retry=True)
     k.takes_id_card_back()
     k.wait_for_step("opened")
@@ -306,7 +313,7 @@ def test_a_senior_is_offered_care_mode_and_needs_staff(kiosk_app):
     k = kiosk_app
     begin(k, "jin", product="senior_debit")
     k.wait_for_step("care_offer")
-    k.sees("需要开启关怀模式吗？")
+    k.sees_message("identity.care_offer.title")
     k.tap("choice_yes")
     k.wait_for_step("phone")
     assert k.kiosk.care_mode and k.engine.session.care_mode
@@ -314,7 +321,7 @@ def test_a_senior_is_offered_care_mode_and_needs_staff(kiosk_app):
     k.tap("confirm")
     set_pin(k)
     k.wait_until(lambda: k.step() == "staff")  # busy: waiting for a staff card
-    k.sees("客户年满 70 周岁")
+    k.sees_message("identity.staff.reason_age")
     staff_sign_in(k, "800102")
     k.takes_id_card_back()
     k.wait_for_step("opened")
@@ -330,5 +337,49 @@ def test_wang_may_not_open_a_second_class_i_account(kiosk_app):
     k.wait_until(lambda: k.step() == "staff")  # busy: waiting for a staff card
     staff_sign_in(k, "800101")
     k.wait_for_step("stopped")
-    k.sees("您在本行已有一类账户")
+    k.sees_message("backend.declined.class_i_account_exists")
     assert k.journaled()[-1] == ("open_account", "declined")
+
+
+def test_staff_authorise_with_their_card_and_pin_out_of_the_customers_sight(
+    make_kiosk, virtual_card
+):
+    """The real PC/SC reader (pcscd, a vpcd virtual card): the customer's screen says staff
+    are reviewing and shows the application masked, never a staff form; a bank card and a
+    wrong PIN are refused, the staff card with its PIN is accepted, all journaled."""
+    k = make_kiosk(card_reader={"driver": "pcsc", "reader": "Virtual PCD"})
+    begin(k, klass="I")
+    phone_and_code(k)
+    k.tap("confirm")
+    set_pin(k)
+    k.wait_until(lambda: k.step() == "staff")
+    k.sees_message("staff_card.title")
+    k.sees("320102********0527")  # what the customer sees of the application, masked
+    k.sees("135****5000")
+    assert ZHAO_ID not in k.screen_text() and ZHAO_PHONE not in k.screen_text()
+    assert not [w for w in k.window.findChildren(QLineEdit) if w.isVisible()]  # no staff form
+
+    virtual_card.insert()  # a customer's bank card is no staff card
+    k.sees_message("devices.error.not_staff_card")
+    virtual_card.remove()
+    staff_card = VirtualCard.staff("800101")
+    staff_card.insert()
+    try:
+        k.tap("retry")
+        key_pin(k, "111111")  # not the staff card's PIN
+        k.sees_message("backend.declined.staff_refused")
+        k.tap("retry")
+        key_pin(k, STAFF_CARD_PINS["800101"])
+        k.takes_id_card_back()
+        k.wait_for_step("opened")
+    finally:
+        staff_card.remove()
+    [account] = accounts_of(k, ZHAO_ID)
+    assert account["account_class"] == "I"
+    asked = [e for e in k.journal.entries() if e.operation == "authorise_by_staff"]
+    assert [(e.data["staff_id"], e.data["by"]) for e in asked] == [("800101", "staff_card")] * 2
+    assert [op for op in k.journaled() if op[0] == "authorise_by_staff"] == [
+        ("authorise_by_staff", "declined"),
+        ("authorise_by_staff", "done"),
+    ]
+    assert STAFF_CARD_PINS["800101"] not in journal_text(k)

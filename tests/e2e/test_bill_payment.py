@@ -94,10 +94,10 @@ def no_full_card_number_anywhere(k) -> None:
 def test_water_bill_paid_with_a_chip_card_over_pcsc(make_kiosk, virtual_card):
     k = make_kiosk(card_reader=PCSC_READER)
     k.start("bill_payment")
-    k.sees("请插入银行卡")
+    k.sees_message("bank_card.insert.title")
     virtual_card.insert()
     k.wait_until(lambda: k.step() == "pin", timeout_ms=20_000)
-    k.sees("请输入银行卡密码")
+    k.sees_message("bank_card.pin.title")
     for digit in "147":
         k.devices.pin_pad.press(digit)
     # the screen counts the keys in its PIN boxes, never shows them
@@ -110,17 +110,17 @@ def test_water_bill_paid_with_a_chip_card_over_pcsc(make_kiosk, virtual_card):
     k.tap("choice_keypad")
     k.type_digits("1001234567")
     k.tap("confirm")
-    k.sees("请核对缴费信息")
+    k.sees_message("bill_payment.review.title")
     k.sees("王**")  # the holder, masked
-    k.sees("86.50 元")
+    k.sees_amount(8_650)
     k.sees(WANG_PAN_MASKED)
     k.tap("confirm")
 
     k.wait_until(lambda: k.step() == bank_card.TAKE_CARD)
-    k.sees("请取回您的银行卡")
+    k.sees_message("bank_card.take.title")
     virtual_card.remove()
-    k.sees("缴费成功", timeout_ms=20_000)
-    k.sees("请取走凭条")
+    k.sees_message("bill_payment.paid.title", timeout_ms=20_000)
+    k.sees_message("receipt.note.printed")
 
     assert bill_status(k, "water", "1001234567") == "paid"
     assert balance(k) == WANG_BALANCE - 8_650 and payments(k) == 1
@@ -133,7 +133,7 @@ def test_water_bill_paid_with_a_chip_card_over_pcsc(make_kiosk, virtual_card):
     no_full_card_number_anywhere(k)
 
     finish_with_rating(k, "5")
-    k.sees("零存整取储蓄计划")  # 王小明 consented to offers: one is shown
+    k.sees_message("feedback.offers.savings_plan")  # 王小明 consented to offers: one is shown
     k.tap("choice_no_thanks")
     k.wait_for_screen("attract")
     assert k.services.figures.snapshot()["rating.5"] == 1
@@ -145,24 +145,24 @@ def test_water_bill_paid_with_a_chip_card_over_pcsc(make_kiosk, virtual_card):
 def test_a_wrong_pin_can_be_keyed_again(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k, "111111")
-    k.sees("密码不正确，还可以再试 2 次")
+    k.sees_message("backend.declined.pin_wrong", tries_left=2)
     k.tap("retry")
     key_pin(k, "147258")
-    k.sees("请选择缴费项目")
+    k.sees_message("bill_payment.biller.title")
     assert bank(k, "SELECT pin_tries FROM cards WHERE pan = ?", WANG_PAN)["pin_tries"] == 0
 
 
 def test_three_wrong_pins_lock_the_card_and_hand_it_back(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k, "111111")
-    k.sees("还可以再试 2 次")
+    k.sees_message("backend.declined.pin_wrong", tries_left=2)
     k.tap("retry")
     key_pin(k, "222222")
-    k.sees("还可以再试 1 次")
+    k.sees_message("backend.declined.pin_wrong", tries_left=1)
     k.tap("retry")
     key_pin(k, "333333")
-    k.sees("缴费未完成")
-    k.sees("密码输错次数太多")
+    k.sees_message("bill_payment.not_done.title")
+    k.sees_message("backend.declined.card_locked")
     assert bank(k, "SELECT status FROM cards WHERE pan = ?", WANG_PAN)["status"] == "locked"
     assert k.devices.card_reader.status().supplies["retained"] == 0  # the card came back
     assert journal_of(k, "pay_bill") == [] and payments(k) == 0
@@ -177,11 +177,11 @@ def test_an_unreadable_card_can_be_inserted_again(kiosk_app):
     k.start("bill_payment")
     k.wait_until(lambda: k.step() == "insert_card")
     k.devices.card_reader.insert("wang")
-    k.sees("无法读取")
+    k.sees_message("devices.error.card_unreadable")
     k.tap("retry")
     k.devices.card_reader.insert("wang")
     key_pin(k, "147258")
-    k.sees("请选择缴费项目")
+    k.sees_message("bill_payment.biller.title")
 
 
 def test_a_card_jammed_on_its_way_in_brings_staff(kiosk_app):
@@ -190,8 +190,8 @@ def test_a_card_jammed_on_its_way_in_brings_staff(kiosk_app):
     k.start("bill_payment")
     k.wait_until(lambda: k.step() == "insert_card")
     k.devices.card_reader.insert("wang")
-    k.sees("卡片卡住了，工作人员马上来帮您")
-    k.sees("已通知工作人员")  # the top bar too: nobody needs to press "call staff"
+    k.sees_message("devices.error.card_jammed")
+    k.sees_message("ui.staff.called")  # the top bar too: nobody needs to press "call staff"
     k.wait_until(lambda: k.staff_calls() == ["device_fault"])
 
 
@@ -201,11 +201,11 @@ def test_a_card_jammed_on_its_way_out_brings_staff_and_the_receipt_says_so(kiosk
     k.devices.card_reader.inject("jam")  # the payment goes through; the card sticks
     choose_bill(k, "water", "1001234567")
     k.tap("confirm")
-    k.sees("缴费成功")
-    k.sees("银行卡卡在机器里，工作人员马上来帮您取出")
+    k.sees_message("bill_payment.paid.title")
+    k.sees_message("bank_card.returned.jammed")
     k.wait_until(lambda: k.staff_calls() == ["device_fault"])
     notes = k.devices.printer.printed[-1].receipt.notes
-    assert any("卡在机器里" in note for note in notes)
+    assert k.message("bank_card.returned.jammed") in notes
     events = [e for e in k.journal.entries() if e.operation == "card_not_returned"]
     assert [e.data for e in events] == [{"card": WANG_PAN_MASKED, "reason": "jammed"}]
 
@@ -213,7 +213,7 @@ def test_a_card_jammed_on_its_way_out_brings_staff_and_the_receipt_says_so(kiosk
 def test_a_frozen_card_is_handed_back_with_the_reason(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k, "741852", card="chen")
-    k.sees("这张卡已冻结")
+    k.sees_message("backend.declined.card_frozen")
     k.tap("choice_done")
     k.wait_for_screen("attract")  # refused: no rating, no offer after it
 
@@ -225,15 +225,15 @@ def test_unknown_bill_and_nothing_due_are_explained_and_can_be_corrected(kiosk_a
     k = kiosk_app
     insert_and_key_pin(k)
     choose_bill(k, "water", "1000000000")
-    k.sees("没有查到这张账单")
+    k.sees_message("backend.declined.bill_not_found")
     k.tap("key_clear")
     k.type_digits("1009999999")
     k.tap("confirm")
-    k.sees("没有欠费")
+    k.sees_message("bill_payment.error.nothing_due")
     k.tap("key_clear")
     k.type_digits("1001234567")
     k.tap("confirm")
-    k.sees("86.50 元")
+    k.sees_amount(8_650)
     assert payments(k) == 0 and journal_of(k, "pay_bill") == []
 
 
@@ -242,15 +242,15 @@ def test_the_paper_bills_qr_code_shown_to_the_camera(kiosk_app):
     insert_and_key_pin(k)
     k.tap("choice_water")  # the paper bill knows better: it is an electricity bill
     k.tap("choice_scan")
-    k.sees("请扫描账单二维码")
+    k.sees_message("bill_payment.scan.title")
     k.devices.camera.show_code("APPT:APT-7F3K9Q")  # the wrong code first
-    k.sees("这不是缴费账单的二维码")
+    k.sees_message("bill_payment.error.not_a_bill")
     k.tap("retry")
     k.devices.camera.show_code("BILL:electricity:2002345678")
-    k.sees("213.08 元")
-    k.sees("电费")
+    k.sees_amount(21_308)
+    k.sees_message("backend.biller.electricity")
     k.tap("confirm")
-    k.sees("缴费成功")
+    k.sees_message("bill_payment.paid.title")
     assert bill_status(k, "electricity", "2002345678") == "paid"
 
 
@@ -276,7 +276,7 @@ def test_the_real_opencv_camera_reads_the_bills_qr_code(make_kiosk, bill_qr_vide
     insert_and_key_pin(k)
     k.tap("choice_water")
     k.tap("choice_scan")
-    k.sees("86.50 元")
+    k.sees_amount(8_650)
     k.sees("1001234567")
 
 
@@ -287,10 +287,10 @@ def test_a_declined_payment_takes_nothing_and_says_why(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k)
     choose_bill(k, "property", "5005678901")  # 1,560.00 > 王小明's 1,000.00
-    k.sees("1,560.00 元")
+    k.sees_amount(156_000)
     k.tap("confirm")
-    k.sees("缴费未完成")
-    k.sees("账户余额不足")
+    k.sees_message("bill_payment.not_done.title")
+    k.sees_message("backend.declined.insufficient_funds")
     assert bill_status(k, "property", "5005678901") == "due"
     assert balance(k) == WANG_BALANCE and payments(k) == 0
     assert journal_of(k, "pay_bill") == [("intent", None), ("outcome", "declined")]
@@ -303,13 +303,14 @@ def test_line_dropped_after_the_bank_paid_is_reconciled_never_paid_twice(kiosk_a
     insert_and_key_pin(k)
     choose_bill(k, "water", "1001234567")
     k.tap("confirm")
-    k.sees("缴费未完成")
-    k.sees("请不要重复缴费")
+    k.sees_message("bill_payment.not_done.title")
+    k.sees_message("bill_payment.unknown.reason")
     open_keys = [e.idempotency_key for e in k.journal.open_intents()]
     assert journal_of(k, "pay_bill") == [("intent", None), ("outcome", "unknown")]
     assert len(open_keys) == 1
     slip = k.devices.printer.printed[-1]
-    assert slip.receipt.qr == open_keys[0] and "请勿重复缴费" in "\n".join(slip.rows)
+    assert slip.receipt.qr == open_keys[0]
+    assert k.message("bill_payment.unknown.slip") in slip.receipt.notes
     k.tap("choice_done")
     k.wait_for_screen("attract")  # not done: no rating, no offer
 
@@ -322,7 +323,7 @@ def test_line_dropped_after_the_bank_paid_is_reconciled_never_paid_twice(kiosk_a
     # the customer tries again: the bank says there is nothing left to pay
     insert_and_key_pin(k)
     choose_bill(k, "water", "1001234567")
-    k.sees("没有欠费")
+    k.sees_message("bill_payment.error.nothing_due")
     assert payments(k) == 1 and balance(k) == WANG_BALANCE - 8_650
 
 
@@ -335,9 +336,9 @@ def test_paper_running_out_mid_receipt_leaves_the_payment_and_returns_the_card(k
     insert_and_key_pin(k)
     choose_bill(k, "phone", "13800138000")
     k.tap("confirm")
-    k.sees("缴费成功")
+    k.sees_message("bill_payment.paid.title")
     reference = bank(k, "SELECT reference FROM payments")["reference"]
-    k.sees(f"请记下编号 {reference}")
+    k.sees_message("receipt.note.not_printed", reference=reference)
     assert not k.devices.printer.printed[-1].complete
     assert bill_status(k, "phone", "13800138000") == "paid"
     assert journal_of(k, "pay_bill") == [("intent", None), ("outcome", "done")]
@@ -350,16 +351,17 @@ def test_a_card_left_in_the_slot_is_reminded_then_retained(kiosk_app):
     insert_and_key_pin(k)
     choose_bill(k, "water", "1001234567")
     k.tap("confirm")
-    k.sees("缴费成功")
-    k.sees("已由本机保管")
+    k.sees_message("bill_payment.paid.title")
+    k.sees_message("bank_card.returned.retained")
     assert k.devices.card_reader.status().supplies["retained"] == 1
     notes = k.devices.printer.printed[-1].receipt.notes
-    assert any("已由本机保管" in note for note in notes)  # the receipt says where the card is
+    assert k.message("bank_card.returned.retained") in notes  # the receipt says where the card is
     events = [e for e in k.journal.entries() if e.operation == "card_not_returned"]
     assert [e.data for e in events] == [{"card": WANG_PAN_MASKED, "reason": "retained"}]
     assert bill_status(k, "water", "1001234567") == "paid"
     # a slip for the customer who comes back for it, found by its journal entry
-    [slip] = [p.receipt for p in k.devices.printer.printed if p.receipt.title == "吞卡凭条"]
+    slip_title = k.message("bank_card.captured.title")
+    [slip] = [p.receipt for p in k.devices.printer.printed if p.receipt.title == slip_title]
     assert slip.qr == events[0].idempotency_key and WANG_PAN_MASKED in str(slip.lines)
     k.tap("choice_done")
     k.tap("choice_skip")
@@ -381,10 +383,10 @@ def test_take_your_card_reminder_then_taken(make_kiosk, monkeypatch):
     choose_bill(k, "water", "1001234567")
     k.tap("confirm")
     k.wait_until(lambda: k.step() == bank_card.REMIND_CARD)
-    k.sees("请马上取走您的银行卡！")
+    k.sees_message("bank_card.remind.title")
     k.devices.card_reader.take()
-    k.sees("缴费成功")
-    assert "保管" not in k.screen_text()
+    k.sees_message("bill_payment.paid.title")
+    assert not k.shows_message("bank_card.returned.retained")
     assert k.devices.card_reader.status().supplies["retained"] == 0
     assert not any(e.operation == "card_not_returned" for e in k.journal.entries())
 
@@ -409,7 +411,7 @@ def test_billers_are_offered_most_common_first(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k)
     k.wait_for_step("biller")
-    k.sees(k.window.catalog.text("backend.biller.property"))
+    k.sees_message("backend.biller.property")
     buttons = [k.buttons(f"choice_{c.id}")[0] for c in k.engine.view.choices]
     on_screen = sorted(buttons, key=lambda b: (b.mapToGlobal(b.rect().topLeft()).y(), b.x()))
     # water, electricity, gas, phone first (the bank's order), never by their English ids

@@ -63,7 +63,7 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     k.tap("choice_standard_debit")  # no PIN again: the card takes the one set minutes ago
     k.wait_for_step("issued")
     assert not any(pin_screens)
-    k.sees("领卡成功")
+    k.sees_message("card_issue.issued.title")
 
     account = session.state(AccountOpeningState).account.account_number
     [card] = cards_of(k, account)
@@ -72,7 +72,7 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     k.sees(card["pan"][:6] + "*********" + card["pan"][-4:])
     assert card["pan"] not in k.screen_text()
     printed = "\n".join(k.devices.printer.printed[-1].rows)
-    assert "借记卡领卡凭条" in printed and card["pan"][-4:] in printed
+    assert k.message("card_issue.receipt.title") in printed and card["pan"][-4:] in printed
     assert card["pan"] not in printed and account not in printed
     assert [op for op, _ in k.journaled()] == [
         "verify_identity",
@@ -106,7 +106,7 @@ def test_nobody_waiting_for_a_card_may_open_an_account_first(kiosk_app):
     k = kiosk_app
     identify(k, "wang")  # his one account has its card already
     k.wait_for_step("no_account")
-    k.sees("没有等待领卡的账户")
+    k.sees_message("card_issue.no_account.title")
     session = k.engine.session
     k.tap("choice_open_account")
     k.wait_for_step("product")
@@ -128,7 +128,7 @@ def test_a_card_not_taken_is_captured_and_its_binding_reversed_first(kiosk_app):
     k.tap("choice_standard_debit")
     key_pin_twice(k)
     k.wait_for_step("not_issued")
-    k.sees("新卡没有被取走，已由本机回收，发卡已撤销")
+    k.sees_message("card_issue.error.not_taken")
     # the reversal was journaled and done before the customer saw the failure screen
     assert journal_when_told[0][-2:] == [("issue_card", "done"), ("reverse_card_binding", "done")]
     assert [c["status"] for c in cards_of(k, account)] == ["reversed"]
@@ -171,8 +171,8 @@ def test_a_jam_calls_staff_and_binds_nothing(kiosk_app):
     k.tap("choice_standard_debit")
     key_pin_twice(k)
     k.wait_for_step("not_issued")
-    k.sees("卡片卡在机器里了，已为您通知工作人员")
-    k.sees("工作人员马上就到")
+    k.sees_message("card_issue.error.jammed")
+    k.sees_message("card_issue.not_issued.staff")
     k.wait_until(lambda: k.staff_calls() == ["device_fault"])
     assert cards_of(k, account) == []
     assert "issue_card" not in [op for op, _ in k.journaled()]
@@ -187,7 +187,7 @@ def test_an_empty_dispenser_takes_the_service_off_the_home_screen(kiosk_app):
     k.wait_for_screen("home")
     [tile] = k.buttons("service_card_issue")
     assert not tile.isEnabled()
-    k.sees("暂停服务")
+    k.sees_message("ui.home.unavailable")
     assert {s.flow_id: s.available for s in k.kiosk.services()}["card_issue"] is False
     k.devices.card_dispenser.set_stock(50)
     k.window.show_home()

@@ -13,6 +13,8 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea
 
+from hardware.errors import PaperJammed
+from hardware.ports import Receipt
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined
 from kiosk.supervisor import SupervisorRefused
@@ -34,6 +36,16 @@ def sign_in(k, staff_id: str, password: str) -> None:
 
 def text(k, key: str, **params) -> str:
     return k.kiosk.catalog.text(key, **params)
+
+
+def supply_line(k, device: str, supply: str, value: object) -> str:
+    return text(
+        k,
+        "supervisor.panel.supply_line",
+        device=text(k, f"supervisor.device.{device}"),
+        supply=text(k, f"supervisor.supply.{supply}"),
+        value=value,
+    )
 
 
 def supervisor_steps(k) -> list[tuple[str, dict]]:
@@ -58,7 +70,8 @@ def test_staff_sign_in_and_look_after_the_kiosk(kiosk_app):
     k.tap("refill_cards")
     assert k.devices.card_dispenser.stock() == 120
     assert k.window.supervisor.current_tab() == "supplies"
-    k.sees(f"{text(k, 'supervisor.supply.cards')}: 120")
+    k.sees(supply_line(k, "card_dispenser", "cards", 120))
+    k.sees(supply_line(k, "printer", "paper", text(k, "supervisor.level.ok")))  # words, not "ok"
 
     k.window.supervisor.show_tab("service")
     k.tap("service_toggle")
@@ -261,6 +274,8 @@ def test_figures_last_across_a_restart_and_export_to_csv(make_kiosk, tmp_path):
     assert (
         text(k, "supervisor.panel.today", started=4, completed=1, referred=2, abandoned=1) in shown
     )
+    took = text(k, "supervisor.panel.seconds_value", seconds=round(guide.seconds[0]))
+    assert text(k, "supervisor.panel.handling_today", median=took, p90=took) in shown
     screen.export_csv(str(tmp_path))
     with Path(tmp_path, f"figures-{today.isoformat()}.csv").open() as exported:
         rows = list(csv.DictReader(exported))
@@ -290,3 +305,22 @@ def test_the_heartbeat_tells_the_bank_the_days_figures(make_kiosk, config):
     # and the bank's count of counter tickets came back for the share
     store, today = k.services.figures.store, k.services.figures.today
     assert store.counter_count(today) is not None
+
+
+def test_the_device_list_says_every_state_in_words_and_what_voice_cannot_do(kiosk_app):
+    k = kiosk_app
+    k.devices.printer.inject("jam")  # the printer's last problem shows beside it
+    with pytest.raises(PaperJammed):
+        k.devices.printer.print_receipt(Receipt("回单", "J-0001", lines=()))
+    k.kiosk.set_care_mode(True)  # no speech model for Chinese here: voice input is off
+    assert k.window.voice_screen.device_notices == ["voice.notice.no_model"]
+    k.window.open_supervisor()
+    sign_in(k, "800102", "913579")
+    k.sees_message("supervisor.title", staff="800102")
+    k.sees_message("supervisor.device.voice")
+    k.sees_message("voice.notice.no_model")
+    k.sees_message(k.devices.printer.status().message_key)
+    k.window.supervisor.show_tab("journal")
+    k.sees_message("supervisor.journal.kind.intent")
+    k.sees_message("supervisor.journal.outcome.done")
+    k.sees_message("supervisor.flow.supervisor")

@@ -31,10 +31,10 @@ def test_an_id_card_left_on_the_reader_is_asked_for_then_secured(kiosk_app):
     k.tap("choice_done")
     k.tap("choice_skip")
     k.wait_for_screen("attract")
-    k.sees(k.window.catalog.text("ui.attract.left.id_card"))
+    k.sees_message("ui.attract.left.id_card")
     # the next customer touches the screen, or chooses a service by voice: no visit starts
     k.qtbot.mouseClick(k.window.attract, Qt.MouseButton.LeftButton)
-    k.sees(k.window.catalog.text("ui.attract.left.id_card"))
+    k.sees_message("ui.attract.left.id_card")
     assert k.window.current_screen() == "attract"
     k.kiosk.begin("card_issue")
     assert not k.engine.active  # the card on the reader is never read into a new visit

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from kiosk.sandbox.seed import STAFF_CARD_PINS
@@ -68,8 +69,25 @@ def home_and_dialogs(c, board) -> None:
     board.shoot("call_staff")
 
 
+def a_week_of_figures(figures) -> None:
+    """The branch's last week as the figures store would hold it (the charts have something to
+    draw): visits per service, handling times, ratings and the counters' tickets."""
+    store = figures.store
+    for ago in range(7):
+        day = figures.today - timedelta(days=ago)
+        for n, flow in enumerate(("bill_payment", "appointment_checkin", "account_opening")):
+            busy = 6 + (ago * 3 + n * 5) % 7
+            for i in range(busy):
+                outcome = "abandoned" if i % 5 == 4 else "referred" if i % 7 == 6 else "completed"
+                store.visit(day, flow, outcome, "review", 45.0 + 40 * n + 17 * ((i + ago) % 6))
+                if outcome == "completed":
+                    store.answer(day, flow, "rating", str(3 + (i + n + ago) % 3))
+        store.counter_tickets(day, 40 + ago % 3 * 5)
+
+
 @journey("kiosk")
 def supervisor(c, board) -> None:
+    a_week_of_figures(c.window.engine.services.figures)
     c.window.open_supervisor()
     board.shoot("supervisor_sign_in")
     for staff_id, password, shot in (

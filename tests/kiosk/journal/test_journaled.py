@@ -1,4 +1,6 @@
-"""Unknown outcomes settled by asking the bank, never by paying again; a killed kiosk recovers."""
+"""A bank call run under the journal (kiosk/journal/journaled.py): the intent before it, the
+outcome after it; unknown outcomes settled by asking the bank, never by paying again; a killed
+kiosk recovers; a reversal is sent again until the bank has it."""
 
 import base64
 import os
@@ -103,6 +105,47 @@ def test_declines_and_unreachable_bank_close_the_entry_at_once(sandbox, client, 
         _pay(journal, client, _token(client))
     assert [e.outcome for e in journal.entries() if e.kind == "outcome"] == ["declined", "failed"]
     assert journal.open_intents() == []
+
+
+def test_a_bug_after_the_request_left_is_kept_open_for_the_bank_to_settle(client, tmp_path):
+    journal = Journal(tmp_path / "ej.sqlite3", KEY)
+    token = _token(client)
+
+    def pay_then_break(k: str):
+        client.pay_bill("water", "1001234567", 8650, token, idempotency_key=k)
+        raise KeyError("a bug of ours, after the bank paid")
+
+    with pytest.raises(KeyError):
+        journaled(
+            journal, "bill_payment", "pay", "pay_bill", {"bill": "water/1001234567"}, pay_then_break
+        )
+    [entry] = [e for e in journal.entries() if e.kind == "outcome"]
+    assert entry.outcome == "unknown" and entry.data == {"error": "KeyError"}
+    [settled] = reconcile(journal, client)
+    assert settled.outcome == "done" and journal.open_intents() == []  # paid once, and known
+
+
+def test_a_reversal_the_bank_refused_to_take_stays_open_and_is_sent_again(
+    sandbox, client, tmp_path
+):
+    journal = Journal(tmp_path / "ej.sqlite3", KEY)
+    original = key()
+    sandbox.arm_fault("reverse_card_binding", "503")
+    with pytest.raises(BackendUnavailable):
+        journaled(
+            journal,
+            "card_issue",
+            "not_issued",
+            "reverse_card_binding",
+            {"original": original, "reason": "card_retained"},
+            lambda k: client.reverse_card_binding(original, "card_retained", idempotency_key=k),
+        )
+    assert [e.outcome for e in journal.entries() if e.kind == "outcome"] == ["unknown"]
+    [settled] = reconcile(journal, client)  # the bank never saw it: sent again, same key
+    # the bank answered this time (it holds no binding under that key): closed, not "failed"
+    assert settled.outcome == "declined" and journal.open_intents() == []
+    last = journal.entries()[-1]
+    assert last.kind == "outcome" and last.data["reconciled"] == "sent_again"
 
 
 _KIOSK_PROCESS = """
