@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
@@ -48,7 +49,7 @@ class _Job(QRunnable, Generic[T]):
             result = self.work()
         except Exception as exc:
             # bind it now: Python unbinds `exc` when the except block ends
-            self._answer(lambda error=exc: self.failure(error))
+            self._answer(partial(self.failure, exc))
             return
         self._answer(lambda: self.success(result))
 

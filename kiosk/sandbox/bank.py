@@ -675,15 +675,8 @@ class Bank:
         now = _now()
         day = now.date().isoformat()
         prefix = {"vip": "V", "senior": "C"}.get(priority, "B" if booked else "A")
-        rank = _rank(priority, booked)
-        waiting = tx.all(  # before the counter's lock: the kiosks of a branch queue on it
-            "SELECT service, COUNT(*) AS n FROM tickets WHERE branch_id = ? AND day = ?"
-            " AND rank >= ? GROUP BY service",
-            branch,
-            day,
-            rank,
-        )
-        # the counter row is locked by the UPDATE until commit: numbers never repeat
+        # the counter row is locked by the UPDATE until commit: numbers never repeat, and the
+        # people ahead counted under the lock are exactly the tickets numbered before
         tx.run(
             "INSERT INTO queue_counters VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING",
             branch,
@@ -697,6 +690,14 @@ class Bank:
             day,
             prefix,
         )[0]["last_number"]
+        rank = _rank(priority, booked)
+        waiting = tx.all(
+            "SELECT service, COUNT(*) AS n FROM tickets WHERE branch_id = ? AND day = ?"
+            " AND rank >= ? GROUP BY service",
+            branch,
+            day,
+            rank,
+        )
         ticket = {
             "ticket_number": f"{prefix}{number:03d}",
             "reference": _new_id("T"),
