@@ -21,8 +21,9 @@ def _as_postgres(*command: str) -> None:
 
 
 @contextmanager
-def scratch_postgres(max_connections: int = 200) -> Iterator[str]:
-    """Yields the database URL of a PostgreSQL running for as long as the `with` lasts."""
+def scratch_postgres(max_connections: int = 200, durable: bool = True) -> Iterator[str]:
+    """Yields the database URL of a PostgreSQL running for as long as the `with` lasts;
+    `durable=False` (tests) skips fsync, as a bank's database never would."""
     if not (PG_BIN / "pg_ctl").exists():
         raise RuntimeError(f"PostgreSQL 15 is not installed in {PG_BIN} (scripts/setup does it)")
     scratch = Path(tempfile.mkdtemp(prefix="bench-pg-"))
@@ -32,10 +33,11 @@ def scratch_postgres(max_connections: int = 200) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     data = scratch / "data"
-    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+    fast = () if durable else ("--no-sync",)
+    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", *fast)
     options = (
         f"-p {port} -k {scratch} -c listen_addresses=127.0.0.1 "
-        f"-c max_connections={max_connections}"  # fsync on: a bank's database is durable
+        f"-c max_connections={max_connections}" + ("" if durable else " -c fsync=off")
     )
     _as_postgres(
         str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(scratch / "log"), "-w", "-o", options,
