@@ -39,11 +39,13 @@ def cold_start(quick: bool) -> list[list[str]]:
     class FirstPaint(QObject):
         at: float | None = None
         cpu = 0.0  # this process's CPU seconds (all threads) by then: what a load cannot stretch
+        main_cpu = 0.0  # the UI thread's alone
         screen = ""
 
         def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
             if event.type() == QEvent.Type.Paint and self.at is None:
                 self.at, self.cpu = time.time(), time.process_time()
+                self.main_cpu = time.thread_time()
                 window = obj.window()
                 self.screen = window.current_screen() if hasattr(window, "current_screen") else ""
                 QTimer.singleShot(0, lambda: _stop(window))
@@ -64,7 +66,8 @@ def cold_start(quick: bool) -> list[list[str]]:
     return [
         [
             "cold start (one run)",
-            f"{seconds:.2f} s, CPU {first.cpu:.2f} s ({first.screen})",
+            f"{seconds:.2f} s, CPU {first.cpu:.2f} s, UI thread {first.main_cpu:.2f} s "
+            f"({first.screen})",
             "<= 1.5 s",
             _met(seconds, 1.5),
         ]
