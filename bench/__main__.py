@@ -85,9 +85,11 @@ def main() -> int:
     args = parser.parse_args()
     load_before = os.getloadavg()
     rows = cold_start(args.quick)
+    loads = [load_before[0], os.getloadavg()[0]]
     for name in FIGURES:
         if name != "cold_start":
             rows += run_figure(name, args.quick)
+            loads.append(os.getloadavg()[0])  # after each figure: how busy it was meanwhile
     text = table(rows)
     print(text)
     kind = "quick run" if args.quick else "full run"
@@ -96,7 +98,8 @@ def main() -> int:
         f"# Benchmark results ({kind}, `python -m bench`)\n\n"
         f"Machine: {machine()}; offscreen Qt; {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC"
         f"\n\nLoad on the machine: 1-minute load average {load_before[0]:.1f} when the run "
-        f"began, {load_after[0]:.1f} when it ended ({os.cpu_count()} cores: above "
+        f"began, {load_after[0]:.1f} when it ended, {min(loads):.1f}-{max(loads):.1f} after each "
+        f"figure ({os.cpu_count()} cores: above "
         f"{os.cpu_count()}, processes were waiting for a core and every time here is longer "
         "than on a quiet machine)\n\n"
         f"{text}\n"
