@@ -86,6 +86,8 @@ def account_opening(kiosk) -> tuple[Customer, float]:
     me.devices.camera.set_face(True)
     kiosk.begin("account_opening")
     for answer in ("standard_debit", "II", "agree", "agree"):
+        if answer == "agree":
+            kiosk.engine.body_read()  # read to the end first
         me.tap(answer)
     me.device_s += SMS_S
     me.key_in("13500135000")

@@ -75,30 +75,39 @@ class Devices:
             device.close()
 
 
+class DeviceConfigError(ValueError):
+    """A device table no driver can be built from; the message names the table
+    (devices.<class>), so a kiosk stops at start-up with one line, not a traceback."""
+
+
 def _load(target: str) -> type:
     module_name, _, class_name = target.partition(":")
     try:
         driver: type = getattr(importlib.import_module(module_name), class_name)
         return driver
     except (ImportError, AttributeError) as error:
-        raise ValueError(f"cannot load device driver {target!r}: {error}") from error
+        raise DeviceConfigError(f"cannot load device driver {target!r}: {error}") from error
 
 
 def build_device(device_class: str, section: Mapping[str, object]) -> Device:
     options = dict(section)
     driver = str(options.pop("driver", "simulated"))
     known = DRIVERS[device_class]
+    where = f"devices.{device_class}"
     if driver not in known and ":" not in driver:
-        raise ValueError(
-            f"{device_class}: unknown driver {driver!r}; "
+        raise DeviceConfigError(
+            f"{where}: unknown driver {driver!r}; "
             f"use one of {sorted(known)} or 'package.module:ClassName'"
         )
-    cls = _load(known.get(driver, driver))
+    try:
+        cls = _load(known.get(driver, driver))
+    except DeviceConfigError as error:
+        raise DeviceConfigError(f"{where}: {error}") from error
     options.setdefault("name", device_class)
     try:
         device = cls(**options)
-    except TypeError as error:  # a misspelt or unsupported config key
-        raise ValueError(f"{device_class}: bad configuration for {driver}: {error}") from error
+    except (TypeError, ValueError) as error:  # a misspelt key, a value the driver refuses
+        raise DeviceConfigError(f"{where}: bad configuration for {driver}: {error}") from error
     port = PORTS[device_class]
     if not isinstance(device, port):
         raise TypeError(f"{device_class}: {cls.__name__} does not implement {port.__name__}")
@@ -110,7 +119,7 @@ def build_devices(config: Mapping[str, Mapping[str, object]] | None = None) -> D
     config = config or {}
     unknown = set(config) - set(DRIVERS)
     if unknown:
-        raise ValueError(f"unknown device classes in config: {sorted(unknown)}")
+        raise DeviceConfigError(f"unknown device classes in config: {sorted(unknown)}")
     # each device was checked against its class's port (PORTS) by build_device
     built: dict[str, Any] = {name: build_device(name, config.get(name, {})) for name in DRIVERS}
     return Devices(**built)

@@ -10,11 +10,11 @@ import logging
 from typing import TYPE_CHECKING, cast
 
 from hardware.health import HealthMonitor
-from hardware.registry import build_devices
+from hardware.registry import DeviceConfigError, build_devices
 from kiosk.backend.client import CoreBankingClient, new_idempotency_key
 from kiosk.backend.errors import BackendError
 from kiosk.backend.models import DeviceStatus as HeartbeatDevice
-from kiosk.config import Config
+from kiosk.config import Config, ConfigError
 from kiosk.figures_store import FiguresStore
 from kiosk.flows import flow_registry
 from kiosk.flows.engine import FlowEngine, Timeouts
@@ -98,6 +98,10 @@ def build_kiosk(
     FlowError before anything is started."""
     flows = flows if flows is not None else flow_registry()
     catalog = Catalog(config.kiosk.default_language)
+    try:  # before anything starts (the sandbox, the journal), so nothing is left running
+        devices = build_devices(device_config(config))
+    except DeviceConfigError as exc:
+        raise ConfigError(str(exc)) from exc
     client, sandbox = connect_backend(config)
     journal, trouble = open_journal(
         config.journal_path, key_store_from(config.journal.key_store, config.journal_key_path)
@@ -108,7 +112,7 @@ def build_kiosk(
         config=config,
         figures=figures,
         backend=client,
-        devices=build_devices(device_config(config)),
+        devices=devices,
         # an UnwritableJournal stands in for the journal with the same calls, refusing writes
         journal=cast(Journal, journal),
     )
@@ -228,7 +232,7 @@ def _start_background_work(
             lambda exc: (
                 log.error("staff call not delivered: %s", exc)
                 if isinstance(exc, BackendError)
-                else log.exception("staff call broke")
+                else log.error("staff call broke: %r", exc, exc_info=exc)
             ),
         )
 

@@ -167,7 +167,7 @@ class SupervisorSection:
     exit_code: str = setting("98", pattern=r"[0-9]{1,12}", what="1 to 12 digits")
     exit_code_tries: int = count(3, at_least=1)  # wrong exit codes before signing in again
     idle_sign_out_s: float = seconds(120.0)  # staff are signed out after this long untouched
-    sign_in_tries: int = count(5, at_least=1)  # wrong passwords before the number is locked
+    sign_in_tries: int = count(5, at_least=1, at_most=10)  # wrong passwords, then locked
     lock_minutes: float = seconds(15.0)
     # staff authorise a customer's step with their staff card and its PIN on the PIN pad;
     # "password" (number and password typed on the screen) only where the bank allows it

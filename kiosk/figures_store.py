@@ -181,12 +181,14 @@ class FiguresStore:
 
     def kiosk_share(self, day: date) -> float | None:
         """The share of the branch's business the kiosk took from the counters that day:
-        visits completed here out of those plus the counter tickets."""
+        visits completed here out of those plus the counter tickets. None without counter
+        figures: the bank sent none, or 0 tickets (counters closed, or the bank does not count
+        them), where the kiosk's "100%" would be a share of nothing."""
         counter = self.counter_count(day)
-        if counter is None:
+        if not counter:
             return None
         done = sum(f.completed for f in self.flows(day).values())
-        return done / (done + counter) if done + counter else None
+        return done / (done + counter)
 
     def days(self, last: date, count: int) -> list[tuple[date, dict[str, FlowDay]]]:
         """The last `count` days up to `last`, oldest first, each with its flows."""

@@ -54,16 +54,21 @@ def mask_name(name: str) -> str:
 # The log filter's and the journal's last line of defence (code should never write these in the
 # first place): a resident ID (17 digits and a digit or X), a card number (12-19 digits), a
 # mainland mobile number (11 digits from 13); each may be written in groups split by single
-# spaces or dashes. A match must take the whole run, so a longer number (an idempotency key's
-# digits) is never half-masked.
+# spaces or dashes, in ASCII or full-width digits. A match must stand alone and take the whole
+# run: digits glued to Latin letters or to more digits are part of a code (a payment reference
+# B2026120236901F5C27, an idempotency key), never a card, ID or phone number, and are left
+# whole. A Chinese label glued to a number (卡号6228...) does not protect it.
+_D = "[0-9\uff10-\uff19]"
 _SEP = "[ -]?"
-_EDGE_BEFORE = r"(?<![0-9Xx])(?<![0-9][ -])"
-_EDGE_AFTER = r"(?![0-9Xx])(?![ -][0-9])"
+_EDGE_BEFORE = "(?<![0-9\uff10-\uff19A-Za-z])(?<![0-9\uff10-\uff19][ -])"
+_EDGE_AFTER = "(?![0-9\uff10-\uff19A-Za-z])(?![ -][0-9\uff10-\uff19])"
 _ID_RE = re.compile(
-    _EDGE_BEFORE + "[0-9](?:" + _SEP + "[0-9]){16}" + _SEP + "[0-9Xx]" + _EDGE_AFTER
+    _EDGE_BEFORE + _D + "(?:" + _SEP + _D + "){16}" + _SEP + "(?:" + _D + "|[Xx])" + _EDGE_AFTER
 )
-_PAN_RE = re.compile(_EDGE_BEFORE + "[0-9](?:" + _SEP + "[0-9]){11,18}" + _EDGE_AFTER)
-_PHONE_RE = re.compile(_EDGE_BEFORE + "1[3-9](?:" + _SEP + "[0-9]){9}" + _EDGE_AFTER)
+_PAN_RE = re.compile(_EDGE_BEFORE + _D + "(?:" + _SEP + _D + "){11,18}" + _EDGE_AFTER)
+_PHONE_RE = re.compile(
+    _EDGE_BEFORE + "[1\uff11][3-9\uff13-\uff19](?:" + _SEP + _D + "){9}" + _EDGE_AFTER
+)
 
 
 def _digits(text: str) -> str:

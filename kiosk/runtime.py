@@ -37,6 +37,9 @@ class Runner(Protocol):
 class Scheduler(Protocol):
     def call_later(self, seconds: float, callback: Callable[[], None]) -> Cancellable: ...
 
+    def monotonic(self) -> float:
+        """Seconds on the scheduler's own clock (a countdown on screen reads it)."""
+
 
 class InlineRunner:
     """Runs work at once on the calling thread (tests and command-line tools)."""
@@ -77,6 +80,9 @@ class ManualClock:
         timer = _Timer(self, self.now + seconds, callback)
         self._timers.append(timer)
         return timer
+
+    def monotonic(self) -> float:
+        return self.now
 
     def advance(self, seconds: float) -> None:
         end = self.now + seconds

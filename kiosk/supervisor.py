@@ -94,26 +94,37 @@ class Supervisor:
                 ),
             )
         except Declined as exc:
-            if exc.reason_code == "staff_locked":  # the bank's lock holds here as well
-                failures.locked_until = self._clock() + self.settings.lock_minutes * 60
-            elif exc.reason_code == "staff_refused":
-                self._count_failure(staff_id, failures)
-            raise
+            if exc.reason_code == "staff_locked":
+                # The bank's lock, often on the same try as the kiosk's own (both at 5): the
+                # kiosk locks too, so it keeps refusing for its full time even if the bank
+                # lifts its lock early, and staff read the bank's words once.
+                failures.count, failures.locked_until = 0, self._lock_until()
+            elif exc.reason_code == "staff_refused" and self._count_failure(staff_id, failures):
+                # a bank that does not lock (or not yet): the kiosk's own lock is what staff read
+                raise SupervisorRefused(
+                    "supervisor.error.locked", minutes=math.ceil(self.settings.lock_minutes)
+                ) from exc
+            raise  # the bank's own words: wrong password, or locked at the bank
         self._failures.pop(staff_id, None)
         self.staff_id, self._exit_tries = staff_id, 0
         log.warning("supervisor %s signed in", staff_id)
 
-    def _count_failure(self, staff_id: str, failures: _Failures) -> None:
+    def wrong_passwords(self, staff_id: str) -> int:
+        """Wrong passwords counted at this kiosk for `staff_id` since its last sign-in or lock."""
+        failures = self._failures.get(staff_id)
+        return failures.count if failures else 0
+
+    def _lock_until(self) -> float:
+        return self._clock() + self.settings.lock_minutes * 60
+
+    def _count_failure(self, staff_id: str, failures: _Failures) -> bool:
+        """One more wrong password; True when it locks the staff number at this kiosk."""
         failures.count += 1
-        if failures.count >= self.settings.sign_in_tries:
-            failures.count, failures.locked_until = (
-                0,
-                self._clock() + self.settings.lock_minutes * 60,
-            )
-            log.warning("staff number %s locked at this kiosk after wrong passwords", staff_id)
-            raise SupervisorRefused(
-                "supervisor.error.locked", minutes=math.ceil(self.settings.lock_minutes)
-            )
+        if failures.count < self.settings.sign_in_tries:
+            return False
+        failures.count, failures.locked_until = 0, self._lock_until()
+        log.warning("staff number %s locked at this kiosk after wrong passwords", staff_id)
+        return True
 
     def sign_out(self, why: str = "staff") -> None:
         """Staff signed out (`staff`), no touch for a while (`idle`), or the screen left."""

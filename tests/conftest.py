@@ -12,6 +12,7 @@ from ui.storyboard import use_offscreen_1080p
 use_offscreen_1080p()
 os.environ.setdefault("SMART_TELLER_DATA", tempfile.mkdtemp(prefix="smart-teller-test-"))
 
+import logging
 import shutil
 
 import pytest
@@ -29,6 +30,24 @@ def config(tmp_path: Path) -> Config:
     config = Config()
     config.kiosk.data_dir = str(tmp_path / "data")
     return config
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored():
+    """The console entry point sets up the kiosk's own logging (a console handler on the
+    test's captured stderr, pytest's own handlers removed); put the root logger back after
+    every test so a later test's threads never write to a closed capture."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
@@ -58,11 +77,11 @@ def build_kiosk(qtbot, config: Config):
 
     made: list[tuple] = []
 
-    def build(flows=None, **devices) -> tuple:
+    def build(flows=None, scheduler=None, **devices) -> tuple:
         for name, table in devices.items():
             config.devices[name] = table
         runner = QtRunner()
-        window = build_window(config, runner, flows=flows)
+        window = build_window(config, runner, flows=flows, scheduler=scheduler)
         qtbot.addWidget(window)
         window.setGeometry(0, 0, 1920, 1080)
         window.show()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.app import build_kiosk
 from kiosk.config import Config
 from kiosk.flows.registry import FlowRegistry
+from kiosk.runtime import Scheduler
 from ui.main_window import KioskWindow
 from ui.qt_runtime import QtRunner, QtScheduler
 from ui.voice_screen import VoiceScreen
@@ -37,13 +38,15 @@ def build_window(
     *,
     voice_input: str | None = None,
     flows: FlowRegistry | None = None,
+    scheduler: Scheduler | None = None,
 ) -> KioskWindow:
     """The kiosk's window with its voice; `voice_input` names a WAV heard as the microphone;
-    `flows` replaces the kiosk's own (kiosk.flows.flow_registry)."""
+    `flows` replaces the kiosk's own (kiosk.flows.flow_registry); `scheduler` the engine's
+    clock (a test's ManualClock moves a countdown without waiting for it)."""
     app = application()
     screen = app.primaryScreen()
     runner = runner or QtRunner()
-    kiosk = build_kiosk(config, runner, QtScheduler(), flows)
+    kiosk = build_kiosk(config, runner, scheduler or QtScheduler(), flows)
     window = KioskWindow(kiosk, runner, screen.geometry().height() if screen else 1080)
     devices = kiosk.engine.services.devices
     window.voice = KioskVoice(kiosk, runner, pin_pad=devices.pin_pad, printer=devices.printer)

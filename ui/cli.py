@@ -7,6 +7,7 @@ kiosk's window (ui), and tools beside their subsystems (voice, the sandbox, the 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
 from importlib import import_module
@@ -71,7 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_DISPLAY, file=sys.stderr)
         return 3
     setup_logging(config.data_dir, config.kiosk.log_level)
-    return run(config, windowed=args.windowed, voice_input=args.voice_input)
+    try:
+        return run(config, windowed=args.windowed, voice_input=args.voice_input)
+    except ConfigError as exc:  # a device table no driver takes: known only once built
+        logging.getLogger("kiosk").error("configuration error: %s", exc)
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """The supervisor's figures drawn with QtCharts: today's funnel per service, the handling-time
-distribution, and completion and ratings over the last 7 or 30 days."""
+distribution, and completion and ratings over the last 7 or 30 days; beside them compact
+tables of where today's visits were abandoned and which errors customers were shown."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCharts import (
@@ -16,13 +19,16 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QFrame, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.figures_store import FiguresStore
 from kiosk.i18n import Catalog
 from ui.theme import STANDARD, font_family
+from ui.widgets import label
 
 CHART_HEIGHT = 420
 HANDLING_BUCKETS_S = (30, 60, 90, 120, 180, 240, 300, 600)  # upper bounds; the last is "more"
+TABLE_ROWS = 5  # the most frequent lines of each table; the CSV has them all
 
 
 def flow_name(catalog: Catalog, flow: str) -> str:
@@ -133,3 +139,86 @@ def trend_chart(store: FiguresStore, last: date, days: int, catalog: Catalog) ->
         series.attachAxis(x)
         series.attachAxis(y)
     return _view(chart, f"trend_chart_{days}")
+
+
+# where a clause ends, Latin and full-width (by code point, so no customer text is in the code)
+PAUSES = ",;:" + "".join(map(chr, (0xFF0C, 0xFF1B, 0xFF1A, 0x3001)))  # ，；：、
+STOPS = ".!?" + "".join(map(chr, (0x3002, 0xFF01, 0xFF1F)))  # 。！？
+CLAUSE_END = re.compile(f"[{re.escape(STOPS + PAUSES)}]")
+
+
+def words(catalog: Catalog, key: str) -> str:
+    """A message as staff read it in a list, without what it says of one visit: "The PIN is
+    not correct. You can try {tries_left} more times" is "The PIN is not correct." (the
+    clauses before its first placeholder; a dash for the placeholder when none comes first)."""
+    if not catalog.has(key):
+        return key
+    text = catalog.text(key)
+    start = text.find("{")
+    if start < 0:
+        return text
+    ends = [m.end() for m in CLAUSE_END.finditer(text, 0, start)]
+    if ends:
+        return text[: ends[-1]].rstrip(PAUSES + " ")
+    return re.sub(r"\{[^}]*\}", "–", text)
+
+
+def _counts_table(
+    name: str, title: str, column: str, rows: list[tuple[str, int]], catalog: Catalog
+) -> QFrame:
+    t = catalog.text
+    frame = QFrame()
+    frame.setObjectName(name)
+    grid = QGridLayout(frame)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setHorizontalSpacing(16)
+    grid.addWidget(label(title, "prompt"), 0, 0, 1, 2)
+    grid.addWidget(label(column, "small"), 1, 0)
+    grid.addWidget(label(t("supervisor.panel.times"), "small", wrap=False), 1, 1)
+    if not rows:
+        grid.addWidget(label(t("supervisor.panel.none_today"), "small"), 2, 0, 1, 2)
+    ordered = sorted(rows, key=lambda row: (-row[1], row[0]))
+    for i, (what, n) in enumerate(ordered[:TABLE_ROWS], start=2):
+        grid.addWidget(label(what, "small"), i, 0)
+        grid.addWidget(label(str(n), "small", wrap=False), i, 1, Qt.AlignmentFlag.AlignRight)
+    if len(ordered) > TABLE_ROWS:
+        more = t("supervisor.panel.more", count=len(ordered) - TABLE_ROWS)
+        grid.addWidget(label(more, "small"), grid.rowCount(), 0, 1, 2)
+    grid.setColumnStretch(0, 1)
+    return frame
+
+
+def where_and_why_tables(
+    store: FiguresStore, day: date, catalog: Catalog, step_title: Callable[[str, str], str]
+) -> QWidget:
+    """Today's abandoned visits by the step they ended at, and the errors shown by kind, each
+    line named by its service; `step_title(flow, step)` is the step's title key."""
+    t = catalog.text
+    flows = store.flows(day)
+    abandoned = [
+        (f"{flow_name(catalog, flow)} · {words(catalog, step_title(flow, stage))}", n)
+        for flow, f in flows.items()
+        for stage, n in f.abandoned_at.items()
+    ]
+    errors = [
+        (f"{flow_name(catalog, flow)} · {words(catalog, kind)}", n)
+        for flow, f in flows.items()
+        for kind, n in f.errors.items()
+    ]
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setSpacing(24)
+    column.addWidget(
+        _counts_table(
+            "abandoned_table", t("supervisor.panel.abandoned_where"),
+            t("supervisor.panel.step_column"), abandoned, catalog,
+        )
+    )  # fmt: skip
+    column.addWidget(
+        _counts_table(
+            "errors_table", t("supervisor.panel.errors_by_kind"),
+            t("supervisor.panel.error_column"), errors, catalog,
+        )
+    )  # fmt: skip
+    column.addStretch(1)
+    return box

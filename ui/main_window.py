@@ -79,6 +79,7 @@ class KioskWindow(QMainWindow):
             self._ask_cancel,
             self.engine.retry,
             camera=devices.camera,
+            on_read=self.engine.body_read,
         )
         self.supervisor = SupervisorScreen(
             Supervisor(kiosk), self.catalog, runner, on_leave=self.show_attract, on_exit=self._quit

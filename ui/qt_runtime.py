@@ -4,11 +4,21 @@ timers on the UI thread, so the screen never waits on a device or the network.""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +91,16 @@ class QtRunner:
         """Waits for running work (shut-down and tests only; never on a customer's tap)."""
         return self._pool.waitForDone(msecs)
 
+    def settle(self, msecs: int = 30_000, rounds: int = 10) -> None:
+        """Waits for running work and delivers its answers, and the work those start, until
+        none is left (before a kiosk closes; never on a customer's tap): an answer left in
+        the queue would otherwise reach the closed kiosk's listeners later."""
+        for _ in range(rounds):
+            self._pool.waitForDone(msecs)
+            QCoreApplication.sendPostedEvents(self._post, QEvent.Type.MetaCall)
+            if self._pool.activeThreadCount() == 0:
+                return
+
 
 class _QtTimer:
     def __init__(self, seconds: float, callback: Callable[[], None]):
@@ -96,3 +116,6 @@ class _QtTimer:
 class QtScheduler:
     def call_later(self, seconds: float, callback: Callable[[], None]) -> _QtTimer:
         return _QtTimer(seconds, callback)
+
+    def monotonic(self) -> float:
+        return time.monotonic()

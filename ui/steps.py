@@ -7,17 +7,20 @@ the keyed-in text, or a dict for staff authorisation); the engine decides what i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -46,15 +49,23 @@ def _text(catalog: Catalog, key: str | None, params: Any) -> str:
     return catalog.text(key, **params) if key else ""
 
 
+def offered(view: StepView, choice: Choice) -> bool:
+    """Whether a choice may be tapped now: its countdown is over and, for an agreement's
+    "I agree", the text has been read to its end."""
+    return choice.id not in view.waits and (view.read or not choice.after_reading)
+
+
 class StepBody(QWidget):
     """Base of the per-kind widgets."""
 
     answer = Signal(object)
+    read_to_end = Signal()  # the customer scrolled the step's body to its end
 
     def __init__(self, view: StepView, catalog: Catalog, theme: Theme):
         super().__init__()
         self.view, self.catalog, self.theme = view, catalog, theme
         self._page = 0
+        self.choice_widgets: dict[str, QWidget] = {}
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setSpacing(16)
@@ -81,7 +92,10 @@ class StepBody(QWidget):
                 name=f"choice_{choice.id}",
                 primary=choice.primary,
                 choice=self.view.step.kind is StepKind.CHOOSE,
+                wrap=True,
             )
+            widget.setEnabled(offered(self.view, choice))
+            self.choice_widgets[choice.id] = widget
             grid.addWidget(widget, i // columns, i % columns)
         if more:
             widget = button(
@@ -93,6 +107,13 @@ class StepBody(QWidget):
             grid.addWidget(widget, len(shown) // columns, len(shown) % columns)
         self._holder, self._shown = holder, (choices, columns)
         return holder
+
+    def update_view(self, view: StepView) -> None:
+        """The engine's news on this step: a countdown moved on, the body was read."""
+        self.view = view
+        for choice in view.choices:
+            if (widget := self.choice_widgets.get(choice.id)) is not None:
+                widget.setEnabled(offered(view, choice))
 
     def _next_page(self) -> None:
         """The next page of choices, in the place of this one."""
@@ -173,7 +194,14 @@ class DeviceBody(StepBody):
             self.pin.fill(view.params.get(KEYED, 0))
             self.layout_.addWidget(self.pin)
         if view.summary:  # what the customer sees of their application meanwhile (masked)
-            self.layout_.addWidget(summary_panel(view.summary, catalog))
+            # scrolls rather than squeezes its lines when an error line takes room (care mode)
+            area = QScrollArea()
+            area.setObjectName("summary_scroll")
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setWidgetResizable(True)
+            area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area.setWidget(summary_panel(view.summary, catalog))
+            self.layout_.addWidget(area)
         self.layout_.addStretch(1)
 
 
@@ -183,17 +211,24 @@ class ReviewBody(StepBody):
 
     def __init__(self, view, catalog, theme):
         super().__init__(view, catalog, theme)
+        self.area: QScrollArea | None = None
         if view.step.body:
-            area = QScrollArea()
+            self.area = area = QScrollArea()
             area.setObjectName("panel")
             area.setWidgetResizable(True)
             area.setWidget(label(_text(catalog, view.step.body, view.params), "body"))
+            bar = area.verticalScrollBar()
+            bar.valueChanged.connect(lambda _value: self._check_read())
+            bar.rangeChanged.connect(lambda _low, _high: self._check_read())
+            area.viewport().installEventFilter(self)
             self.layout_.addWidget(area, 1)
         emphasised = view.step.takeaway[0] if view.step.takeaway else None
         lines = [(k, v) for k, v in view.summary if k != emphasised]
         # the details on the left; on the right the amount, then what confirms it
         row = QHBoxLayout()
         row.setSpacing(24)
+        if view.photo:
+            row.addWidget(id_photo(view.photo, theme), 0, Qt.AlignmentFlag.AlignTop)
         if lines:
             row.addWidget(summary_panel(lines, catalog), 3)
         side = QVBoxLayout()
@@ -218,6 +253,44 @@ class ReviewBody(StepBody):
         if not view.step.body:
             self.layout_.addStretch(1)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._check_read()
+        return False
+
+    def _check_read(self) -> None:
+        """Reports once that the body has been seen to its last line: scrolled to the end, or
+        all of it in view (laid out and shown, not just built)."""
+        area = self.area
+        if area is None or self.view.read or not area.isVisible():
+            return
+        bar, viewport, text = area.verticalScrollBar(), area.viewport(), area.widget()
+        if viewport.height() <= 0 or text is None or text.height() <= 0:
+            return
+        if bar.maximum() > 0:
+            at_end = bar.value() >= bar.maximum()
+        else:
+            needed = (
+                text.heightForWidth(viewport.width())
+                if text.hasHeightForWidth()
+                else text.sizeHint().height()
+            )
+            at_end = needed <= viewport.height()
+        if at_end:
+            self.view = replace(self.view, read=True)  # once
+            self.read_to_end.emit()
+
+
+def id_photo(data: bytes, theme: Theme) -> QLabel:
+    """The ID card chip's photo, at the size it has on the card scaled to the theme."""
+    picture = QLabel()
+    picture.setObjectName("id_photo")
+    pixmap = QPixmap()
+    pixmap.loadFromData(data)
+    height = theme.target_px * 3
+    picture.setPixmap(pixmap.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation))
+    return picture
+
 
 def summary_panel(lines: Any, catalog: Catalog) -> QFrame:
     """The collected data as caption and value lines (the flow masked the values)."""
@@ -225,6 +298,7 @@ def summary_panel(lines: Any, catalog: Catalog) -> QFrame:
     panel.setObjectName("panel")
     grid = QGridLayout(panel)
     grid.setContentsMargins(24, 16, 24, 16)
+    grid.setHorizontalSpacing(32)  # a caption and its value read apart
     for i, (key, value) in enumerate(lines):
         grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
         grid.addWidget(label(value, "summary_value"), i, 1)
@@ -320,11 +394,13 @@ class StepScreen(QWidget):
         on_cancel: Callable[[], None],
         on_retry: Callable[[], None],
         camera: Camera | None = None,
+        on_read: Callable[[], None] = lambda: None,
     ):
         super().__init__()
         self.catalog = catalog
         self._on_answer, self._on_back, self._on_cancel = on_answer, on_back, on_cancel
-        self._on_retry = on_retry
+        self._on_retry, self._on_read = on_retry, on_read
+        self.asides: dict[str, QPushButton] = {}
         self.camera = camera
         self.view: StepView | None = None
         self.body: StepBody | None = None
@@ -343,6 +419,7 @@ class StepScreen(QWidget):
             self.outer.addWidget(StageBar([c.text(k) for k in view.stages], view.stage))
         self.body = BODIES[view.step.kind](view, c, theme)
         self.body.answer.connect(self._answer)
+        self.body.read_to_end.connect(self._on_read)
         if isinstance(self.body, ResultBody):  # its title and prompt sit in the outcome's frame
             self.title, self.prompt = self.body.title, self.body.prompt
         else:
@@ -356,6 +433,11 @@ class StepScreen(QWidget):
             row.addWidget(picture, 2)
         right = QVBoxLayout()
         right.setSpacing(16)
+        if view.alone is not None:  # the choice before had one option: it was taken
+            title, only = view.alone
+            right.addWidget(
+                label(c.text("flow.only_one", step=c.text(title), choice=c.text(only)), "note")
+            )
         if not isinstance(self.body, ResultBody):
             right.addWidget(self.prompt)
         self.busy = Busy(
@@ -380,25 +462,40 @@ class StepScreen(QWidget):
             footer.addWidget(button(c.text("common.back"), self._on_back, name="back"))
         if view.step.kind is not StepKind.RESULT:
             footer.addWidget(button(c.text("common.cancel"), self._on_cancel, name="cancel"))
+        self.asides = {}
         for choice in (ch for ch in view.choices if ch.aside):
-            footer.addWidget(
-                button(
-                    c.text(choice.label),
-                    partial(self._answer, choice.id),
-                    name=f"choice_{choice.id}",
-                )
+            self.asides[choice.id] = aside = button(
+                "", partial(self._answer, choice.id), name=f"choice_{choice.id}"
             )
+            footer.addWidget(aside)
+        self._show_asides(view)
         self.outer.addLayout(footer)
+
+    def _show_asides(self, view: StepView) -> None:
+        """The footer's choices (a new SMS code): the seconds still to wait on the button."""
+        for choice in view.choices:
+            if (aside := self.asides.get(choice.id)) is None:
+                continue
+            text = self.catalog.text(choice.label, **view.params)
+            if choice.id in view.waits:
+                text = self.catalog.text(
+                    "flow.choice.waiting", choice=text, seconds=view.waits[choice.id]
+                )
+            aside.setText(text)
+            aside.setEnabled(offered(view, choice))
 
     def _picture(self, view: StepView, theme: Theme) -> QWidget | None:
         """The live camera on a face or code step, else the step's illustration."""
-        name = Path(view.step.illustration or "").stem
+        picture = view.illustration
+        if picture is None and isinstance(view.step.illustration, str):
+            picture = view.step.illustration  # a view made outside the engine (a test's)
+        name = Path(picture or "").stem
         if name in CAMERA_STEPS and self.camera is not None:
             self.camera_view = CameraView(
                 self.camera, face=CAMERA_STEPS[name], colours=(theme.success, theme.on_accent)
             )
             return self.camera_view
-        path = illustration_path(view.step.illustration)
+        path = illustration_path(picture)
         return Picture(path) if path else None
 
     def stop_camera(self) -> None:
@@ -411,6 +508,9 @@ class StepScreen(QWidget):
         self.view = view
         self.title.setText(_text(self.catalog, view.step.title, view.params))
         self.prompt.setText(_text(self.catalog, view.step.prompt, view.params))
+        if self.body is not None:
+            self.body.update_view(view)
+        self._show_asides(view)
         if isinstance(self.body, DeviceBody) and self.body.pin is not None:
             self.body.pin.fill(view.params.get(KEYED, 0))
         if view.params.get(WORKING) and self.busy is not None:

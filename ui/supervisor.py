@@ -242,7 +242,9 @@ class SupervisorScreen(QWidget):
         share = t(
             "supervisor.panel.share",
             tickets=t("supervisor.panel.not_known") if tickets is None else tickets,
-            share=_percent(store.kiosk_share(today), self.catalog),
+            share=t("supervisor.panel.no_counter_figures")
+            if tickets == 0  # nothing to take a share of: not "100%"
+            else _percent(store.kiosk_share(today), self.catalog),
         )
         column.addWidget(label(share, "small"))
         seconds = [s for f in flows for s in f.seconds]
@@ -266,7 +268,13 @@ class SupervisorScreen(QWidget):
         column.addLayout(buttons)
         charts = QGridLayout()
         # QtCharts loads when staff first open the figures, not with the kiosk's window
-        from ui.figures_charts import funnel_chart, handling_chart, readable, trend_chart
+        from ui.figures_charts import (
+            funnel_chart,
+            handling_chart,
+            readable,
+            trend_chart,
+            where_and_why_tables,
+        )
 
         views = (
             funnel_chart(store, today, self.catalog),
@@ -275,11 +283,22 @@ class SupervisorScreen(QWidget):
         )
         for view in views:
             readable(view, self.catalog.language)
+        # today's what beside where and why on top; time (handling, trend) below (scrolls)
         charts.addWidget(views[0], 0, 0)
-        charts.addWidget(views[1], 0, 1)
-        charts.addWidget(views[2], 1, 0, 1, 2)  # the trend below, as wide as the two (scrolls)
+        tables = where_and_why_tables(store, today, self.catalog, self._step_title)
+        tables.setObjectName("where_and_why")
+        charts.addWidget(tables, 0, 1)
+        charts.addWidget(views[1], 1, 0)
+        charts.addWidget(views[2], 1, 1)
+        charts.setColumnStretch(0, 1)
+        charts.setColumnStretch(1, 1)
         column.addLayout(charts)
         return _scrolling(content)
+
+    def _step_title(self, flow: str, step: str) -> str:
+        """The title key of a flow's step (the step id itself if the flow no longer has it)."""
+        known = self.supervisor.kiosk.engine.flows.get(flow)
+        return next((s.title for s in known.steps if s.id == step), step) if known else step
 
     def _journal_tab(self) -> QWidget:
         t, s = self.catalog.text, self.supervisor

@@ -119,10 +119,16 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QWidget {{ background: {t.background}; color: {t.text};
               font-family: "{font_family(language)}"; font-size: {t.text_pt}pt; }}
     QLabel {{ background: transparent; }}
+    QWidget#picture {{ background: transparent; }}
+    QScrollArea#summary_scroll, QScrollArea#summary_scroll > QWidget > QWidget {{
+              background: transparent; }}
     QLabel#title {{ font-size: {t.title_pt}pt; font-weight: bold; }}
     QLabel#prompt {{ color: {t.muted}; }}
     QLabel#small, QLabel#progress {{ font-size: {t.small_pt}pt; color: {t.muted}; }}
     QLabel#error {{ color: {t.danger}; font-weight: bold; }}
+    QLabel#note {{ color: {t.accent}; font-weight: bold; }}
+    QLabel#id_photo {{ border: 2px solid {t.line}; border-radius: 8px; padding: 4px;
+              background: {t.surface}; }}
     QLabel#value {{ font-size: {t.title_pt}pt; font-weight: bold; letter-spacing: 4px; }}
     QFrame#panel, QScrollArea#panel {{ background: {t.surface}; border: 2px solid {t.line};
               border-radius: 12px; }}
@@ -139,6 +145,11 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QPushButton[tile="true"] {{ min-height: {int(t.target_px * 2)}px;
               font-size: {max(t.text_pt, 26)}pt; }}
     QPushButton[choice="true"] {{ font-size: {t.title_pt}pt; }}
+    QLabel#button_words {{ color: {t.text}; }}
+    QPushButton[choice="true"] QLabel#button_words {{ font-size: {t.title_pt}pt; }}
+    QPushButton[primary="true"] QLabel#button_words {{ color: {t.on_accent}; }}
+    QLabel#button_words:disabled,
+    QPushButton[primary="true"] QLabel#button_words:disabled {{ color: {t.muted}; }}
     QPushButton[key="true"] {{ min-height: {t.key_px}px; }}
     QPushButton[staff="true"] {{ background: {t.danger}; color: #FFFFFF;
                                  border-color: {t.danger}; }}
@@ -147,6 +158,7 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QLineEdit {{ min-height: {t.target_px}px; border: 3px solid {t.accent}; border-radius: 8px;
               padding: 0 16px; font-size: {t.title_pt}pt; background: {t.surface}; }}
     QLineEdit[active="false"] {{ border-color: {t.line}; }}
+    QLineEdit[active="true"] {{ border-width: 6px; }}
     QTabBar::tab {{ padding: 12px 32px; border: 2px solid {t.line}; background: {t.surface}; }}
     QTabBar::tab:selected {{ background: {t.accent}; color: {t.on_accent};
               border-color: {t.accent}; font-weight: bold; }}

@@ -54,8 +54,11 @@ def button(
     choice: bool = False,
     staff: bool = False,
     key: bool = False,
+    wrap: bool = False,
 ) -> QPushButton:
-    widget = QPushButton(text)
+    """A button; `wrap` for words that may not fit one line (a choice and its hint): Qt's
+    buttons never wrap, so the words are a wrapping label inside it (`button.words`)."""
+    widget = WrapButton(text) if wrap else QPushButton(text)
     if name:
         widget.setObjectName(name)
     for prop, on in (
@@ -71,6 +74,23 @@ def button(
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch screen: no focus rectangles
     widget.clicked.connect(lambda _checked=False: on_click())
     return widget
+
+
+class WrapButton(QPushButton):
+    """A button whose words wrap to its width and whose height follows them, so a long choice
+    takes two lines instead of widening the screen. Its own text stays empty."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.words = QLabel(text)
+        self.words.setObjectName("button_words")
+        self.words.setWordWrap(True)
+        self.words.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.words.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        inside = QVBoxLayout(self)
+        # the style sheet's padding (8px 24px) and border (3px) of every button
+        inside.setContentsMargins(27, 11, 27, 11)
+        inside.addWidget(self.words)
 
 
 class Keypad(QWidget):

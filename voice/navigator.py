@@ -38,6 +38,7 @@ from voice.grammar import (
 )
 from voice.models import NO_MODEL_NOTICE
 from voice.prompts import hint, receipt_speech, step_speech
+from voice.sounds import REMINDER
 from voice.speech_in import SpeechIn
 from voice.speech_out import SpeechOut
 
@@ -90,6 +91,8 @@ class VoiceNavigator:
         engine.step_failed.connect(self._on_failed)
         engine.need_more_time.connect(self._on_more_time)
         engine.flow_ended.connect(self._on_ended)
+        speech_out.played.connect(self._on_played)
+        self._step_text = ""  # what was said on entering the step on screen
         self.use_speech_in(speech_in)
 
     # --- what app.py and the screen call --------------------------------------------------------
@@ -179,6 +182,9 @@ class VoiceNavigator:
     def _on_step(self, view: StepView) -> None:
         self.view, self.digits, self._question, self._menu = view, "", None, None
         self._listen()
+        if view.step.alert and not self.enabled:  # speech off: a reminder is still heard
+            text = step_speech(view, self.catalog, by_keys=self.by_keys)
+            self.speech_out.speak(text, sound=REMINDER)
         self._speak_step()
         if view.step.kind is StepKind.RESULT:
             self._receipt = None  # read out once, with the first result after printing
@@ -209,6 +215,15 @@ class VoiceNavigator:
         if self.speech_in is not None:
             self.speech_in.stop_listening()
 
+    def _on_played(self, text: str) -> None:
+        """A step's words were heard to their end: an agreement read aloud in full has been
+        read (its "I agree" is offered, by voice and on the screen)."""
+        view, spoken = self.engine.view, self.view
+        if view is None or spoken is None or view.step is not spoken.step:
+            return
+        if view.step.body and text == self._step_text:
+            self.engine.body_read()
+
     def _on_heard(self, command: Command, _utterance=None) -> None:
         self.handle(command)
 
@@ -227,7 +242,11 @@ class VoiceNavigator:
         """The commands every step takes alike; False when this command is not one of them."""
         engine = self.engine
         if isinstance(command, Repeat):
-            self.speech_out.repeat()
+            view = self.view
+            if view is not None and view.step.body and not self.engine.view_read:
+                self._speak_step()  # an agreement not heard to its end: all of it again
+            else:
+                self.speech_out.repeat()
         elif isinstance(command, Help):
             self._say(self._hint("help"))
         elif isinstance(command, CallStaff):
@@ -343,7 +362,9 @@ class VoiceNavigator:
         text = step_speech(self.view, self.catalog, by_keys=self.by_keys)
         if self._receipt is not None and self.view.step.kind is StepKind.RESULT:
             text = f"{text} {receipt_speech(self._receipt, self.catalog)}"
-        self._say(text)
+        self._step_text = text
+        if self.enabled:  # a reminder's sound just before its words
+            self.speech_out.speak(text, sound=REMINDER if self.view.step.alert else None)
 
     def _listen(self) -> None:
         if self.speech_in is None or not self.enabled:

@@ -43,8 +43,15 @@ def step_speech(view: StepView, catalog: Catalog, *, by_keys: bool = False) -> s
     """Title, prompt, then what can be said or pressed (choices), read (summary) or keyed."""
     step, params = view.step, view.params
     parts = [catalog.text(step.title, **params)]
+    if view.alone is not None:  # a choice of one taken before this step
+        title, only = view.alone
+        parts.append(
+            catalog.text("flow.only_one", step=catalog.text(title), choice=catalog.text(only))
+        )
     if step.prompt:
         parts.append(catalog.text(step.prompt, **params))
+    if step.body:  # an agreement is read aloud in full: hearing it to its end is reading it
+        parts.append(catalog.text(step.body, **params))
     if step.kind is StepKind.REVIEW:
         parts += [
             catalog.text("voice.say.summary_line", label=catalog.text(label), value=value)

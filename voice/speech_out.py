@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from kiosk.events import Event
+from voice.sounds import sound_path
 
 log = logging.getLogger(__name__)
 
@@ -110,27 +111,36 @@ class WavCache:
 class Player:
     """Plays one WAV at a time with sox's `play`; a new one (or stop) cuts the old one."""
 
-    def __init__(self, command: tuple[str, ...] = ("play", "-q")):
-        self.command = command
+    def __init__(
+        self,
+        command: tuple[str, ...] = ("play", "-q"),
+        output: tuple[str, ...] = (),
+    ):
+        self.command, self.output = command, output  # output: sox's after the file ("-n")
         self.volume = 0.9
+        # Called (on a watcher thread) with a file played through to its end, not cut off.
+        self.finished: Callable[[Path], None] = lambda _path: None
         self.working = shutil.which(command[0]) is not None
         if not self.working:
             log.warning("speech out: %s not found: no audio, prompts are shown only", command[0])
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
-    def play(self, path: Path) -> None:
+    def play(self, path: Path, lead_in: Path | None = None) -> None:
+        """Plays `path`, after `lead_in` when given (a reminder sound before its words)."""
         with self._lock:
             self._stop_locked()
             if not self.working:
                 return
+            volume = ["-v", f"{self.volume:.2f}"]  # sox: applies to the file after it
+            first = [*volume, str(lead_in)] if lead_in is not None else []
             self._process = subprocess.Popen(
-                [*self.command, "-v", f"{self.volume:.2f}", str(path)],
+                [*self.command, *first, *volume, str(path), *self.output],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
-            threading.Thread(target=self._watch, args=(self._process,), daemon=True).start()
+            threading.Thread(target=self._watch, args=(self._process, path), daemon=True).start()
 
     def stop(self) -> None:
         with self._lock:
@@ -141,9 +151,11 @@ class Player:
             self._process.kill()
         self._process = None
 
-    def _watch(self, process: subprocess.Popen) -> None:
+    def _watch(self, process: subprocess.Popen, path: Path) -> None:
         _, err = process.communicate()
-        if process.returncode > 0 and self.working:
+        if process.returncode == 0:  # killed to cut it off: a signal, never 0
+            self.finished(path)
+        elif process.returncode > 0 and self.working:
             self.working = False  # no sound card: say it once, then stay quiet
             log.warning(
                 "speech out: no audio device (%s): the kiosk goes on without sound",
@@ -174,6 +186,12 @@ class SpeechOut:
         self.player.volume = volume
         self.stuck_after_s = stuck_after_s
         self.spoke: Event[str] = Event("spoke")  # (text): playback of a prompt started
+        self.sounded: Event[str] = Event("sounded")  # (name): a sound (the reminder) started
+        self._lead_in: tuple[Path, str] | None = None  # a sound before the wanted prompt
+        # (text): a prompt was played to its end (an agreement heard in full), posted
+        self.played: Event[str] = Event("played")
+        self._playing: tuple[Path, str] | None = None
+        self.player.finished = self._finished
         self._post = post
         self._lock = threading.Lock()
         self._wanted: tuple[Path, str] | None = None  # the file to play as soon as it exists
@@ -196,16 +214,24 @@ class SpeechOut:
     def set_rate(self, rate: int) -> None:
         self.rate = int(rate)
 
+    def use_player(self, player: Player) -> None:
+        """Plays through `player` from now on (a test's sox into its null device)."""
+        player.volume, player.finished = self.player.volume, self._finished
+        self.player.stop()
+        self.player = player
+
     def set_volume(self, volume: float) -> None:
         self.player.volume = min(max(float(volume), 0.0), 1.0)
 
-    def speak(self, text: str) -> None:
-        """Says `text`, cutting off whatever is being said (an empty text just stops)."""
+    def speak(self, text: str, *, sound: str | None = None) -> None:
+        """Says `text`, cutting off whatever is being said (an empty text just stops); the
+        sound named `sound` (voice.sounds) comes first, with no gap."""
         self._last = text
         path = self.cache.path(text, self.voice, self.rate)
         with self._lock:
             self.player.stop()
             self._wanted = None
+            self._lead_in = (sound_path(self.cache.folder, sound), sound) if sound else None
             if not text.strip():
                 return
             if path.exists():
@@ -369,5 +395,14 @@ class SpeechOut:
                 self._restart_worker(f"it stopped with exit code {self._process.exitcode}")
 
     def _play(self, path: Path, text: str) -> None:
-        self.player.play(path)
+        self._playing = (path, text)
+        lead_in, self._lead_in = self._lead_in, None
+        self.player.play(path, lead_in[0] if lead_in else None)
+        if lead_in is not None:
+            self._post(lambda: self.sounded.emit(lead_in[1]))
         self._post(lambda: self.spoke.emit(text))
+
+    def _finished(self, path: Path) -> None:
+        playing = self._playing
+        if playing is not None and playing[0] == path:
+            self._post(lambda: self.played.emit(playing[1]))

@@ -55,6 +55,13 @@ def iter_tlv(data: bytes) -> Iterator[tuple[int, bytes]]:
         raise TlvError("truncated TLV") from exc
 
 
+def first_tlv(data: bytes) -> tuple[int, bytes]:
+    """The first top-level (tag, value); TlvError when there is none (an empty answer)."""
+    for item in iter_tlv(data):
+        return item
+    raise TlvError("no data object in the answer")
+
+
 def find_tag(data: bytes, wanted: int) -> bytes | None:
     """Depth-first search through constructed objects (bit 6 of the first tag byte)."""
     for tag, value in iter_tlv(data):
@@ -78,10 +85,13 @@ def tlv(tag: int, value: bytes) -> bytes:
 def parse_dol(dol: bytes) -> list[tuple[int, int]]:
     """A data object list (e.g. the PDOL): (tag, length) pairs with no values."""
     items, i = [], 0
-    while i < len(dol):
-        tag, i = _tag(dol, i)
-        length, i = _length(dol, i)
-        items.append((tag, length))
+    try:
+        while i < len(dol):
+            tag, i = _tag(dol, i)
+            length, i = _length(dol, i)
+            items.append((tag, length))
+    except IndexError as exc:
+        raise TlvError("truncated data object list") from exc
     return items
 
 

@@ -28,7 +28,7 @@ from hardware.card_reader.emv import (
     UNIONPAY_DEBIT_AID,
     TlvError,
     find_tag,
-    iter_tlv,
+    first_tlv,
     parse_dol,
     parse_track2,
 )
@@ -152,7 +152,7 @@ class PcscCardReader:
             connection, bytes([0x80, 0xA8, 0x00, 0x00, len(gpo)]) + gpo + b"\x00"
         )
         if sw == SW_OK:
-            tag, value = next(iter_tlv(answer))
+            tag, value = first_tlv(answer)
             afl = value[2:] if tag == 0x80 else find_tag(answer, 0x94) or b""  # format 1 or 2
             return [
                 (afl[i] >> 3, number)

@@ -20,6 +20,7 @@ from hardware.errors import (
     CardJammed,
     CardRemoved,
     CardUnreadable,
+    DeviceError,
     DeviceTimeout,
     FraudAttempt,
     MediaNotTaken,
@@ -102,11 +103,20 @@ class SimulatedCardReader(SimulatedDevice):
             return self._card is not None
 
     def accept(self, timeout: float, cancel: threading.Event | None = None) -> CardData:
-        self._begin("fraud")
-        with self._changed:
-            if self._card is None and self._auto_card is not None:
-                self._card = self._auto_card
-        self._wait_for(lambda: self._card is not None and not self._presented, timeout, cancel)
+        try:
+            self._begin("fraud")
+            with self._changed:
+                if self._card is None and self._auto_card is not None:
+                    self._card = self._auto_card
+            self._wait_for(lambda: self._card is not None and not self._presented, timeout, cancel)
+        except DeviceError:
+            # offline, a skimmer found, nobody came in time: the shutter never opened, so a
+            # card held at the slot stays in the customer's hand (one sticking out from before
+            # stays where it is)
+            with self._changed:
+                if not self._presented:
+                    self._card = None
+            raise
         if self._script.fires("jam"):
             self._fail(CardJammed(self.name, "card stuck while drawn in"))
         if self._script.fires("removed"):

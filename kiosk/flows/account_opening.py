@@ -2,7 +2,8 @@
 
 product and class -> agreement -> personal-information consent (refusing ends politely) ->
 ID card (checked; 60+ offered care mode) -> face photo + the bank's identity check -> mobile
-number and SMS code (resend after a cool-down, a few tries) -> review (masked) -> new PIN twice
+number and SMS code (a "new code" button counting down its cool-down on the engine's clock,
+the codes left on it) -> review (masked, with the ID card's photo) -> new PIN twice
 on the PIN pad (the bank refuses weak ones) -> staff authorisation when the rules ask ->
 account opened (journaled) -> receipt -> offer to go straight on to a debit card.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 import math
 import secrets
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -70,6 +70,7 @@ CARD_PRODUCTS = {"standard_debit", "senior_debit"}  # products that come with a 
 
 RESEND_COOLDOWN_S = 60.0  # between two SMS codes
 MAX_CODES = 3  # SMS codes one visit may ask for
+RESEND = "resend"  # the OTP step's "send a new code"
 STAFF_AGE = 70  # customers this old open accounts with staff beside them
 STOPPED, REFUSED = "stopped", "refused"
 STAGES = (
@@ -81,8 +82,6 @@ STAGES = (
     "stages.done",
 )
 
-clock = time.monotonic  # the cool-down's clock
-
 
 @dataclass(slots=True)
 class AccountOpeningState:
@@ -90,7 +89,7 @@ class AccountOpeningState:
     account_class: str = ""  # "I" or "II"
     phone: str = ""  # the mobile number keyed in
     otp: OtpSent | None = None  # the last SMS code sent
-    otp_sent_at: float | None = None  # clock() when it was sent
+    otp_sent_at: float | None = None  # when it was sent, on the engine's clock (ctx.now)
     otp_codes: int = 0  # SMS codes sent in this visit
     pin_number: str = ""  # the number the new PIN's blocks are made with
     account: AccountOpened | None = None
@@ -122,7 +121,13 @@ def _agreed(on_yes: str) -> dict[str, str]:
 
 
 _AGREE = (
-    Choice("agree", "account_opening.agree", say="account_opening.say.agree", primary=True),
+    Choice(
+        "agree",
+        "account_opening.agree",
+        say="account_opening.say.agree",
+        primary=True,
+        after_reading=True,  # once the text has been read to its end
+    ),
     Choice("refuse", "account_opening.refuse", say="account_opening.say.refuse"),
 )
 
@@ -133,7 +138,7 @@ _AGREE = (
 def _send_code(ctx: StepContext) -> None:
     session, state = ctx.session, _state(ctx.session)
     if state.otp_sent_at is not None:
-        wait = RESEND_COOLDOWN_S - (clock() - state.otp_sent_at)
+        wait = RESEND_COOLDOWN_S - (ctx.now() - state.otp_sent_at)
         if wait > 0:
             raise StepFailed("account_opening.otp.wait", seconds=math.ceil(wait))
     if state.otp_codes >= MAX_CODES:
@@ -142,22 +147,54 @@ def _send_code(ctx: StepContext) -> None:
     otp: OtpSent = ctx.services.backend.send_otp(
         state.phone, FLOW_ID, idempotency_key=new_idempotency_key()
     )
-    state.otp, state.otp_sent_at = otp, clock()
+    state.otp, state.otp_sent_at = otp, ctx.now()
     state.otp_codes += 1
     log.info("session %s: SMS code %d sent to %s", session.id, state.otp_codes, otp.phone_masked)
 
 
-def _check_code(ctx: StepContext) -> None:
-    # a wrong code is shown with the tries left; after the last try the customer goes back
-    # for a new code (the message says so)
+def _check_code(ctx: StepContext) -> str | None:
+    """Checks the code keyed in, or (RESEND) sends a new one and shows this step again. A
+    wrong code is shown with the tries left; after the last try a new code is the way on."""
+    if ctx.value == RESEND:
+        _send_code(ctx)
+        return "otp"
     ctx.services.backend.verify_otp(
         known(_state(ctx.session).otp).otp_id, ctx.value, idempotency_key=new_idempotency_key()
     )
+    return None
+
+
+def codes_left(session: CustomerSession) -> int:
+    """New SMS codes this visit may still ask for: the kiosk's own limit, or fewer when the
+    bank says this phone has fewer left today."""
+    state = _state(session)
+    bank = state.otp.sends_left if state.otp else MAX_CODES
+    return max(0, min(MAX_CODES - state.otp_codes, bank))
 
 
 def _otp_params(session: CustomerSession) -> dict[str, object]:
     otp = _state(session).otp
-    return {"phone": otp.phone_masked if otp else "", "seconds": int(RESEND_COOLDOWN_S)}
+    return {
+        "phone": otp.phone_masked if otp else "",
+        "seconds": int(RESEND_COOLDOWN_S),
+        "codes_left": codes_left(session),
+    }
+
+
+def _otp_choices(session: CustomerSession) -> list[Choice]:
+    """ "Send a new code", counting down the cool-down; gone once no code is left."""
+    state = _state(session)
+    if not codes_left(session) or state.otp_sent_at is None:
+        return []
+    return [
+        Choice(
+            RESEND,
+            "account_opening.otp.resend",
+            say="account_opening.say.new_code",
+            aside=True,
+            ready_at=state.otp_sent_at + RESEND_COOLDOWN_S,
+        )
+    ]
 
 
 # --- review, PIN, staff ------------------------------------------------------------------
@@ -379,8 +416,8 @@ ACCOUNT_OPENING = Flow(
                 "agreement",
                 StepKind.REVIEW,
                 "account_opening.agreement.title",
-                "account_opening.agreement.prompt",
-                body="account_opening.agreement.body",
+                "account_opening.agreement.read_prompt",
+                body="account_opening.agreement.full",
                 choices=_AGREE,
                 next=_agreed("consent"),
             ),
@@ -424,8 +461,12 @@ ACCOUNT_OPENING = Flow(
                 "account_opening.otp.title",
                 "account_opening.otp.prompt",
                 params=_otp_params,
+                choices=_otp_choices,
                 field=Field("account_opening.otp.label", min_length=6, max_length=6),
                 action=_check_code,
+                exits=("otp", STOPPED),
+                # waiting for an SMS is not being idle: twice the cool-down before "more time?"
+                timeout_s=2 * RESEND_COOLDOWN_S,
             ),
         ),
         *in_stage(
@@ -436,6 +477,7 @@ ACCOUNT_OPENING = Flow(
                 "account_opening.review.title",
                 "account_opening.review.prompt",
                 summary=_summary,
+                photo=lambda session: id_card_of(session).photo,
             ),
             set_pin_step(FLOW_ID, pan=_pin_number, next=Branch(_after_pin, ("staff", "open"))),
             *staff_steps("staff", FLOW_ID, FLOW_ID, staff_reasons, next="open", summary=_summary),

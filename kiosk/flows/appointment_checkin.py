@@ -497,7 +497,7 @@ APPOINTMENT_CHECKIN = Flow(
         *in_stage(
             "stages.done",
             print_step("print_ticket", _receipt, next=TAKE_BACK),
-            *take_back_steps(FLOW_ID, next=Branch(_which_ticket, _TICKETS)),
+            *take_back_steps(FLOW_ID, next=Branch(_which_ticket, _TICKETS), printed="ticket"),
             _ticket_result("ticket"),
             _ticket_result("queue_ticket", "appointment.ticket.prompt"),
             _ticket_result("reprinted", "appointment.ticket.prompt"),

@@ -8,9 +8,10 @@ hands the session back wiped when the flow ends, however it ends.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from hardware.errors import DeviceError, RecommendedAction
@@ -19,6 +20,7 @@ from kiosk.flows.model import (
     CONFIRM,
     END,
     Branch,
+    Choice,
     Flow,
     Step,
     StepContext,
@@ -86,6 +88,10 @@ class FlowEngine:
         self._cancel = threading.Event()
         self._generation = 0  # results of work started before a flow ended are dropped
         self._stage = 0  # the furthest stage of this visit: the bar never moves back
+        self._tick: Cancellable | None = None  # the countdown of a choice not ready yet
+        self._read = False  # the current step's body has been read to its end
+        self._alone: set[str] = set()  # steps of this visit taken without a screen
+        self._said_alone: tuple[str, str] | None = None  # for the next screen to say
 
     # --- what the screen, the voice and the PIN pad can ask for --------------------------
 
@@ -124,6 +130,7 @@ class FlowEngine:
         self.session = session
         self._history = []
         self._stage = 0
+        self._alone, self._said_alone = set(), None
         self._cancel = threading.Event()
         log.info("session %s: flow %s started", session.id, flow_id)
         self.flow_started.emit(flow, session)
@@ -138,7 +145,10 @@ class FlowEngine:
         step = self.view.step
         if step.kind is StepKind.DEVICE:
             return
-        if step.field is not None:
+        chosen = next((c for c in self.view.choices if c.id == value), None)
+        if chosen is not None and not self._may_take(chosen):
+            return
+        if step.field is not None and chosen is None:
             value = str(value).strip()
             problem = self._check_field(step, value)
             if problem:
@@ -150,10 +160,46 @@ class FlowEngine:
             return
         if step.kind in (StepKind.CHOOSE, StepKind.FIELD):
             session.answered = True
-        if step.keep is not None and flow.state is not None:  # checked at registration
+        # a choice beside a field (a new SMS code) is not the field's value
+        self._submitted(step, value, keep=chosen is None or step.field is None)
+
+    def _submitted(self, step: Step, value: Any, keep: bool = True) -> None:
+        """Keeps the answer where the step says and runs its action."""
+        flow, session = self._running()
+        if keep and step.keep is not None and flow.state is not None:  # checked at registration
             setattr(session.state(flow.state), step.keep, value)
         self._cancel_timer()
         self._run_action(step, value)
+
+    @property
+    def view_read(self) -> bool:
+        """Whether the current step's body has been read to its end."""
+        return self._read
+
+    def body_read(self) -> None:
+        """The customer has read the current step's body to its end (scrolled to it, or heard
+        it read aloud in full): its after_reading choices are offered."""
+        if self.view is None or self._read or not self.view.step.body:
+            return
+        self._read = True
+        self.view = self._make_view(self.view.step)
+        self.progress.emit(self.view)
+
+    def _may_take(self, choice: Choice) -> bool:
+        """Whether a choice may be taken now; if not, the customer is told why."""
+        wait = self._wait_for(choice)
+        if wait > 0:
+            self.step_failed.emit(StepError("flow.error.not_yet", {"seconds": wait}, False))
+            return False
+        if choice.after_reading and not self._read:
+            self.step_failed.emit(StepError("flow.error.read_first", {}, False))
+            return False
+        return True
+
+    def _wait_for(self, choice: Choice) -> int:
+        if choice.ready_at is None:
+            return 0
+        return max(0, math.ceil(choice.ready_at - self._scheduler.monotonic()))
 
     def back(self) -> None:
         if not self.active or self._busy or not self.view or not self.view.can_go_back:
@@ -162,7 +208,8 @@ class FlowEngine:
         flow, _session = self._running()
         while self._history:
             previous = flow.step(self._history.pop())
-            if previous.kind is not StepKind.DEVICE:  # never re-run a device step backwards
+            # never re-run a device step backwards, nor show a choice that had only one
+            if previous.kind is not StepKind.DEVICE and previous.id not in self._alone:
                 self._enter(previous.id, remember=False)
                 return
         self.end("cancelled")
@@ -228,10 +275,21 @@ class FlowEngine:
             self._history.append(self.view.step.id)
         step = flow.step(step_id)
         self._extensions = 0
+        self._read = False
         self._stage = max(self._stage, flow.stage_of(step.id))
         self.view = view = self._make_view(step)
+        only = self._only_choice(view)
+        if only is not None:  # a choice of one is no choice: take it, and say so next
+            log.info("session %s: %s/%s taken: only %s", session.id, flow.id, step.id, only.id)
+            self._alone.add(step.id)
+            self._said_alone = (step.title, only.label)
+            self._submitted(step, only.id)
+            return
+        self.view = view = replace(view, alone=self._said_alone)
+        self._said_alone = None
         log.info("session %s: %s/%s", session.id, flow.id, step.id)
         self.step_entered.emit(view)
+        self._count_down()
         if step.kind is StepKind.DEVICE:
             self._run_action(step, None)
         else:
@@ -239,19 +297,56 @@ class FlowEngine:
 
     def _make_view(self, step: Step, params: Mapping[str, Any] | None = None) -> StepView:
         flow, session = self._running()
-        choices = step.choices(session) if callable(step.choices) else step.choices
+        choices = tuple(step.choices(session) if callable(step.choices) else step.choices)
         merged = dict(step.params(session)) if step.params else {}
         merged.update(params or {})
+        picture = step.illustration
+        waits = {c.id: w for c in choices if (w := self._wait_for(c)) > 0}
         return StepView(
             flow=flow,
             step=step,
             params=merged,
-            choices=tuple(choices),
+            choices=choices,
             summary=tuple(step.summary(session)) if step.summary else (),
             can_go_back=step.can_go_back and step.kind is not StepKind.RESULT,
             stages=flow.stages,
             stage=self._stage,
+            illustration=picture(session) if callable(picture) else picture,
+            photo=step.photo(session) if step.photo else None,
+            waits=waits,
+            read=self._read,
+            alone=self.view.alone if self.view is not None and self.view.step is step else None,
         )
+
+    @staticmethod
+    def _only_choice(view: StepView) -> Choice | None:
+        """The one choice of a CHOOSE step that offers only one (and nothing beside it)."""
+        if view.step.kind is StepKind.CHOOSE and len(view.choices) == 1:
+            only = view.choices[0]
+            if not only.aside and only.ready_at is None and not only.after_reading:
+                return only
+        return None
+
+    def _count_down(self) -> None:
+        """While a choice on screen is not ready yet, its seconds are counted down once a
+        second on the engine's clock (a ManualClock in tests) and the screen updated."""
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
+        view = self.view
+        if view is None or not view.waits:
+            return
+        step, generation = view.step, self._generation
+
+        def tick() -> None:
+            self._tick = None
+            if generation != self._generation or self.view is None or self.view.step is not step:
+                return
+            self.view = self._make_view(step, self.view.params)
+            self.progress.emit(self.view)
+            self._count_down()
+
+        self._tick = self._scheduler.call_later(1.0, tick)
 
     def _check_field(self, step: Step, value: str) -> str | None:
         spec = step.field
@@ -277,6 +372,7 @@ class FlowEngine:
             self._cancel,
             progress=lambda params: self._report(generation, step, params),
             call_staff=self._staff_from_worker,
+            now=self._scheduler.monotonic,
         )
         self._set_busy(True)
 
@@ -320,8 +416,8 @@ class FlowEngine:
             self.end("completed")
         elif (service := chained_flow(target)) is not None:
             self._chain(service)
-        else:
-            self._enter(target)
+        else:  # a step entered again (a new SMS code) is not a step to go back to
+            self._enter(target, remember=target != step.id or self.view is None)
 
     def _target(self, step: Step, goto: Target | None, value: Any) -> Target | None:
         """Where `step` leads now; None when that is a way it never declared (a bug the

@@ -12,6 +12,7 @@ collects lives in its own state dataclass (`Flow.state`, `CustomerSession.state`
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field, replace
 from enum import StrEnum
@@ -74,6 +75,12 @@ class Choice:
     say: str | None = None  # message key of spoken synonyms (a list in the catalog)
     primary: bool = False  # drawn as the main action
     aside: bool = False  # drawn beside back/cancel, never paged away (a survey's "skip")
+    # When it may be taken, on the engine's clock (Scheduler.monotonic); until then its button
+    # counts the seconds down and the engine refuses it. None: now.
+    ready_at: float | None = None
+    # Offered only once the step's body has been read to its end: scrolled to on the screen,
+    # or read aloud in full (an agreement's "I agree").
+    after_reading: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,8 @@ class StepContext:
     progress: Callable[[Mapping[str, Any]], None] = lambda _params: None
     # Sends branch staff to the kiosk (a jammed card, a card left behind); takes the reason.
     call_staff: Callable[[str], None] = lambda _reason: None
+    # The engine's clock (Scheduler.monotonic): what a Choice's ready_at is measured on.
+    now: Callable[[], float] = time.monotonic
 
 
 Action = Callable[[StepContext], "Target | None"]  # returns where to go next, or None
@@ -160,10 +169,17 @@ class Step:
     stage: str | None = None
     timeout_s: float | None = None  # idle time before "need more time?"; None = kiosk default
     can_go_back: bool = True
-    illustration: str | None = None  # a picture in assets/illustrations (its .svg is drawn)
+    # A picture in assets/illustrations (its .svg is drawn), or a function of the session
+    # choosing one (the take-back step shows what is to be taken: a receipt, a ticket).
+    illustration: str | Callable[[CustomerSession], str] | None = None
+    # REVIEW: a photo beside the summary (JPEG or PNG bytes: the ID card chip's photo).
+    photo: Callable[[CustomerSession], bytes | None] | None = None
     # DEVICE: the action waits for the customer (a card, a PIN, a face), so the screen shows
     # what to do, not "processing"; an action says it went on to work with WORKING progress.
     waits_for_customer: bool = False
+    # Entered with a reminder sound, heard even with speech off (something is still to be
+    # taken: the take-back step's reminders).
+    alert: bool = False
     # RESULT: "success", "refused" or "partial" (its icon and colour); "" for information.
     outcome: str = ""
     # What the customer must take away or check, drawn as the largest thing on the screen:
@@ -253,6 +269,14 @@ class StepView:
     value: str = ""  # a FIELD's current text
     stages: tuple[str, ...] = ()  # message keys of the flow's stages, for the stage bar
     stage: int = 0  # index of the current stage: never goes back within a visit
+    illustration: str | None = None  # the step's picture, resolved
+    photo: bytes | None = None  # REVIEW: the photo beside the summary
+    # Seconds still to wait, by choice id, for choices whose ready_at has not come yet.
+    waits: Mapping[str, int] = field(default_factory=dict)
+    read: bool = False  # the body has been read to its end (after_reading choices are offered)
+    # A CHOOSE step before this one had a single choice, so it was taken without a screen:
+    # (that step's title key, the choice's label key), said on this screen.
+    alone: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

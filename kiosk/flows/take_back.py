@@ -50,19 +50,35 @@ def card_left(ctx: StepContext, flow: str, step: str, *, noted: bool = False) ->
     record_event(ctx.services.journal, flow, step, "id_card_left", {})
 
 
-def handed_back(session: CustomerSession) -> list[str]:
-    """What the customer is asked to take: the ID card, and the receipt when one printed."""
-    return ["id_card"] + ([] if session.state(ReceiptState).failed else ["receipt"])
+# The picture of what is to be taken, by what the printer gave with the ID card.
+PICTURES = {
+    None: "take_back.png",
+    "receipt": "take_back_receipt.png",
+    "ticket": "take_back_ticket.png",
+}
 
 
-def take_back_steps(flow: str, *, next: Next = None) -> tuple[Step, Step, Step]:
-    """The take-back step and its two reminders, after the receipt is printed. Only the ID card
+def handed_back(session: CustomerSession, printed: str = "receipt") -> list[str]:
+    """What the customer is asked to take: the ID card, and what was printed (a receipt, a
+    queue ticket) when it printed."""
+    return ["id_card"] + ([] if session.state(ReceiptState).failed else [printed])
+
+
+def take_back_steps(
+    flow: str, *, next: Next = None, printed: str = "receipt"
+) -> tuple[Step, Step, Step]:
+    """The take-back step and its two reminders (with a reminder sound), after the receipt
+    (or ticket: `printed`) is printed; the picture shows what is to be taken. Only the ID card
     is waited for (a printer cannot tell whether its receipt was torn off); with no card on the
     reader it passes straight on."""
 
     def params(session: CustomerSession) -> dict[str, str]:
-        said = [words(session, f"take_back.item.{item}") for item in handed_back(session)]
+        said = [words(session, f"take_back.item.{item}") for item in handed_back(session, printed)]
         return {"items": words(session, "take_back.and").join(said)}
+
+    def picture(session: CustomerSession) -> str:
+        printed_too = handed_back(session, printed)[1:]
+        return PICTURES[printed_too[0] if printed_too else None]
 
     def wait(then: Target | None) -> Callable[[StepContext], Target | None]:
         def action(ctx: StepContext) -> Target | None:
@@ -79,14 +95,15 @@ def take_back_steps(flow: str, *, next: Next = None) -> tuple[Step, Step, Step]:
             step_id,
             StepKind.DEVICE,
             title,
-            "take_back.prompt",
+            "take_back.prompt_ticket" if printed == "ticket" else "take_back.prompt",
             params=params,
             action=wait(then),
             next=next,
             exits=(then,) if then else (),
             can_go_back=False,
-            illustration="take_back.png",
+            illustration=picture,
             waits_for_customer=True,
+            alert=step_id in REMINDERS,
         )
 
     return (

@@ -20,6 +20,7 @@ ROWS = [
     "QR decode",
     "spoken command from a WAV",
     "receipt to ESC/POS",
+    "event-loop stall while the camera view runs",
     "first audio",
     "end of speech -> command",
     "storyboard journey water_bill_paid",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea
 from pytestqt.exceptions import TimeoutError as QtWaitTimeout
 
 from kiosk import formats
@@ -68,6 +68,18 @@ class KioskDriver:
         button = next(b for b in self.buttons(name) if b.isEnabled())
         self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         QApplication.processEvents()
+
+    def reads_to_the_end(self) -> None:
+        """Scrolls the text on screen (an agreement) down to its last line, as a finger
+        swiping it would, until the kiosk counts it read (once laid out, it has its length)."""
+
+        def scrolled() -> bool:
+            for area in self.window.step_screen.findChildren(QScrollArea):
+                if area.isVisible():
+                    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+            return bool(self.engine.view and self.engine.view.read)
+
+        self.wait_until(scrolled)
 
     def type_digits(self, digits: str) -> None:
         """Types on the on-screen keypad, key by key."""
@@ -171,8 +183,9 @@ def make_kiosk(qtbot, build_kiosk):
     """Builds the kiosk; keyword arguments replace device tables, e.g.
     make_kiosk(card_reader={"driver": "pcsc", "reader": "Virtual PCD"}); `flows` its flows."""
 
-    def make(flows=None, **devices) -> KioskDriver:
-        window, runner = build_kiosk(flows, **devices)
+    def make(flows=None, scheduler=None, **devices) -> KioskDriver:
+        """`scheduler`: the engine's clock (a ManualClock moves countdowns and time-outs)."""
+        window, runner = build_kiosk(flows, scheduler, **devices)
         window.engine.step_entered.connect(
             lambda _view: QTimer.singleShot(0, lambda: measure(window))
         )

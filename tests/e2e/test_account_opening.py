@@ -38,9 +38,11 @@ def begin(k, person: str = "zhao", product: str = "standard_debit", klass: str =
     k.tap(f"choice_{product}")
     k.tap(f"choice_{klass}")
     k.sees_message("account_opening.agreement.title")
+    k.reads_to_the_end()
     k.tap("choice_agree")
     k.sees_message("account_opening.consent.title")
     k.sees_message("account_opening.consent.body")  # with how long the data is kept
+    k.reads_to_the_end()
     k.tap("choice_agree")
 
 
@@ -121,6 +123,7 @@ def test_refusing_the_consent_ends_politely_and_keeps_nothing(kiosk_app):
     k.start("account_opening")
     k.tap("choice_standard_debit")
     k.tap("choice_II")
+    k.reads_to_the_end()
     k.tap("choice_agree")
     k.tap("choice_refuse")
     k.sees_message("account_opening.refused.prompt")
@@ -133,7 +136,17 @@ def test_an_e_account_is_class_ii_only_and_offers_no_card(kiosk_app):
     k = kiosk_app
     k.start("account_opening")
     k.tap("choice_e_account")
-    assert k.buttons("choice_II") and not k.buttons("choice_I")
+    # class II is its only class: no screen to choose it, the agreement says it was taken
+    k.wait_for_step("agreement")
+    text = k.kiosk.catalog.text
+    k.sees_message(
+        "flow.only_one",
+        step=text("account_opening.class.title"),
+        choice=text("account_opening.class.ii"),
+    )
+    assert k.engine.session.state(AccountOpeningState).account_class == "II"
+    k.tap("back")  # back is the product, not a choice of one
+    k.wait_for_step("product")
 
 
 def _with_card(monkeypatch, handle: str, id_number: str, born: date, valid_to: date) -> None:

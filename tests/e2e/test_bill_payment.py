@@ -498,6 +498,29 @@ def test_during_a_slow_payment_the_wait_shows_and_staff_and_cancel_still_work(ma
     assert payments(k) == 1 and k.journal.open_intents() == []
 
 
+@pytest.mark.slow
+def test_during_a_slow_pin_check_the_wait_shows_and_staff_and_cancel_still_work(make_kiosk, config):
+    """The other kind of wait: a step that waited for the customer (the PIN pad) and then works
+    (the bank checks the PIN) says so with its WORKING progress, counted like any other."""
+    config.backend.timeout_s = SLOW_S + 10
+    k = make_kiosk()
+    k.sandbox.arm_fault("verify_card_pin", "delay", delay_s=SLOW_S)
+    insert_and_key_pin(k)
+
+    catalog = k.window.catalog
+    k.wait_until(lambda: _waited(k) == catalog.text("ui.busy.waited", seconds=0))
+    k.wait_until(lambda: _waited(k) == catalog.text("ui.busy.waited", seconds=2), timeout_ms=5_000)
+    assert k.step() == "pin"
+
+    k.tap("call_staff")
+    k.wait_until(lambda: k.staff_calls() != [])
+    k.tap("cancel")
+    if k.buttons("cancel_yes"):
+        k.tap("cancel_yes")
+    k.wait_until(lambda: k.window.current_screen() in ("attract", "home"))
+    k.wait_until(lambda: not k.devices.card_reader.present())  # the card is handed back
+
+
 def test_one_word_for_the_bill_account_number_on_its_screen(kiosk_app):
     k = kiosk_app
     insert_and_key_pin(k)

@@ -41,8 +41,12 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     k.devices.id_card_reader.insert("zhao")
     k.devices.camera.set_face(True)
     k.start("account_opening")
-    for choice in ("standard_debit", "II", "agree", "agree"):
-        k.tap(f"choice_{choice}")
+    k.tap("choice_standard_debit")
+    k.tap("choice_II")
+    for document in ("agreement", "consent"):
+        k.wait_for_step(document)
+        k.reads_to_the_end()
+        k.tap("choice_agree")
     k.wait_for_step("phone")
     k.type_digits(ZHAO_PHONE)
     k.tap("confirm")
@@ -55,13 +59,13 @@ def test_straight_on_from_account_opening_in_the_same_visit(kiosk_app, caplog):
     k.takes_id_card_back()
     k.wait_for_step("opened")
     session = k.engine.session
-    k.tap("choice_card_issue")
-    k.wait_for_step("card_type")  # no second ID card read or photo: the visit goes on
-    assert k.engine.flow.id == "card_issue" and k.engine.session is session
     pin_screens = []
     k.engine.step_entered.connect(lambda view: pin_screens.append(view.step.id == "set_pin"))
-    k.tap("choice_standard_debit")  # no PIN again: the card takes the one set minutes ago
+    k.tap("choice_card_issue")
+    # no second ID card read or photo, no choice of the one card type the account has, and
+    # no PIN again: the card takes the one set minutes ago
     k.wait_for_step("issued")
+    assert k.engine.flow.id == "card_issue" and k.engine.session is session
     assert not any(pin_screens)
     k.sees_message("card_issue.issued.title")
 
@@ -93,8 +97,7 @@ def test_on_its_own_with_id_card_and_face(kiosk_app):
     k = kiosk_app
     account = open_account_without_card(k.backend)
     identify(k)
-    k.wait_for_step("card_type")
-    k.tap("choice_standard_debit")
+    # the account's one card type is taken without a screen: the PIN comes next
     key_pin_twice(k)
     k.takes_id_card_back()
     k.wait_for_step("issued")
@@ -124,8 +127,7 @@ def test_a_card_not_taken_is_captured_and_its_binding_reversed_first(kiosk_app):
     )
     k.devices.card_dispenser.inject("walk_away")
     identify(k)
-    k.wait_for_step("card_type")
-    k.tap("choice_standard_debit")
+    # the account's one card type is taken without a screen: the PIN comes next
     key_pin_twice(k)
     k.wait_for_step("not_issued")
     k.sees_message("card_issue.error.not_taken")
@@ -148,8 +150,7 @@ def test_a_reversal_the_bank_did_not_get_is_sent_again_until_it_does(kiosk_app, 
     k.devices.card_dispenser.inject("walk_away")
     k.sandbox.arm_fault("reverse_card_binding", fault)
     identify(k)
-    k.wait_for_step("card_type")
-    k.tap("choice_standard_debit")
+    # the account's one card type is taken without a screen: the PIN comes next
     key_pin_twice(k)
     k.wait_for_step("not_issued")
     # the bank never got the reversal: the card still counts as the customer's, staff know
@@ -167,8 +168,7 @@ def test_a_jam_calls_staff_and_binds_nothing(kiosk_app):
     account = open_account_without_card(k.backend)
     k.devices.card_dispenser.inject("jam")
     identify(k)
-    k.wait_for_step("card_type")
-    k.tap("choice_standard_debit")
+    # the account's one card type is taken without a screen: the PIN comes next
     key_pin_twice(k)
     k.wait_for_step("not_issued")
     k.sees_message("card_issue.error.jammed")

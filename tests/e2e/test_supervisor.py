@@ -18,6 +18,7 @@ from hardware.ports import Receipt
 from kiosk.backend.client import new_idempotency_key
 from kiosk.backend.errors import Declined
 from kiosk.supervisor import SupervisorRefused
+from ui.figures_charts import words
 from ui.supervisor import TABS
 
 
@@ -208,31 +209,92 @@ def test_five_wrong_passwords_lock_the_staff_number_at_the_bank(kiosk_app):
     k.sees_message("backend.declined.staff_not_permitted")  # right (a lobby manager, though)
 
 
-def test_the_kiosk_counts_wrong_passwords_itself(build_kiosk, config, qtbot):
-    """A bank without a lockout of its own: the kiosk stops sending after its own limit."""
-    config.supervisor.sign_in_tries = 3
+def _bank_count(window, staff_id: str) -> int:
+    """The wrong passwords the bank holds for `staff_id` (0 once it locked or forgot them)."""
+    with window.kiosk.sandbox.database.transaction() as tx:
+        row = tx.one("SELECT failures FROM staff_failures WHERE staff_id = ?", staff_id)
+    return row["failures"] if row else 0
+
+
+def _bank_forgets(window, staff_id: str) -> None:
+    """What a bank without a lockout of its own does: keeps no count, holds no lock."""
+    with window.kiosk.sandbox.database.transaction() as tx:
+        tx.run("DELETE FROM staff_failures WHERE staff_id = ?", staff_id)
+
+
+def test_the_kiosk_locks_after_five_wrong_passwords_itself(build_kiosk, config, qtbot):
+    """A bank without a lockout: the kiosk counts on its own (default 5) and stops sending."""
+    assert config.supervisor.sign_in_tries == 5  # the default, as the bank's
     window, _runner = build_kiosk()
     supervisor = window.supervisor.supervisor
     window.open_supervisor()
-    for _try in range(2):
-        with pytest.raises(Declined):
+    for tries in range(1, 5):
+        with pytest.raises(Declined) as declined:
             supervisor.sign_in("800102", "111111")
-    for password in ("111111", "913579"):  # the third wrong one locks; then even the right one
-        with pytest.raises(SupervisorRefused) as refused:
-            supervisor.sign_in("800102", password)
-        assert refused.value.message_key == "supervisor.error.locked"
+        assert declined.value.reason_code == "staff_refused"
+        _bank_forgets(window, "800102")
+        assert (supervisor.wrong_passwords("800102"), _bank_count(window, "800102")) == (tries, 0)
+    with pytest.raises(SupervisorRefused) as refused:  # the fifth: the kiosk's own lock
+        supervisor.sign_in("800102", "111111")
+    assert refused.value.message_key == "supervisor.error.locked"
+    assert refused.value.params == {"minutes": 15}
+    assert _bank_count(window, "800102") == 1  # the bank saw one wrong password, locks nothing
+    with pytest.raises(SupervisorRefused) as refused:  # now even the right password
+        supervisor.sign_in("800102", "913579")
+    assert refused.value.message_key == "supervisor.error.locked"
     assert not supervisor.signed_in
     journal = window.engine.services.journal
     sent = [e for e in journal.entries() if e.kind == "intent" and e.step == "sign_in"]
-    assert len(sent) == 3  # the fourth never reached the bank ...
+    assert len(sent) == 5  # the sixth never reached the bank ...
     backend = window.engine.services.backend
-    # ... which still accepts the right password, having seen only three wrong ones
+    # ... which would have said yes to it
     assert (
         backend.authorise_by_staff(
             "800102", "913579", "supervisor_mode", idempotency_key=new_idempotency_key()
         ).staff_id
         == "800102"
     )
+    with pytest.raises(Declined):  # another staff number has its own count, at one
+        supervisor.sign_in("800101", "111111")
+    assert supervisor.wrong_passwords("800101") == 1
+
+
+def test_when_both_lock_on_the_fifth_the_kiosk_holds_its_lock_if_the_bank_lifts_its_own(
+    build_kiosk, config, qtbot
+):
+    """The bank and the kiosk both count to 5: staff read the bank's words once, and the kiosk
+    keeps its own lock even when the bank's is lifted early (a clerk at the bank unlocks)."""
+    window, _runner = build_kiosk()
+    supervisor = window.supervisor.supervisor
+    window.open_supervisor()
+    for _try in range(4):
+        with pytest.raises(Declined):
+            supervisor.sign_in("800102", "111111")
+    assert (supervisor.wrong_passwords("800102"), _bank_count(window, "800102")) == (4, 4)
+    with pytest.raises(Declined) as declined:
+        supervisor.sign_in("800102", "111111")
+    assert declined.value.reason_code == "staff_locked"  # the bank's words, not two messages
+    _bank_forgets(window, "800102")  # unlocked at the bank
+    with pytest.raises(SupervisorRefused) as refused:
+        supervisor.sign_in("800102", "913579")
+    assert refused.value.message_key == "supervisor.error.locked"
+    assert not supervisor.signed_in
+
+
+def test_a_sign_in_forgets_the_wrong_passwords_before_it(build_kiosk, config, qtbot):
+    config.supervisor.sign_in_tries = 2  # configurable: a stricter kiosk than its bank
+    window, _runner = build_kiosk()
+    supervisor = window.supervisor.supervisor
+    window.open_supervisor()
+    with pytest.raises(Declined):
+        supervisor.sign_in("800102", "111111")
+    supervisor.sign_in("800102", "913579")
+    supervisor.sign_out()
+    assert supervisor.wrong_passwords("800102") == 0
+    with pytest.raises(Declined):  # one wrong again is one, not two
+        supervisor.sign_in("800102", "111111")
+    with pytest.raises(SupervisorRefused):  # the second locks
+        supervisor.sign_in("800102", "111111")
 
 
 def _visit_guide(k, *choices: str) -> None:
@@ -286,6 +348,35 @@ def test_figures_last_across_a_restart_and_export_to_csv(make_kiosk, tmp_path):
         "4", "1", "2", "1",
     )  # fmt: skip
     assert row["abandoned_at"] == "cash_amount=1" and row["completion_rate"] == "0.250"
+
+
+def test_no_counter_tickets_is_no_share_rather_than_all_of_it(build_kiosk, config, qtbot):
+    """The bank counted no counter tickets today: the kiosk did not take 100% of the business."""
+    window, _runner = build_kiosk()
+    figures, catalog = window.engine.services.figures, window.kiosk.catalog
+    figures.store.visit(figures.today, "bill_payment", "completed", "rating", 60.0)
+    figures.store.visit(figures.today, "bill_payment", "abandoned", "biller", 20.0)
+    figures.store.error(figures.today, "bill_payment", "backend.declined.pin_wrong")
+    figures.store.counter_tickets(figures.today, 0)
+    screen = window.supervisor
+    window.open_supervisor()
+    screen.supervisor.sign_in("800102", "913579")
+    screen.show_dashboard("figures")
+    shown = [w.text() for w in screen.tabs.currentWidget().findChildren(QLabel)]
+    no_share = catalog.text(
+        "supervisor.panel.share",
+        tickets=0,
+        share=catalog.text("supervisor.panel.no_counter_figures"),
+    )
+    assert no_share in shown and not any("100%" in line for line in shown)
+    bill = catalog.text("supervisor.flow.bill_payment")  # where and why, beside the funnel
+    assert f"{bill} · {catalog.text('bill_payment.biller.title')}" in shown
+    assert f"{bill} · {words(catalog, 'backend.declined.pin_wrong')}" in shown
+
+    figures.store.counter_tickets(figures.today, 3)  # with counter figures, a share again
+    screen.show_dashboard("figures")
+    shown = [w.text() for w in screen.tabs.currentWidget().findChildren(QLabel)]
+    assert catalog.text("supervisor.panel.share", tickets=3, share="25%") in shown
 
 
 def test_the_heartbeat_tells_the_bank_the_days_figures(make_kiosk, config):

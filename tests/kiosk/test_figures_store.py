@@ -83,6 +83,20 @@ def test_visits_add_up_to_the_branch_figures_and_survive_a_restart(tmp_path):
     assert rows["appointment_checkin"]["referred"] == "1"
 
 
+def test_no_share_of_business_without_counter_figures(tmp_path):
+    store = FiguresStore()
+    for _ in range(3):
+        store.visit(DAY, "bill_payment", "completed", "rating", 60.0)
+    assert store.kiosk_share(DAY) is None  # the bank said nothing
+    store.counter_tickets(DAY, 0)  # the bank counted no tickets: not "the kiosk took 100%"
+    assert store.counter_count(DAY) == 0 and store.kiosk_share(DAY) is None
+    with store.export_csv(tmp_path, DAY, count=1).open() as f:
+        row = next(csv.DictReader(f))
+    assert (row["counter_tickets"], row["kiosk_share"]) == ("0", "")
+    store.counter_tickets(DAY, 1)
+    assert store.kiosk_share(DAY) == 3 / 4
+
+
 def test_the_store_holds_no_personal_data(tmp_path):
     FiguresStore(tmp_path / "figures.sqlite").close()
     db = sqlite3.connect(tmp_path / "figures.sqlite")

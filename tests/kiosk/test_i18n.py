@@ -17,7 +17,9 @@ CODE = [p for folder in ("kiosk", "ui", "voice", "hardware") for p in (ROOT / fo
 # pockets: their names and addresses are data, not text of ours.
 SCREEN_CODE = [p for p in CODE if "sandbox" not in p.parts and p.name != "demo_people.py"]
 KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+# Full-width digits (U+FF10-FF19) are left out: the masking patterns must match them, and a
+# digit is no word a translator would write.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uff0f\uff1a-\uffef]")
 
 
 def _strings(path: Path):

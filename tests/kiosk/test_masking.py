@@ -35,3 +35,12 @@ def test_longer_numbers_and_keys_are_not_half_masked():
     assert redact(f"key={key} at 2026-12-02T05:10:00+08:00 amount 8650") == (
         f"key={key} at 2026-12-02T05:10:00+08:00 amount 8650"
     )
+
+
+def test_a_payment_reference_is_a_code_not_a_card_number():
+    # digits glued to letters belong to a code: printed and journaled whole
+    for reference in ("B2026120236901F5C27", "P20261202369015551", "I2026120212345678AB"):
+        assert redact(f"reference {reference}") == f"reference {reference}"
+    # a Chinese label glued to a number does not hide it, nor do full-width digits
+    assert redact("卡号6228480012345678010") == "卡号622848*********8010"
+    assert redact("手机１３８００１３８０００") == "手机１３８****８０００"

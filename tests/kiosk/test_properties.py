@@ -93,6 +93,23 @@ def test_no_whole_mobile_number_survives_redaction(phone, sep):
     assert phone not in re.sub(r"[ -]", "", redact(f"call {written} now"))
 
 
+@given(
+    st.from_regex(r"[A-Z][0-9]{8}[0-9A-F]{10}", fullmatch=True),
+    st.text(string.ascii_letters + " :=,", max_size=10),
+)
+def test_a_reference_is_never_taken_for_a_card_id_or_phone_number(reference, around):
+    """The bank's references (a letter, the date, hex) carry long runs of digits; they are
+    codes, printed and journaled whole."""
+    text = f"{around} {reference} {around}"
+    assert redact(text) == text
+
+
+@given(st.from_regex(r"[0-9]{12,19}", fullmatch=True))
+def test_a_card_number_in_full_width_digits_is_masked_too(pan):
+    wide = pan.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert wide not in redact(f"卡号 {wide}")
+
+
 @given(st.text(max_size=40))
 def test_masking_shows_at_most_its_share_of_any_value(value):
     for mask, shown in ((mask_pan, 10), (mask_id_number, 10), (mask_phone, 7)):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from kiosk.flows import flow_registry
+from kiosk.flows.take_back import PICTURES
 from ui.art import DEFAULT_LOGO, Picture, illustration_path, logo
 
 
 def test_every_illustration_a_step_names_exists_and_renders(qtbot):
-    names = {s.illustration for f in flow_registry().values() for s in f.steps if s.illustration}
+    steps = [s for f in flow_registry().values() for s in f.steps]
+    names = {s.illustration for s in steps if isinstance(s.illustration, str)}
     assert names  # the flows do name their pictures
+    names |= set(PICTURES.values())  # those the take-back step chooses among
     for name in names:
         path = illustration_path(name)
         assert path is not None, name

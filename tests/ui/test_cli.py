@@ -28,3 +28,19 @@ def test_without_a_display_it_says_how_to_see_the_kiosk(monkeypatch, capsys):
         monkeypatch.delenv(name, raising=False)
     assert cli.main([]) == 3
     assert "kiosk screenshot" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "table, key",
+    [
+        ('[devices.pin_pad]\ndriver = "simulated"\npin_key = "not hex"\n', "devices.pin_pad"),
+        ('[devices.printer]\ndriver = "simulated"\npapr = 10\n', "devices.printer"),
+        ('[devices.card_reader]\ndriver = "magstripe"\n', "devices.card_reader"),
+    ],
+)
+def test_a_device_table_no_driver_takes_stops_the_start_naming_it(tmp_path, capsys, table, key):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n' + table)
+    assert cli.main(["--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert key in err and "Traceback" not in err

@@ -9,15 +9,19 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel
 
 from kiosk.figures_store import FiguresStore
 from kiosk.i18n import Catalog
 from ui.figures_charts import (
     HANDLING_BUCKETS_S,
+    TABLE_ROWS,
     flow_name,
     funnel_chart,
     handling_chart,
     trend_chart,
+    where_and_why_tables,
+    words,
 )
 
 DAY = date(2026, 12, 1)
@@ -86,3 +90,57 @@ def test_a_flow_without_a_name_in_the_catalogs_is_shown_by_its_id():
     catalog = Catalog("en")
     assert flow_name(catalog, "bill_payment") == catalog.text("supervisor.flow.bill_payment")
     assert flow_name(catalog, "a_new_service") == "a_new_service"
+
+
+def _table(widget, name: str) -> list[str]:
+    [frame] = [f for f in widget.findChildren(QFrame) if f.objectName() == name]
+    return [w.text() for w in frame.findChildren(QLabel)]
+
+
+def _step_title(flow: str, step: str) -> str:
+    return {("bill_payment", "review"): "bill_payment.review.title"}.get((flow, step), step)
+
+
+def test_the_tables_say_where_visits_were_left_and_what_went_wrong_by_service(qapp, store):
+    catalog = Catalog("en")
+    for _ in range(3):
+        store.error(DAY, "bill_payment", "backend.declined.pin_wrong")
+    store.error(DAY, "guide", "devices.error.timeout")
+    store.visit(DAY, "guide", "abandoned", "gone_from_the_flow", 10)  # a step since removed
+    tables = where_and_why_tables(store, DAY, catalog, _step_title)
+    bill, guide = flow_name(catalog, "bill_payment"), flow_name(catalog, "guide")
+    abandoned = _table(tables, "abandoned_table")
+    assert abandoned[0] == catalog.text("supervisor.panel.abandoned_where")
+    review = catalog.text("bill_payment.review.title")
+    assert abandoned[3:] == [f"{bill} · {review}", "1", f"{guide} · gone_from_the_flow", "1"]
+    errors = _table(tables, "errors_table")
+    timeout = catalog.text("devices.error.timeout")
+    assert errors[3:] == [
+        f"{bill} · {words(catalog, 'backend.declined.pin_wrong')}",
+        "3",
+        f"{guide} · {timeout}",
+        "1",
+    ]  # fmt: skip  (the most shown first)
+    for language in ("en", "zh_CN"):  # a message's placeholder (tries left) is no fact of the day
+        message, shown = (
+            Catalog(language).text("backend.declined.pin_wrong"),
+            words(Catalog(language), "backend.declined.pin_wrong"),
+        )
+        assert shown and "{" not in shown and message.startswith(shown.rstrip("."))
+        assert len(shown) < message.index("{")
+
+
+def test_a_long_table_shows_the_most_frequent_lines_and_how_many_more(qapp):
+    catalog, store = Catalog("ko"), FiguresStore()
+    kinds = [f"devices.error.{k}" for k in ("timeout", "not_found")] + [
+        f"backend.declined.{k}" for k in ("pin_wrong", "otp_wrong", "staff_refused", "staff_locked")
+    ]
+    for n, kind in enumerate(kinds, start=1):
+        for _ in range(n):
+            store.error(DAY, "bill_payment", kind)
+    errors = _table(where_and_why_tables(store, DAY, catalog, _step_title), "errors_table")
+    shown = errors[3:-1]
+    assert len(shown) == 2 * TABLE_ROWS and shown[1] == str(len(kinds))  # the most first
+    assert errors[-1] == catalog.text("supervisor.panel.more", count=len(kinds) - TABLE_ROWS)
+    empty = _table(where_and_why_tables(FiguresStore(), DAY, catalog, _step_title), "errors_table")
+    assert empty[-1] == catalog.text("supervisor.panel.none_today")

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from ui.art import Picture
+from ui.layout_check import check
 
 
 def tap(qtbot, window, name: str) -> None:
@@ -43,6 +44,21 @@ def test_need_more_time_counts_down_in_the_customers_words(qtbot, window):
     )
     tap(qtbot, window, "more_time_yes")
     assert not overlay.isVisible() and window.engine.active
+
+
+def test_every_question_fits_its_words_in_care_mode(qtbot, window):
+    """The panel's wrapped prompt and large countdown get the height they need at the width
+    the panel keeps (a panel measured at one width and drawn at another clips them)."""
+    window.show_home()
+    window.kiosk.begin("guide")
+    window.kiosk.set_care_mode(True)
+    for language in ("en", "ko"):
+        window.kiosk.set_language(language)
+        for ask in (lambda: window._ask_more_time(30), window._ask_language):
+            ask()
+            QApplication.processEvents()
+            inside = [str(o) for o in check(window) if "/overlay/" in o.where]
+            assert inside == [], (language, inside)
 
 
 def test_call_staff_says_help_is_coming_until_cancelled_or_the_visit_ends(qtbot, window):

@@ -46,3 +46,15 @@ def test_a_scheduled_call_runs_once_and_a_cancelled_one_never(qtbot):
     qtbot.wait(50)  # the cancelled one had its chance to fire too
     assert fired == ["due"]
     due.cancel()
+
+
+def test_settle_delivers_every_answer_and_the_work_they_start_before_a_kiosk_closes(qapp):
+    runner, answers = QtRunner(), []
+
+    def then_call_staff(ticket: str) -> None:
+        answers.append(ticket)
+        runner.run(lambda: "staff called", answers.append, answers.append)
+
+    runner.run(lambda: "ticket A012", then_call_staff, answers.append)
+    runner.settle()  # no event loop turns here: settle itself delivers them
+    assert answers == ["ticket A012", "staff called"]

@@ -208,6 +208,8 @@ def test_no_care_mode_screen_shows_more_than_four_choices(window, flow_id):
             if callable(step.choices)
             else tuple(step.choices)
         )
+        if callable(step.choices) and step.kind is StepKind.FIELD:
+            choices = (Choice("c0", "common.yes", aside=True),)  # a field's: a new SMS code
         _show(window, flow_id, step.id, choices=choices)
         # an aside choice (the survey's "skip") sits in the footer beside back and cancel
         aside = {f"choice_{c.id}" for c in choices if c.aside}

@@ -6,8 +6,6 @@ widgets, no missing word."""
 
 from __future__ import annotations
 
-import pytest
-
 from kiosk.config import Config
 from kiosk.flows.bill_payment import BILL_PAYMENT
 from kiosk.i18n import load_language
@@ -40,10 +38,7 @@ def test_bill_payment_fits_every_screen_in_every_language_and_theme(qapp):
         check=True,  # pictures are not saved here: compressing them would double the time
         report=lambda _line: None,
     )
-    # Known and open (issue #10): in care mode the review screen asks for 1149 px and the window
-    # grows past the 1080 px screen from there on. Every other offence still fails the test.
-    grown = [o for o in board.offences if "care): off_screen: KioskWindow" in o]
-    assert [o for o in board.offences if o not in grown] == []
+    assert board.offences == []
     for language in languages:
         for theme in THEMES:
             steps = {s.name for s in board.shots if (s.language, s.theme) == (language, theme)}
@@ -62,8 +57,6 @@ def test_bill_payment_fits_every_screen_in_every_language_and_theme(qapp):
     assert len({s.screen for s in board.shots if s.theme == "standard"}) > len(
         {s.screen for s in board.shots if s.theme == "care"}
     )
-    if grown:
-        pytest.xfail(f"care mode grows the window past the screen: {grown[0]}")
 
 
 def test_the_index_is_a_grid_of_screens_by_language_and_theme(tmp_path):

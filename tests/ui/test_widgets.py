@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ui.widgets import PinBoxes, StageBar, paged
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+
+from ui.layout_check import check
+from ui.widgets import PinBoxes, StageBar, button, paged
 
 
 def test_pages_never_hold_more_than_their_size_and_reach_every_choice():
@@ -35,3 +38,21 @@ def test_the_stage_bar_marks_done_current_and_to_come(qtbot):
     names = {w.text(): w.objectName() for w in bar.findChildren(type(bar.children()[1]))}
     assert names["核验身份"] == names["填写信息"] == "stage_done"
     assert names["确认"] == "stage_current" and names["完成"] == "stage_todo"
+
+
+def test_a_long_choice_wraps_inside_its_button_instead_of_widening_the_screen(qtbot):
+    words = "Seniors' debit card\nFor older customers: priority at the counter, lower fees"
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    row = QHBoxLayout(holder)
+    wrapped = button(words, lambda: None, wrap=True)
+    row.addWidget(wrapped)
+    one_line = QPushButton(words)
+    assert holder.minimumSizeHint().width() < one_line.sizeHint().width() / 2
+    holder.resize(420, 100)
+    holder.show()
+    qtbot.waitExposed(holder)
+    line = wrapped.words.fontMetrics().height()
+    assert wrapped.words.height() >= 3 * line  # the hint took more than its one line
+    assert wrapped.words.text() == words and not wrapped.text()
+    assert check(holder) == []  # nothing clipped: the button grew to its words' height

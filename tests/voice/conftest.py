@@ -16,7 +16,7 @@ from kiosk.flows.engine import FlowEngine
 from kiosk.flows.model import StepKind
 from kiosk.runtime import InlineRunner, ManualClock
 from voice.models import VoiceModels
-from voice.speech_out import SpeechOut
+from voice.speech_out import Player, SpeechOut
 
 
 @pytest.fixture(scope="session")
@@ -128,6 +128,11 @@ class VoiceCustomer:
                 f"never {what or condition}: on {self.step()!r}, the kiosk "
                 f"last said: {self.hears()!r}"
             ) from None
+
+    def listens_to_the_end(self) -> None:
+        """Headphones on: what the kiosk says is played (into sox's null device, this machine
+        has no sound card) and heard to its end, an agreement read out in full among it."""
+        self.voice.speech_out.use_player(Player(("sox", "-q"), output=("-n",)))
 
     def wait_for_step(self, step_id: str) -> None:
         """On the step, and (unless the machine is at work there) waiting for an answer."""

@@ -40,17 +40,23 @@ def test_a_step_listens_only_for_the_commands_that_make_sense_on_it():
 
 def test_the_steps_own_yes_and_no_choices_win_over_the_global_yes_and_no():
     catalog = Catalog("ko")
+    # a word both the step's "yes" choice and the global "yes" are said with (네)
+    [yes, *_] = [
+        p for p in catalog.phrases("common.say.yes") if p in catalog.phrases("voice.command.yes")
+    ]
     grammar = build_grammar(_view("guide", "has_id"), catalog)
-    assert grammar.parse("네").command == Choose("yes")
+    assert grammar.parse(yes).command == Choose("yes")
     question = build_grammar(_view("guide", "has_id"), catalog, question=True)
-    assert question.parse("네").command == Yes()
-    assert question.parse("아니오").command == No()
-    assert question.parse("현금") is None  # the step's choices are not heard during a question
+    assert question.parse(yes).command == Yes()
+    assert question.parse(catalog.phrases("voice.command.no")[0]).command == No()
+    # the step's choices are not heard during a question
+    assert question.parse(catalog.phrases("guide.say.cash")[0]) is None
 
 
 def test_a_word_salad_is_only_a_guess_never_a_certainty():
-    grammar = build_grammar(_view("guide", "need"), Catalog("ko"))
-    match = grammar.parse("현금 인출 주세요")
+    catalog = Catalog("ko")
+    grammar = build_grammar(_view("guide", "need"), catalog)
+    match = grammar.parse(f"{catalog.text('guide.need.cash')} 주세요")  # the label, and "please"
     assert match.command == Choose("cash") and not match.exact
     # A long salad with one grammar word in it (what the Korean model makes of a sentence
     # it was never asked to hear) is not even a guess.
@@ -61,22 +67,30 @@ def test_a_word_salad_is_only_a_guess_never_a_certainty():
 def test_a_number_field_hears_digits_and_says_them_back_as_one_value():
     step = Step("phone", StepKind.FIELD, "guide.title", field=Field("guide.title"))
     flow = Flow("t", "guide.title", (step,))
-    grammar = build_grammar(StepView(flow, step, {}, (), (), True), Catalog("ko"))
-    match = grammar.parse("일 삼 팔 공 영")
+    catalog = Catalog("ko")
+    grammar = build_grammar(StepView(flow, step, {}, (), (), True), catalog)
+    said = {d: catalog.phrases(f"voice.digit.{d}") for d in "0123456789"}
+    # 1 3 8 0 0, the zeros said in two of the ways people say them (공, 영)
+    match = grammar.parse(" ".join([said["1"][0], said["3"][0], said["8"][0], *said["0"][:2]]))
     assert match.command == Digits("13800") and match.exact
-    assert "구" in grammar.words()
+    assert said["9"][0] in grammar.words()
 
 
 def test_the_vosk_phrase_list_leaves_out_phrases_with_words_the_model_lacks():
-    grammar = build_grammar(_view("guide", "need"), Catalog("ko"))
-    known = grammar.words() - {"분실"}
-    phrases = grammar.vosk_json(known, unk=False)
-    assert "카드 분실" not in phrases and "분실 신고" not in phrases and "[unk]" not in phrases
-    assert "현금" in phrases
+    catalog = Catalog("ko")
+    grammar = build_grammar(_view("guide", "need"), catalog)
+    lost = catalog.phrases("guide.say.lost_card")
+    [missing] = set.intersection(*(set(p.split()) for p in lost))  # the word both share (분실)
+    phrases = grammar.vosk_json(grammar.words() - {missing}, unk=False)
+    assert not any(p in phrases for p in lost) and "[unk]" not in phrases
+    assert catalog.phrases("guide.say.cash")[0] in phrases
 
 
 def test_the_recognizer_gets_words_only_never_symbols_or_punctuation():
-    rating = build_grammar(_view("bill_payment", "rating"), Catalog("ko"))
+    catalog = Catalog("ko")
+    rating = build_grammar(_view("bill_payment", "rating"), catalog)
     phrases = rating.vosk_json(unk=False)
-    assert "★" not in phrases and "매우 만족" in phrases  # "★★★★★ 매우 만족" as it is said
-    assert rating.parse("매우 만족").command == Choose("5")
+    label = catalog.text("feedback.rating.stars_5")  # "★★★★★ 매우 만족"
+    said = label.replace("★", "").strip()  # as it is said
+    assert "★" in label and "★" not in phrases and said in phrases
+    assert rating.parse(said).command == Choose("5")

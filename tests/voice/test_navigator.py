@@ -18,6 +18,7 @@ from kiosk.flows.model import (
 from kiosk.i18n import Catalog
 from kiosk.runtime import InlineRunner
 from kiosk.session import CustomerSession
+from voice import spoken_forms
 from voice.grammar import Cancel, Choose, Confirm, DidYouMean, Digits, No, Yes
 from voice.models import NO_MODEL_NOTICE
 from voice.navigator import VoiceNavigator
@@ -174,7 +175,8 @@ def test_money_moves_only_after_a_spoken_confirm_answered_yes(clock, speech_out,
     speech_in = SpeechIn(korean_model, "ko")
     navigator = _navigator(engine, speech_out, speech_in)
     engine.start("pay_test", CustomerSession("ko", care_mode=True))
-    assert "팔십육 위안 오 자오" in speech_out.last_text  # the amount, as a person says it
+    # the amount, as a person says it
+    assert spoken_forms.amount("86.50", navigator.catalog) in speech_out.last_text
 
     navigator.handle(Confirm())
     assert paid == [] and navigator.question
@@ -215,7 +217,7 @@ def test_digits_are_heard_read_back_and_submitted_on_confirm(clock, speech_out, 
     ) == (speech_out.last_text)
     speech_in.feed_wav(say("이 삼 사 이"))  # said again, as the read-back asks
     assert navigator.digits == "2342" and heard[-1] == "2342"
-    assert "이 삼 사 이" in speech_out.last_text
+    assert spoken_forms.digits("2342", navigator.catalog) in speech_out.last_text
     navigator.handle(Confirm())
     assert session.state(Keyed).code == "2342" and engine.view.step.id == "done"
 

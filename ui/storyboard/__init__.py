@@ -228,7 +228,7 @@ def _close(window, runner) -> None:
         window.engine.cancel()
     for device in window.engine.services.devices.all():
         device.cancel()
-    runner.wait_idle()
+    runner.settle()  # the journey's last answers reach this kiosk, not the next one
     window.kiosk.close()
     window.close()
     window.deleteLater()

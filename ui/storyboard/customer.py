@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea
 
 from kiosk.flows.model import StepKind
 from ui.widgets import PinBoxes
@@ -102,6 +102,18 @@ class Customer:
 
         self.wait(shown, f"button {name}")
         self._buttons(name)[0].click()
+
+    def reads_to_the_end(self) -> None:
+        """Scrolls the text on screen (an agreement) to its last line, as a finger would,
+        until the kiosk counts it as read (once laid out, the text has its length)."""
+
+        def scrolled() -> bool:
+            for area in self.window.findChildren(QScrollArea):
+                if area.isVisible():
+                    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+            return bool(self.engine.view and self.engine.view.read)
+
+        self.wait(scrolled, "the text read to its end")
 
     def digits(self, digits: str) -> None:
         for digit in digits:

@@ -69,19 +69,31 @@ def home_and_dialogs(c, board) -> None:
     board.shoot("call_staff")
 
 
+WEEK_FLOWS = {  # service -> where its visits were left, and the errors they were shown
+    "bill_payment": (("pin", "biller", "review"), ("backend.declined.pin_wrong",)),
+    "appointment_checkin": (("method", "scan_qr"), ("appointment.problem.not_found",)),
+    "account_opening": (("face", "otp", "review"), ("backend.declined.otp_wrong",
+                                                     "devices.error.timeout")),
+}  # fmt: skip
+
+
 def a_week_of_figures(figures) -> None:
-    """The branch's last week as the figures store would hold it (the charts have something to
-    draw): visits per service, handling times, ratings and the counters' tickets."""
+    """The branch's last week as the figures store would hold it (the charts and tables have
+    something to draw): visits per service, where they were left, the errors shown, handling
+    times, ratings and the counters' tickets."""
     store = figures.store
     for ago in range(7):
         day = figures.today - timedelta(days=ago)
-        for n, flow in enumerate(("bill_payment", "appointment_checkin", "account_opening")):
+        for n, (flow, (stages, errors)) in enumerate(WEEK_FLOWS.items()):
             busy = 6 + (ago * 3 + n * 5) % 7
             for i in range(busy):
                 outcome = "abandoned" if i % 5 == 4 else "referred" if i % 7 == 6 else "completed"
-                store.visit(day, flow, outcome, "review", 45.0 + 40 * n + 17 * ((i + ago) % 6))
+                stage = stages[(i + ago) % len(stages)] if outcome == "abandoned" else "rating"
+                store.visit(day, flow, outcome, stage, 45.0 + 40 * n + 17 * ((i + ago) % 6))
                 if outcome == "completed":
                     store.answer(day, flow, "rating", str(3 + (i + n + ago) % 3))
+                if i % 3 == n % 3:
+                    store.error(day, flow, errors[i % len(errors)])
         store.counter_tickets(day, 40 + ago % 3 * 5)
 
 
@@ -129,10 +141,16 @@ def guide(c, board) -> None:
         ("lost_card", "yes"),
         ("lost_card", "no"),
         ("other",),
+        ("no_ticket", "cash", "large"),  # the bank cannot give a counter ticket just now
+        ("no_ticket", "lost_card", "yes"),
     ):
+        no_ticket = answers[0] == "no_ticket"
+        if no_ticket:
+            c.sandbox.faults.clear()
+            c.sandbox.arm_fault("take_queue_ticket", "503", count=10)
         c.tap("service_guide")
         c.at("need")
-        for answer in answers:
+        for answer in answers[1:] if no_ticket else answers:
             c.tap(f"choice_{answer}")
         c.wait(lambda: c.engine.view.step.id.startswith(("to_", "report")), "the guide's answer")
         c.tap("choice_done")
@@ -312,15 +330,26 @@ def senior_by_phone(c, board) -> None:
     c.at("ticket")
 
 
-@journey("appointment_checkin", "ticket")
-def vip_by_id_card(c, board) -> None:
+def by_id_card(c, person: str) -> None:
     c.start("appointment_checkin")
     c.at("method")
     c.tap("choice_id_card")
     c.at("read_id")
-    c.devices.id_card_reader.insert("li")
+    c.devices.id_card_reader.insert(person)
     c.at("ticket")
+
+
+@journey("appointment_checkin", "ticket")
+def vip_by_id_card(c, board) -> None:
+    by_id_card(c, "li")
     rate_and_leave(c)  # a bank customer who agreed to offers: one is shown
+
+
+@journey("appointment_checkin", "ticket")
+def id_card_left_on_the_reader(c, board) -> None:
+    # the card is not lifted: the take-back step, its two reminders (sound and words), staff
+    c.devices.id_card_reader.inject("timeout", times=3, after=1)
+    by_id_card(c, "li")
 
 
 @journey("appointment_checkin", "off_time", "queue_ticket")
@@ -362,19 +391,22 @@ def bank_down_fallback_ticket(c, board) -> None:
 
 
 def open_up_to_the_id_card(
-    c, person: str = "zhao", product: str = "standard_debit", klass: str = "II"
+    c, person: str = "zhao", product: str = "standard_debit", klass: str = "II", board=None
 ) -> None:
+    """From the home screen past the agreement and the consent, each read to its end; with
+    `board`, the agreement is photographed again once read (its "I agree" enabled)."""
     c.devices.id_card_reader.insert(person)
     c.devices.camera.set_face(True)
     c.start("account_opening")
-    for step, choice in (
-        ("product", product),
-        ("account_class", klass),
-        ("agreement", "agree"),
-        ("consent", "agree"),
-    ):
+    for step, choice in (("product", product), ("account_class", klass)):
         c.at(step)
         c.tap(f"choice_{choice}")
+    for step in ("agreement", "consent"):
+        c.at(step)
+        c.reads_to_the_end()
+        if board is not None and step == "agreement":
+            board.shoot("agreement_read", step="agreement")
+        c.tap("choice_agree")
 
 
 def phone_and_code(c, phone: str = ZHAO_PHONE) -> None:
@@ -411,13 +443,13 @@ def staff_sign_in(c, staff_id: str, retry: bool = False) -> None:
 
 @journey("account_opening")
 def account_then_card(c, board) -> None:
-    open_up_to_the_id_card(c)
+    open_up_to_the_id_card(c, board=board)
     phone_and_code(c)
     new_pin(c)
     c.at("opened")
-    c.tap("choice_card_issue")  # straight on: the same visit, no second ID card read
-    c.at("card_type")
-    c.tap("choice_standard_debit")
+    # straight on: the same visit, no second ID card read, and the account's one card type
+    # is taken without a screen
+    c.tap("choice_card_issue")
     card_pin_if_asked(c, "issued")
     rate_and_leave(c)
 
@@ -430,8 +462,16 @@ def agreement_refused(c, board) -> None:
     c.at("account_class")
     c.tap("choice_II")
     c.at("agreement")
-    c.tap("choice_refuse")
+    c.tap("choice_refuse")  # refusing needs no reading
     c.at("refused")
+
+
+@journey("account_opening", "agreement")
+def e_account_has_one_class(c, board) -> None:
+    c.start("account_opening")
+    c.at("product")
+    c.tap("choice_e_account")
+    c.at("agreement")  # class II, its only one, taken without a screen: the agreement says so
 
 
 @journey("account_opening", "stopped")
@@ -450,6 +490,26 @@ def class_i_needs_staff(c, board) -> None:
     staff_sign_in(c, "800101", retry=True)
     c.at("opened")
     rate_and_leave(c)
+
+
+@journey("account_opening", "staff_password", "opened")
+def class_i_by_staff_password(c, board) -> None:
+    """Where the bank allows it, staff key their number and password on the screen instead of
+    their staff card: a wrong password first, then the lobby manager's."""
+    c.kiosk.config.supervisor.staff_authorisation = "password"
+    open_up_to_the_id_card(c, klass="I")
+    phone_and_code(c)
+    new_pin(c)
+    for staff_id, password in (("800101", "000000"), ("800101", "802468")):
+        c.at("staff_password")
+        c.digits(staff_id)
+        c.tap("next")
+        c.digits(password)
+        if password == "000000":  # refused: the form is shown again with the bank's words
+            c.then_fails(lambda: c.tap("confirm"))
+        else:
+            c.tap("confirm")
+    c.at("opened")
 
 
 @journey("account_opening", "staff")
@@ -489,9 +549,7 @@ def card_jams_in_the_dispenser(c, board) -> None:
     phone_and_code(c)
     new_pin(c)
     c.at("opened")
-    c.tap("choice_card_issue")
-    c.at("card_type")
-    c.tap("choice_standard_debit")
+    c.tap("choice_card_issue")  # its one card type: no screen
     card_pin_if_asked(c, "not_issued")
 
 

@@ -35,6 +35,11 @@ class Visit:
         for value in answers:
             self.engine.submit(value)
 
+    def agrees(self) -> None:
+        """Reads the agreement on screen to its end, then agrees."""
+        self.engine.body_read()
+        self.engine.submit("agree")
+
     def key_pin(self, pin: str) -> None:
         """On the PIN pad, before the step that waits for it (keys wait for the entry)."""
         for digit in pin:
@@ -47,10 +52,16 @@ class Visit:
 
 
 @pytest.fixture
-def core_kiosk(config: Config) -> Iterator[Kiosk]:
+def clock() -> ManualClock:
+    """The core kiosk's time: idle time-outs and countdowns move only when a test says."""
+    return ManualClock()
+
+
+@pytest.fixture
+def core_kiosk(config: Config, clock: ManualClock) -> Iterator[Kiosk]:
     # the customer takes their ID card back as soon as the kiosk waits for it
     config.devices["id_card_reader"] = {"driver": "simulated", "person": "zhao"}
-    built = build_kiosk(config, InlineRunner(), ManualClock())
+    built = build_kiosk(config, InlineRunner(), clock)
     yield built
     built.close()
 

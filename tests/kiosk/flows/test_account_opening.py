@@ -31,7 +31,9 @@ def _to_the_phone(visit, person: str = "zhao", product: str = "standard_debit") 
     visit.devices.id_card_reader.insert(person)
     visit.devices.camera.set_face(True)
     visit.kiosk.begin("account_opening")
-    visit.answer(product, "II", "agree", "agree")
+    visit.answer(product, "II")
+    visit.agrees()  # the agreement
+    visit.agrees()  # the consent
     assert visit.step == "phone"
     return visit.engine.session
 
@@ -54,16 +56,43 @@ def test_the_answers_are_kept_and_the_account_is_opened_with_them(visit):
     assert visit.engine.flow.id == "card_issue" and visit.engine.session is session
 
 
-def test_a_second_code_waits_for_the_cool_down_on_the_flows_clock(visit, monkeypatch):
+def test_a_second_code_waits_for_the_cool_down_on_the_flows_clock(visit):
     session = _to_the_phone(visit, product="e_account")
-    now = [1000.0]
-    monkeypatch.setattr(account_opening, "clock", lambda: now[0])
     visit.answer(ZHAO_PHONE)
     visit.engine.back()
     visit.answer(ZHAO_PHONE)
     assert visit.error_keys == ["account_opening.otp.wait"]
     assert visit.errors[0].params["seconds"] == 60
     assert session.state(AccountOpeningState).otp_codes == 1
+
+
+def test_a_new_code_counts_down_its_cool_down_then_the_codes_left(visit, clock, core_kiosk):
+    session = _to_the_phone(visit, product="e_account")
+    visit.answer(ZHAO_PHONE)
+    assert visit.step == "otp"
+    [resend] = visit.engine.view.choices
+    assert resend.id == account_opening.RESEND and resend.aside
+    assert visit.engine.view.waits == {resend.id: 60}
+    assert visit.engine.view.params["codes_left"] == account_opening.MAX_CODES - 1
+    countdown: list[int] = []
+    visit.engine.progress.connect(lambda view: countdown.append(view.waits.get(resend.id, 0)))
+    visit.answer(resend.id)  # too soon: refused, and the customer told how long to wait
+    assert visit.errors[-1].message_key == "flow.error.not_yet"
+    assert session.state(AccountOpeningState).otp_codes == 1
+    clock.advance(account_opening.RESEND_COOLDOWN_S)
+    assert countdown == list(range(59, -1, -1))  # once a second, down to ready
+    bank = core_kiosk.sandbox.database
+    for _ in range(account_opening.MAX_CODES - 1):
+        with bank.transaction() as tx:  # a minute later at the bank too
+            tx.run("UPDATE otps SET expires_at = expires_at - 60")
+        clock.advance(account_opening.RESEND_COOLDOWN_S)
+        visit.answer(resend.id)
+        assert visit.step == "otp"
+    # the visit's three codes are used: no button, and back goes to the phone number once
+    assert session.state(AccountOpeningState).otp_codes == account_opening.MAX_CODES
+    assert visit.engine.view.choices == () and visit.engine.view.params["codes_left"] == 0
+    visit.engine.back()
+    assert visit.step == "phone"
 
 
 def test_refusing_the_agreement_ends_politely_and_keeps_nothing(visit):

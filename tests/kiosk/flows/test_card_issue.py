@@ -19,17 +19,21 @@ def _identified(visit, person: str = "zhao"):
 
 def test_the_card_is_issued_for_the_account_waiting_for_it(visit, core_kiosk):
     account = open_account_without_card(core_kiosk.engine.services.backend)
+    said: list = []
+    visit.engine.step_entered.connect(lambda view: said.append((view.step.id, view.alone)))
+    for key in (*GOOD_PIN, "enter") * 2:  # keyed ahead: the PIN pad queues them
+        visit.devices.pin_pad.press(key)
     session = _identified(visit)
     state = session.state(CardIssueState)
-    assert visit.step == "card_type" and [a.account_number for a in state.awaiting] == [account]
-    for key in (*GOOD_PIN, "enter") * 2:
-        visit.devices.pin_pad.press(key)
-    visit.answer("standard_debit")
     assert visit.step == "issued" and state.card_type == "standard_debit"
+    assert [a.account_number for a in state.awaiting] == [account]
+    # one card type for that account: no screen to choose it, the PIN screen says so
+    assert "card_type" not in [step for step, _ in said]
+    assert ("set_pin", ("card_issue.type.title", "backend.product.standard_debit")) in said
     assert state.account is not None and state.account.account_number == account
     assert state.issued is not None and session.state(PinSetupState).block is not None
-    # find, ID card, face, find again, type, PIN, dispense, print, take back, result
-    assert visit.stages == [0, 0, 0, 0, 1, 1, 2, 3, 3, 3]
+    # find, ID card, face, find again, PIN, dispense, print, take back, result
+    assert visit.stages == [0, 0, 0, 0, 1, 2, 3, 3, 3]
 
 
 def test_nobody_waiting_may_go_on_to_open_an_account(visit):
@@ -46,10 +50,9 @@ def test_a_jam_calls_staff_and_the_result_says_so(visit, core_kiosk):
     staff = []
     core_kiosk.staff_called.connect(staff.append)
     visit.devices.card_dispenser.inject("jam")
-    session = _identified(visit)
-    for key in (*GOOD_PIN, "enter") * 2:
+    for key in (*GOOD_PIN, "enter") * 2:  # keyed ahead; the one card type is taken alone
         visit.devices.pin_pad.press(key)
-    visit.answer("standard_debit")
+    session = _identified(visit)
     assert visit.step == "not_issued" and session.state(CardIssueState).staff_called
     assert session.failure is not None and session.failure.message_key == "card_issue.error.jammed"
     assert staff == ["device_fault"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import pytest
@@ -80,7 +80,7 @@ PHONE_FLOW = Flow(
 ELSEWHERE = Flow(
     "elsewhere",
     "t",
-    (Step("first", StepKind.CHOOSE, "t", choices=(Choice("a", "t"),)),),
+    (Step("first", StepKind.CHOOSE, "t", choices=(Choice("a", "t"), Choice("b", "t"))),),
     stages=("stages.details",),
     home=Home(99, "t", "t", say="guide.say.other", guide="guide.need.other"),
 )
@@ -220,24 +220,27 @@ def test_results_of_work_after_cancel_are_dropped(clock):
     assert seen.steps == ["phone", "device"] and not engine.active
 
 
-def test_review_confirm_and_unknown_choice(clock):
-    flow = Flow(
-        "agree",
-        "t",
-        (
-            Step(
-                "agreement",
-                StepKind.REVIEW,
-                "t",
-                body="b",
-                choices=(Choice("accept", "t"), Choice("refuse", "t")),
-                next=Branch(lambda _s, v: "thanks" if v == "accept" else "bye", ("thanks", "bye")),
-            ),
-            Step("thanks", StepKind.RESULT, "t", next="end"),
-            Step("bye", StepKind.RESULT, "t", next="end"),
+AGREEMENT_FLOW = Flow(
+    "agree",
+    "t",
+    (
+        Step(
+            "agreement",
+            StepKind.REVIEW,
+            "t",
+            body="b",
+            choices=(Choice("accept", "t"), Choice("refuse", "t")),
+            next=Branch(lambda _s, v: "thanks" if v == "accept" else "bye", ("thanks", "bye")),
         ),
-        stages=("stages.confirm",),
-    )
+        Step("thanks", StepKind.RESULT, "t", next="end"),
+        Step("bye", StepKind.RESULT, "t", next="end"),
+    ),
+    stages=("stages.confirm",),
+)
+
+
+def test_review_confirm_and_unknown_choice(clock):
+    flow = AGREEMENT_FLOW
     engine = make_engine(clock, flows=(flow,))
     seen = Recorder(engine)
     engine.start("agree", CustomerSession("en"))
@@ -291,3 +294,49 @@ def test_a_way_no_step_declared_is_a_system_error_not_a_crash(clock):
     seen = Recorder(engine)
     engine.start("astray", CustomerSession("en"))
     assert seen.errors == ["flow.error.system"] and seen.steps == ["device"]
+
+
+def test_i_agree_is_offered_only_once_the_text_is_read_to_its_end(clock):
+    flow = replace(
+        AGREEMENT_FLOW,
+        id="read",
+        steps=(
+            replace(
+                AGREEMENT_FLOW.steps[0],
+                choices=(Choice("accept", "t", after_reading=True), Choice("refuse", "t")),
+            ),
+            *AGREEMENT_FLOW.steps[1:],
+        ),
+    )
+    engine = make_engine(clock, flows=(flow,))
+    seen = Recorder(engine)
+    engine.start("read", CustomerSession("en"))
+    assert not engine.view.read
+    engine.submit("accept")
+    assert seen.steps == ["agreement"] and seen.errors == ["flow.error.read_first"]
+    engine.body_read()  # scrolled to the end, or heard in full
+    assert engine.view.read
+    engine.submit("accept")
+    assert seen.steps == ["agreement", "thanks"]
+
+
+def test_a_choice_of_one_is_taken_without_a_screen_and_said_on_the_next(clock):
+    flow = Flow(
+        "one",
+        "t",
+        (
+            Step("phone", StepKind.FIELD, "t", field=Field("l", max_length=3)),
+            Step("kind", StepKind.CHOOSE, "title.kind", choices=(Choice("only", "label.only"),)),
+            Step("review", StepKind.REVIEW, "t"),
+            Step("result", StepKind.RESULT, "t", next="end"),
+        ),
+        stages=("stages.details",),
+    )
+    engine = make_engine(clock, flows=(flow,))
+    seen = Recorder(engine)
+    engine.start("one", CustomerSession("en"))
+    engine.submit("123")
+    assert seen.steps == ["phone", "review"]
+    assert engine.view.alone == ("title.kind", "label.only")
+    engine.back()  # back goes to what the customer answered, not to the choice of one
+    assert seen.steps == ["phone", "review", "phone"] and engine.view.alone is None

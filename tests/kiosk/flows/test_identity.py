@@ -42,6 +42,8 @@ def _to_the_id_card(kiosk, person: str) -> None:
     devices.camera.set_face(True)
     kiosk.begin("account_opening")
     for answer in ("standard_debit", "II", "agree", "agree"):
+        if answer == "agree":
+            kiosk.engine.body_read()  # the customer read it to the end
         kiosk.engine.submit(answer)
 
 

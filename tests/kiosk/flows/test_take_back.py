@@ -36,7 +36,8 @@ GIVE_BACK = Flow(
             "start",
             StepKind.CHOOSE,
             "guide.need.title",
-            choices=(Choice("go", "common.confirm"),),
+            # two choices: a choice of one would be taken without a screen
+            choices=(Choice("go", "common.confirm"), Choice("also", "common.yes")),
             next=TAKE_BACK,
         ),
         *take_back_steps(FLOW, next="finished"),

@@ -13,9 +13,10 @@ import pytest
 from hardware.pinpad.iso9564 import encode_pin_block
 from kiosk.backend import CoreBankingClient, new_idempotency_key
 from kiosk.journal import Journal, journaled
-from kiosk.journal.journal import FINAL
 from kiosk.masking import mask_pan
 from kiosk.sandbox.faulty_proxy import FaultyProxy
+
+from .ledger import disagreements
 
 KEY = bytes(range(32))
 KIOSK = "STM-0101-01"
@@ -82,42 +83,7 @@ class Line:
     def disagreements(self, journal: Journal | None = None) -> list[str]:
         """Where the journal (this line's, or `journal`) and the bank disagree (empty: they
         agree entry by entry)."""
-        found = []
-        final: dict[str, tuple[str, str | None]] = {}
-        intents = {}
-        for e in (journal or self.journal).entries():
-            if e.kind == "intent":
-                intents[e.idempotency_key] = e
-            elif e.kind == "outcome" and e.outcome in FINAL:
-                final[e.idempotency_key] = (e.outcome, e.reference)
-        with self.sandbox.database.transaction() as tx:
-            bank = {
-                r["idem_key"]: (r["outcome"], r["reference"])
-                for r in tx.all("SELECT * FROM idempotency WHERE kiosk_id = ?", KIOSK)
-            }
-            paid = {r["reference"]: r["amount_fen"] for r in tx.all("SELECT * FROM payments")}
-            per_bill = tx.all(
-                "SELECT bill_number, COUNT(*) AS n FROM payments GROUP BY bill_number HAVING n > 1"
-            )
-        found += [f"bill {r['bill_number']} paid {r['n']} times" for r in per_bill]
-        for key, intent in intents.items():
-            if key not in final:
-                found.append(f"{intent.operation} {key} still open")
-                continue
-            outcome, reference = final[key]
-            held = bank.get(key)
-            if outcome == "done" and held != ("done", reference):
-                found.append(f"{intent.operation} {key}: journal done {reference}, bank {held}")
-            if outcome in ("failed", "declined") and held and held[0] == "done":
-                found.append(f"{intent.operation} {key}: journal {outcome}, bank carried it out")
-        journal_paid = sum(
-            intents[k].data["amount_fen"]
-            for k, (o, _) in final.items()
-            if o == "done" and intents[k].operation == "pay_bill"
-        )
-        if journal_paid != sum(paid.values()):
-            found.append(f"journal paid {journal_paid} fen, bank ledger {sum(paid.values())} fen")
-        return found
+        return disagreements(journal or self.journal, self.sandbox.database, KIOSK)
 
 
 @pytest.fixture

@@ -89,12 +89,14 @@ def test_a_slow_answer_outlasts_a_kiosks_patience_after_the_bank_answered(bank, 
     assert bank.seen == [(b"pay 86.50", "close")]
 
 
-def test_a_held_request_has_not_reached_the_bank_while_the_kiosk_waits(bank, proxy):
+def test_a_held_request_has_not_reached_the_bank_while_the_kiosk_waits(bank):
+    proxy = FaultyProxy(bank.server_address[:2], slow_s=6.0)  # held well past the kiosk's wait
     proxy.arm("hold")
     with pytest.raises(requests.ReadTimeout):
         post(proxy, b"pay 86.50", timeout=0.2)
     assert bank.seen == []  # still held back: the moment to cut the kiosk's power
     proxy.settle()
+    proxy.stop()
     assert bank.seen == [(b"pay 86.50", "close")]
 
 
