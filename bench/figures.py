@@ -311,7 +311,10 @@ def stall(quick: bool) -> list[list[str]]:
     timer.stop()
     fps = (view.camera_view.frames - frames0) / seconds
     in_flight = beats[0] - beats0
+    engine.cancel()  # the QR step's scan returns on the worker, so no work outlives the kiosk
+    _settle_until(app, lambda: engine.session is None or not engine.busy, 30.0)
     window.step_screen.stop_camera()
+    window.kiosk_runner.wait_idle(30_000)
     window.allow_close()
     kiosk.close()
     worst = max(lateness) * 1000
