@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from kiosk.flows.model import StepKind, StepView
+from kiosk.flows.model import CONFIRM, DONE, StepKind, StepView
 from kiosk.i18n import Catalog
 
 # --- what a customer can mean -----------------------------------------------------------------
@@ -114,6 +114,15 @@ CONFIRMED_KINDS = frozenset({StepKind.REVIEW, StepKind.FIELD, StepKind.RESULT})
 QUESTION_COMMANDS: tuple[Command, ...] = (Yes(), No(), Repeat(), Help(), CallStaff(), Cancel())
 
 
+def confirms(view: StepView) -> bool:
+    """Whether "confirm" does something here: a review, a field, a result that is done with
+    (its "done" choice, or no choice at all). On a result that asks for a choice (a rating)
+    it would do nothing, and was heard for the choices (measured: "다섯" as "됐어요")."""
+    if view.step.kind is StepKind.RESULT:
+        return not view.choices or any(c.id == DONE for c in view.choices)
+    return view.step.kind in CONFIRMED_KINDS
+
+
 # --- the grammar --------------------------------------------------------------------------------
 
 
@@ -140,6 +149,7 @@ class Grammar:
     language: str
     meanings: dict[str, tuple[str, Command]] = field(default_factory=dict)  # squashed -> ...
     digit_words: dict[str, str] = field(default_factory=dict)  # squashed word -> "0".."9"
+    fillers: tuple[str, ...] = ()
 
     def add(self, phrase: str, command: Command) -> None:
         key = squash(phrase)
@@ -152,14 +162,24 @@ class Grammar:
         return phrases + [w for w in self.digit_words if w not in self.meanings]
 
     def words(self) -> set[str]:
-        return {word for phrase in self.phrases for word in spoken(phrase).split()}
+        """Every word listened for: the phrases' and the fillers'."""
+        return {word for phrase in self.phrases for word in spoken(phrase).split()} | set(
+            self.fillers
+        )
 
-    def vosk_json(self, known: set[str] | None = None, unk: bool = True) -> str:
+    def use_fillers(self, fillers: tuple[str, ...]) -> None:
+        """Listens for these fillers too, but never for one that is a word of a phrase."""
+        own = {word for phrase in self.phrases for word in spoken(phrase).split()}
+        self.fillers = tuple(f for f in fillers if f not in own and squash(f) not in own)
+
+    def vosk_json(
+        self, known: set[str] | None = None, unk: bool = True, *, fillers: bool = True
+    ) -> str:
         """The recognizer's phrase list, leaving out phrases with words the model lacks.
 
         `[unk]` lets a model say "none of these"; the Korean model has no such word.
         """
-        phrases = [spoken(p) for p in self.phrases]
+        phrases = [spoken(p) for p in self.phrases] + list(self.fillers if fillers else ())
         phrases = [
             p
             for p in dict.fromkeys(phrases)
@@ -174,19 +194,22 @@ class Grammar:
         return ""
 
     def parse(self, text: str) -> Match | None:
-        """The meaning of a recognized text: exact if it is one phrase, a guess otherwise."""
-        key = squash(text.replace("[unk]", " "))
+        """The meaning of a recognized text: exact if it is one phrase, a guess otherwise
+        (a filler or `[unk]` in it makes it a guess too)."""
+        said = text.lower().split()
+        tokens = [t for t in said if t != "[unk]" and t not in self.fillers]
+        padded = len(tokens) < len(said)
+        key = squash(" ".join(tokens))
         if not key:
             return None
         if key in self.meanings:
             phrase, command = self.meanings[key]
-            return Match(command, phrase, exact="[unk]" not in text)
-        tokens = text.lower().split()
-        if self.digit_words and tokens and all(squash(t) in self.digit_words for t in tokens):
+            return Match(command, phrase, exact=not padded)
+        if self.digit_words and all(squash(t) in self.digit_words for t in tokens):
             return Match(
                 Digits("".join(self.digit_words[squash(t)] for t in tokens)),
                 " ".join(tokens),
-                exact=True,
+                exact=not padded,
             )
         # The recognizer strings grammar words together when it is unsure (and the Korean
         # model does so for any speech at all, vosk #2041): the longest phrase inside what it
@@ -200,13 +223,23 @@ class Grammar:
         return Match(command, phrase, exact=False) if size * 2 >= len(key) else None
 
 
-def build_grammar(view: StepView | None, catalog: Catalog, *, question: bool = False) -> Grammar:
+def build_grammar(
+    view: StepView | None,
+    catalog: Catalog,
+    *,
+    question: bool = False,
+    fillers: tuple[str, ...] | None = None,
+) -> Grammar:
     """The grammar of a step (or, with `question`, of a yes/no question asked on it; with no
-    step, every global command)."""
+    step, every global command), with the language's filler words (`voice.fillers`: sound
+    that belongs to no phrase lands on them instead of on the nearest choice, the Korean model
+    having no `[unk]`; chosen on the tuning voices with bench/voice_confusion.py) unless
+    others are given."""
     grammar = Grammar(catalog.language)
     if view is not None and not question:
         for choice in view.choices:
-            meaning = Choose(choice.id)
+            # a review's "confirm" and a result's "done" choice do what the word confirm does
+            meaning = Confirm() if choice.id in (CONFIRM, DONE) else Choose(choice.id)
             grammar.add(catalog.text(choice.label, **view.params), meaning)
             for phrase in catalog.phrases(choice.say) if choice.say else ():
                 grammar.add(phrase, meaning)
@@ -220,9 +253,10 @@ def build_grammar(view: StepView | None, catalog: Catalog, *, question: bool = F
     elif view is None:  # every word the kiosk may listen for (the model's word check)
         commands = GLOBAL_COMMANDS
     else:
-        commands = STEP_COMMANDS + ((Confirm(),) if view.step.kind in CONFIRMED_KINDS else ())
+        commands = STEP_COMMANDS + ((Confirm(),) if confirms(view) else ())
         commands += (Clear(),) if grammar.digit_words else ()
     for command in commands:
         for phrase in catalog.phrases(f"voice.command.{command.name}"):
             grammar.add(phrase, command)
+    grammar.use_fillers(tuple(catalog.phrases("voice.fillers")) if fillers is None else fillers)
     return grammar

@@ -160,22 +160,56 @@ class VoiceNavigator:
         result screen."""
         self._receipt = receipt
 
-    def handle(self, command: Command) -> None:
-        """Acts on a command (from the recognizer, or from a test or a PIN-pad key)."""
+    def handle(self, command: Command, *, heard: bool = False) -> None:
+        """Acts on a command (from the recognizer, or from a test or a PIN-pad key).
+
+        A command `heard` (from the recognizer, which can be wrong) that would lose what the
+        customer entered or leave the flow is asked about first (`_ask_before`)."""
         if not self.enabled or self.view is None:
             return
         if self._question is not None:
             self._answer(command, self._question)
+        elif isinstance(command, DidYouMean) and isinstance(command.guess, Digits):
+            self._act(command.guess)  # the read-back is the question: nothing is submitted
         elif isinstance(command, DidYouMean):
             self._ask(
                 self.catalog.text("voice.say.did_you_mean", phrase=command.phrase),
-                on_yes=lambda: self._act(command.guess),
+                on_yes=lambda: self._act_after_asking(command.guess),
                 on_no=self._say_again,
             )
         elif isinstance(command, NotUnderstood):
             self._say_again()
+        elif not (heard and self._ask_before(command)):
+            self._act(command)
+
+    def _act_after_asking(self, command: Command) -> None:
+        """A yes to "did you mean …?": that yes is the confirmation; "say it again" means the
+        step's words, not the question just asked."""
+        if isinstance(command, Repeat):
+            self._speak_step()
         else:
             self._act(command)
+
+    def _ask_before(self, command: Command) -> bool:
+        """Asks before a heard "back" that leaves the flow or drops the digits said, and a
+        heard "cancel" anywhere but a result; True if it asked. "Call staff" never waits."""
+        view, engine = self._here(), self.engine
+        if view is self._menu or engine.view is None:
+            return False
+        if isinstance(command, Back) and view.can_go_back:
+            if engine.back_leaves_flow:
+                question = "leave_question"
+            elif self.digits:
+                question = "back_question"
+            else:
+                return False
+            self._ask(self._hint(question), on_yes=engine.back, on_no=self._speak_step)
+            return True
+        if isinstance(command, Cancel) and view.step.kind is not StepKind.RESULT:
+            question = "cancel_question" if engine.would_lose_data else "leave_question"
+            self._ask(self._hint(question), on_yes=engine.cancel, on_no=self._speak_step)
+            return True
+        return False
 
     # --- engine events ----------------------------------------------------------------------------
 
@@ -225,7 +259,7 @@ class VoiceNavigator:
             self.engine.body_read()
 
     def _on_heard(self, command: Command, _utterance=None) -> None:
-        self.handle(command)
+        self.handle(command, heard=True)
 
     # --- acting ----------------------------------------------------------------------------------
 
@@ -337,7 +371,8 @@ class VoiceNavigator:
             self._act(command)
         elif isinstance(command, Cancel):
             self._question = None
-            self._act(command)
+            if not self._ask_before(command):
+                self._act(command)
         elif isinstance(command, Help | Repeat):
             self._say(question.text)
         else:  # unsure even of a yes or a no: ask the same question again

@@ -1,11 +1,13 @@
 """Speech in: vosk listening for one step's grammar at a time, deciding whether to act or ask.
 
 The recognizer only hears the phrases of the current step (plus the global commands), which
-makes a small offline model usable. It is still not trusted blindly: a result acts only when
-the whole utterance is one phrase of the grammar and every word is confident. Anything else
-becomes a "did you mean …?" question (or "please say it again"). This matters most in Korean,
-where the model rejects `[unk]` and maps noise onto grammar words even at confidence 1.0
-(alphacep/vosk-api #2041): requiring a whole phrase, not a word salad, is what keeps it safe.
+makes a small offline model usable. It is still not trusted blindly: each utterance is decoded
+twice on the same audio, against the step's phrases (with the recognizer's alternatives) and
+against the same phrases plus filler words, and acts only when the best hypothesis is one
+whole phrase, clearly ahead of every hypothesis meaning something else, and the filler
+decoding agrees (`decide`). Anything else becomes a "did you mean …?" question (or "please
+say it again"). This matters most in Korean, where the model rejects `[unk]` and maps noise
+onto grammar words even at confidence 1.0 (alphacep/vosk-api #2041).
 """
 
 from __future__ import annotations
@@ -16,18 +18,33 @@ import threading
 import time
 import wave
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kiosk.events import Event
-from voice.grammar import Command, DidYouMean, Grammar, NotUnderstood
+from voice.grammar import Command, DidYouMean, Grammar, Match, NotUnderstood
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
-MIN_CONFIDENCE = 0.75  # measured with bench/voice_latency.py; see docs/voice.md
 END_SILENCE_S = 0.3  # quiet after speech that ends an utterance (the model waits 0.5 s)
 QUIET_RMS = 300  # 16-bit RMS below which a chunk counts as quiet (a branch hall's hum)
+ALTERNATIVES = 5  # hypotheses asked of the recognizer for each utterance
+
+
+@dataclass(frozen=True)
+class Bar:
+    """When the evidence is clear enough to act; measured with bench/voice_confusion.py on
+    the tuning voices only (docs/voice.md). `margin` is how far (in the recognizer's score)
+    the best hypothesis must beat the best one meaning something else; `confidence` is the
+    least per-word confidence, where the recognizer gives one."""
+
+    margin: float = 2.0
+    confidence: float = 0.75
+    guess: float = 4.0  # a whole phrase this close behind a best text that is none: asked
+
+
+BAR = Bar()
 
 
 class AudioFormatError(ValueError):
@@ -38,24 +55,88 @@ class AudioFormatError(ValueError):
 
 @dataclass(frozen=True)
 class Utterance:
+    """What the recognizer heard: its best text, the words (with a confidence when the
+    recognizer gives one), and its other hypotheses with their scores, best first."""
+
     text: str
     words: tuple[tuple[str, float], ...]  # (word, confidence)
+    alternatives: tuple[tuple[str, float], ...] = ()  # (text, score), the first is `text`
+    # what a second recognizer heard in the same audio with the grammar's filler words too
+    checked: Utterance | None = None
 
     @property
     def confidence(self) -> float:
         return min((conf for _, conf in self.words), default=0.0)
 
+    @classmethod
+    def from_result(cls, result: dict) -> Utterance:
+        alternatives = tuple(
+            (a.get("text", "").strip(), float(a.get("confidence", 0.0)))
+            for a in result.get("alternatives", [])
+        )
+        if alternatives:
+            best = result["alternatives"][0]
+            words = tuple((w["word"], 1.0) for w in best.get("result", []))
+            return cls(alternatives[0][0], words, alternatives)
+        words = tuple((w["word"], float(w.get("conf", 0.0))) for w in result.get("result", []))
+        return cls(result.get("text", "").strip(), words)
 
-def decide(
-    utterance: Utterance, grammar: Grammar, min_confidence: float = MIN_CONFIDENCE
-) -> Command:
-    """Act, ask, or say "again": the one place that turns what was heard into a command."""
+    def margin(self, grammar: Grammar, command: Command) -> float:
+        """How far the best hypothesis beats the best one that does not mean `command`
+        exactly (another phrase, a filler, a salad); infinite when no hypothesis does."""
+        if not self.alternatives:
+            return float("inf")
+        best = self.alternatives[0][1]
+        for text, score in self.alternatives[1:]:
+            other = grammar.parse(text)
+            if other is None or not other.exact or other.command != command:
+                return best - score
+        return float("inf")
+
+    def close_phrase(self, grammar: Grammar, within: float) -> Match | None:
+        """The best hypothesis that is one whole phrase, if it scores within `within` of the
+        best hypothesis (a salad around the right phrase often wins by a hair)."""
+        if not self.alternatives:
+            return None
+        best = self.alternatives[0][1]
+        for text, score in self.alternatives:
+            if best - score > within:
+                return None
+            match = grammar.parse(text)
+            if match is not None and match.exact:
+                return match
+        return None
+
+
+def _weigh(utterance: Utterance, grammar: Grammar, bar: Bar) -> tuple[bool, Match | None]:
+    """(sure, the phrase meant) on one recognizer's evidence."""
     match = grammar.parse(utterance.text)
+    if (
+        match is not None
+        and match.exact
+        and utterance.confidence >= bar.confidence
+        and utterance.margin(grammar, match.command) >= bar.margin
+    ):
+        return True, match
+    return False, utterance.close_phrase(grammar, bar.guess) or match
+
+
+def decide(utterance: Utterance, grammar: Grammar, bar: Bar = BAR) -> Command:
+    """Act, ask, or say "again": the one place that turns what was heard into a command.
+
+    Acts only when the whole utterance is one phrase of the grammar, every word the recognizer
+    scored is confident, no hypothesis meaning something else comes close, and the second
+    recognizer (with filler words that soak up sound belonging to no phrase) heard the same
+    meaning just as clearly. Otherwise asks about the likeliest phrase, if there is one."""
+    sure, match = _weigh(utterance, grammar, bar)
+    if utterance.checked is not None:
+        checked_sure, checked = _weigh(utterance.checked, grammar, bar)
+        if match and not (checked_sure and checked and checked.command == match.command):
+            sure = False
+        match = match or checked
     if match is None:
         return NotUnderstood(utterance.text)
-    if match.exact and utterance.confidence >= min_confidence:
-        return match.command
-    return DidYouMean(match.command, match.phrase)
+    return match.command if sure else DidYouMean(match.command, match.phrase)
 
 
 class SpeechIn:
@@ -71,25 +152,29 @@ class SpeechIn:
         language: str,
         *,
         sample_rate: int = SAMPLE_RATE,
-        min_confidence: float = MIN_CONFIDENCE,
+        bar: Bar = BAR,
+        alternatives: int = ALTERNATIVES,
+        check_with_fillers: bool = True,
         post: Callable[[Callable[[], None]], None] = lambda call: call(),
     ):
         self.model = model
         self.language = language
         self.sample_rate = sample_rate
-        self.min_confidence = min_confidence
+        self.bar = bar
+        self.alternatives = alternatives
+        self.check_with_fillers = check_with_fillers
         self.heard: Event[Command, Utterance | None] = Event("heard")
         self.unknown_words: set[str] = set()
         self._post = post
         self._grammar: Grammar | None = None
-        self._recognizer = None
-        self._phrases = "[]"
+        self._recognizers: tuple = ()  # the step's phrases; and with fillers, to check
+        self._phrases: tuple[str, ...] = ()
         self._voiced, self._quiet_s = False, 0.0  # for the short endpoint
         self._lock = threading.Lock()  # audio may come from a worker while the step changes
 
     @property
     def listening(self) -> bool:
-        return self._recognizer is not None
+        return bool(self._recognizers)
 
     def unknown(self, words: set[str]) -> set[str]:
         return {w for w in words if self.model.vosk_model_find_word(w) < 0}
@@ -106,10 +191,12 @@ class SpeechIn:
             )
             self.unknown_words |= unknown
         unk = self.model.vosk_model_find_word("[unk]") >= 0
-        phrases = grammar.vosk_json(words - unknown, unk)
-        recognizer = self._recognizer_for(phrases)
+        phrases: tuple[str, ...] = (grammar.vosk_json(words - unknown, unk, fillers=False),)
+        if self.check_with_fillers and grammar.fillers:
+            phrases += (grammar.vosk_json(words - unknown, unk),)
+        recognizers = tuple(self._recognizer_for(p) for p in phrases)
         with self._lock:
-            self._grammar, self._phrases, self._recognizer = grammar, phrases, recognizer
+            self._grammar, self._phrases, self._recognizers = grammar, phrases, recognizers
             self._voiced, self._quiet_s = False, 0.0
 
     def _recognizer_for(self, phrases: str):
@@ -117,26 +204,29 @@ class SpeechIn:
 
         recognizer = vosk.KaldiRecognizer(self.model, self.sample_rate, phrases)
         recognizer.SetWords(True)
+        if self.alternatives > 1:
+            recognizer.SetMaxAlternatives(self.alternatives)
         return recognizer
 
     def stop_listening(self) -> None:
         with self._lock:
-            self._grammar, self._recognizer = None, None
+            self._grammar, self._recognizers = None, ()
 
     def accept(self, pcm: bytes) -> None:
         """Feeds 16-bit mono PCM at `sample_rate`; an utterance ends at the model's endpoint."""
         with self._lock:
-            recognizer, grammar = self._recognizer, self._grammar
-            if recognizer is None:
+            recognizers, grammar = self._recognizers, self._grammar
+            if not recognizers:
                 return
-            if recognizer.AcceptWaveform(pcm):
-                result = recognizer.Result()
+            ended = [r.AcceptWaveform(pcm) for r in recognizers][0]  # the first one's endpoint
+            if ended:
+                results = [recognizers[0].Result()] + [r.FinalResult() for r in recognizers[1:]]
             elif self._ended_by_quiet(pcm):
-                result = recognizer.FinalResult()
+                results = [r.FinalResult() for r in recognizers]
             else:
                 return
             self._start_afresh()
-        self._conclude(result, grammar)
+        self._conclude(results, grammar)
 
     def _ended_by_quiet(self, pcm: bytes) -> bool:
         """Our own short endpoint: speech, then END_SILENCE_S of quiet, ends the utterance."""
@@ -154,17 +244,17 @@ class SpeechIn:
     def finish(self) -> None:
         """The audio stopped (end of a file, push-to-talk released): decide on what is left."""
         with self._lock:
-            recognizer, grammar = self._recognizer, self._grammar
-            if recognizer is None:
+            recognizers, grammar = self._recognizers, self._grammar
+            if not recognizers:
                 return
-            result = recognizer.FinalResult()
+            results = [r.FinalResult() for r in recognizers]
             self._start_afresh()
-        self._conclude(result, grammar)
+        self._conclude(results, grammar)
 
     def _start_afresh(self) -> None:
         # Each utterance gets a fresh recognizer: one that has decoded an utterance carries
         # its state into the next and hears worse (measured: "이 삼 사 이" after "삼 사 이 육").
-        self._recognizer = self._recognizer_for(self._phrases)
+        self._recognizers = tuple(self._recognizer_for(p) for p in self._phrases)
         self._voiced, self._quiet_s = False, 0.0
 
     def feed_wav(self, path: str | Path, chunk_ms: int = 200, realtime: bool = False) -> None:
@@ -188,22 +278,20 @@ class SpeechIn:
                     time.sleep(chunk_ms / 1000)
         self.finish()
 
-    def _conclude(self, result_json: str, grammar: Grammar | None) -> None:
-        result = json.loads(result_json)
-        text = result.get("text", "").strip()
+    def _conclude(self, results: list[str], grammar: Grammar | None) -> None:
+        heard = [Utterance.from_result(json.loads(r)) for r in results]
+        utterance = replace(heard[0], checked=heard[1]) if len(heard) > 1 else heard[0]
+        text = utterance.text
         if not text or grammar is None:
             return
-        utterance = Utterance(
-            text, tuple((w["word"], float(w.get("conf", 0.0))) for w in result.get("result", []))
-        )
-        command = decide(utterance, grammar, self.min_confidence)
+        command = decide(utterance, grammar, self.bar)
         # Spoken digits may be a phone or booking number: the log keeps only their count.
         said = f"<{sum(c.isdigit() for c in str(command))} digits>" if grammar.digit_words else text
         log.info(
-            "voice %s heard %r (conf %.2f) -> %s",
+            "voice %s heard %r (margin %.1f) -> %s",
             self.language,
             said,
-            utterance.confidence,
+            utterance.margin(grammar, getattr(command, "guess", command)),
             type(command).__name__,
         )
         self._post(lambda: self.heard.emit(command, utterance))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 import time
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.exceptions import TimeoutError as QtWaitTimeout
 
+from bench.speech import Voice, synthesize
 from kiosk.flows import flow_registry
 from kiosk.flows.engine import FlowEngine
 from kiosk.flows.model import StepKind
@@ -28,37 +27,12 @@ def korean_model():
 
 @pytest.fixture(scope="session")
 def say(tmp_path_factory):
-    """Korean (or any espeak-ng voice) speech as a 16 kHz mono WAV, like a microphone hears."""
+    """Korean (or any espeak-ng voice) speech as a 16 kHz mono WAV, like a microphone hears:
+    0.3 s of quiet before and 0.5 s after, as a person pauses around a command."""
     folder = tmp_path_factory.mktemp("speech")
 
     def make(text: str, voice: str = "ko", rate: int = 150, pitch: int = 50) -> Path:
-        name = hashlib.sha1(f"{text}|{voice}|{rate}|{pitch}".encode()).hexdigest()[:16]
-        raw, wav = folder / f"{name}.raw.wav", folder / f"{name}.wav"
-        if not wav.exists():
-            subprocess.run(
-                ["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", str(raw), text],
-                check=True,
-            )
-            # 0.3 s of silence before and 0.5 s after, as a person pauses around a command
-            subprocess.run(
-                [
-                    "sox",
-                    "-q",
-                    str(raw),
-                    "-r",
-                    "16000",
-                    "-c",
-                    "1",
-                    "-b",
-                    "16",
-                    str(wav),
-                    "pad",
-                    "0.3",
-                    "0.5",
-                ],
-                check=True,
-            )
-        return wav
+        return synthesize(folder, text, Voice(voice, rate, pitch))
 
     return make
 

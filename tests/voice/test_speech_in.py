@@ -72,6 +72,36 @@ def test_low_confidence_asks_before_acting():
     assert decide(unsure, grammar) == DidYouMean(Choose("appointment_checkin"), "예약 확인")
 
 
+def test_a_low_margin_utterance_becomes_did_you_mean_not_an_action():
+    # The small Korean model scores a confident mistake 1.0 per word; what tells it apart is
+    # another hypothesis, meaning something else, scoring nearly as well.
+    grammar = _need_grammar()
+    words = (("예약", 1.0), ("확인", 1.0))
+    clear = Utterance("예약 확인", words, (("예약 확인", 110.0), ("예약", 109.9), ("기타", 104.0)))
+    close = Utterance("예약 확인", words, (("예약 확인", 110.0), ("기타", 109.2)))
+    assert decide(clear, grammar) == Choose("appointment_checkin")  # a synonym is no rival
+    assert decide(close, grammar) == DidYouMean(Choose("appointment_checkin"), "예약 확인")
+
+
+def test_the_filler_recognizer_must_agree_before_the_kiosk_acts():
+    grammar = _need_grammar()
+    words = (("기타", 1.0),)
+    soaked = Utterance("어 기타", (("어", 1.0), ("기타", 1.0)), (("어 기타", 90.0),))
+    agreed = Utterance("기타", words, (("기타", 90.0),))
+    assert decide(Utterance("기타", words, (("기타", 90.0),), agreed), grammar) == Choose("other")
+    assert decide(Utterance("기타", words, (("기타", 90.0),), soaked), grammar) == DidYouMean(
+        Choose("other"), "기타"
+    )
+
+
+def test_a_whole_phrase_close_behind_a_salad_is_asked_about():
+    grammar = _need_grammar()
+    salad = Utterance("예약 잠깐 확인", (), (("예약 잠깐 확인", 100.0), ("예약 확인", 99.0)))
+    far = Utterance("예약 잠깐 확인", (), (("예약 잠깐 확인", 100.0), ("기타", 90.0)))
+    assert decide(salad, grammar) == DidYouMean(Choose("appointment_checkin"), "예약 확인")
+    assert isinstance(decide(far, grammar), NotUnderstood)
+
+
 def test_a_wav_of_the_wrong_format_is_a_typed_error(korean_model, tmp_path):
     path = tmp_path / "stereo.wav"
     with wave.open(str(path), "wb") as wav:
