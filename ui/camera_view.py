@@ -10,14 +10,17 @@ turns green when a face sits inside it; a code step frames a square where the co
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QMetaObject, QObject, QRectF, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from hardware.errors import DeviceError
 from hardware.ports import Camera, Face
+
+if TYPE_CHECKING:  # numpy comes with the first frame, not with the first paint
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,8 @@ FACE_EVERY = 2  # frames per face search: the oval answers within 0.15 s
 
 def to_image(frame: np.ndarray) -> QImage:
     """A BGR frame as a QImage that owns its pixels (the array may be reused)."""
+    import numpy as np
+
     height, width = frame.shape[:2]
     rgb = np.ascontiguousarray(frame[:, :, ::-1])
     return QImage(rgb.data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
