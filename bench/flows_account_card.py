@@ -46,6 +46,8 @@ class Customer:
 
     def _entered(self, view) -> None:
         self.device_s += DEVICE_S.get(view.step.id, 0.0)
+        if view.step.id.startswith("take_back"):  # asked for it, the customer takes the ID card
+            self.devices.id_card_reader.take()
         self.read_s += READ_S if view.step.id in LONG_TEXTS else 0.0
 
     def leave(self) -> None:

@@ -44,6 +44,8 @@ class Customer:
 
     def _entered(self, view) -> None:
         self.device_s += DEVICE_SECONDS.get(view.step.id, 0.0)
+        if view.step.id.startswith("take_back"):  # asked for it, the customer takes the ID card
+            self.engine.services.devices.id_card_reader.take()
 
     def answer(self, step_id: str, value: str = "confirm") -> None:
         view = self.engine.view

@@ -26,7 +26,6 @@ from kiosk.journal.keys import key_store_from
 from kiosk.journal.startup import JournalTrouble, open_journal
 from kiosk.kiosk import Kiosk
 from kiosk.metrics import Figures
-from kiosk.metrics_exporter import MetricsExporter
 from kiosk.runtime import Runner, Scheduler
 from kiosk.services import Services
 
@@ -138,6 +137,8 @@ def build_kiosk(
 
 def _serve_metrics(kiosk: Kiosk) -> None:
     """Prometheus metrics; a kiosk whose port is taken still serves customers."""
+    from kiosk.metrics_exporter import MetricsExporter  # prometheus_client only when enabled
+
     exporter = MetricsExporter(kiosk)
     try:
         exporter.start()
@@ -206,11 +207,20 @@ def _start_background_work(
             client.send_heartbeat(state, devices, figures.snapshot())
             sync_fallback_tickets(journal, client)  # the line is back: hand over what waited
 
-        runner.run(
-            send, lambda _none: None, lambda exc: log.warning("heartbeat not delivered: %s", exc)
-        )
-        kiosk.heartbeat_timer = scheduler.call_later(services.config.backend.heartbeat_s, beat)
+        def not_delivered(exc: Exception) -> None:
+            log.warning("heartbeat not delivered: %s", exc)
+            next_beat()
 
+        runner.run(send, lambda _none: next_beat(), not_delivered)
+
+    def next_beat() -> None:
+        # counted from the end of the last one, so a slow bank never has two in flight: beats
+        # piling up on the workers would keep a customer's bank call waiting behind them
+        if not closed:
+            kiosk.heartbeat_timer = scheduler.call_later(services.config.backend.heartbeat_s, beat)
+
+    closed: list[bool] = []  # no beat is sent after the kiosk has closed
+    kiosk.add_closer(lambda: closed.append(True))
     kiosk.heartbeat_timer = scheduler.call_later(1.0, beat)
 
     def call_staff(reason: str) -> None:

@@ -131,8 +131,8 @@ class Kiosk:
 
     def reset(self) -> None:
         """Back to how the next customer should find the machine."""
-        if self.engine.active:
-            self.engine.cancel()
+        if self.engine.active:  # at once: the clean-up secures what is still in a reader
+            self.engine.end("cancelled")
         if self.language != self.config.kiosk.default_language:
             self.set_language(self.config.kiosk.default_language)
         if self.care_mode != self.config.ui.care_mode:

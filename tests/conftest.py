@@ -91,8 +91,8 @@ def build_kiosk(qtbot, config: Config):
     yield build
     for window, runner in made:
         window.allow_close()
-        if window.engine.active:
-            window.engine.cancel()
+        if window.engine.active:  # at once: nobody is left to take a card back
+            window.engine.end("cancelled")
         for device in window.engine.services.devices.all():
             device.cancel()
         runner.wait_idle()

@@ -60,7 +60,9 @@ def build_window(
 def run(config: Config, windowed: bool = False, voice_input: str | None = None) -> int:
     app = application()
     window = build_window(config, voice_input=voice_input)
-    window.voice.prerender()  # every fixed prompt, so speech starts without synthesis delay
+    # every fixed prompt, so speech starts without synthesis delay: once the attract screen
+    # is up (building the prompts of every language is work the first paint need not wait for)
+    QTimer.singleShot(0, window.voice.prerender)
     if windowed or not config.ui.fullscreen:
         window.resize(1280, 800)
         window.show()

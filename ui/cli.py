@@ -10,23 +10,27 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from importlib import import_module
 
 from kiosk.config import ConfigError, load_config
 from kiosk.flows import FlowError, flow_registry
-from kiosk.journal import cli as journal_cli
 from kiosk.logs import setup_logging
-from kiosk.sandbox import cli as sandbox_cli
-from ui import screenshot, storyboard
-from voice import cli as voice_cli
 
-# Tools that live beside their subsystem, each with its own main(argv).
-TOOLS: dict[str, Callable[[list[str]], int]] = {
-    "sandbox": sandbox_cli.main,
-    "journal": journal_cli.main,
-    "voice": voice_cli.main,
-    "screenshot": screenshot.main,
-    "storyboard": storyboard.main,
+# Tools that live beside their subsystem, each with its own main(argv); each is imported only
+# when asked for, so starting the kiosk itself does not load the sandbox or the storyboard.
+TOOLS = {
+    "sandbox": "kiosk.sandbox.cli",
+    "journal": "kiosk.journal.cli",
+    "voice": "voice.cli",
+    "screenshot": "ui.screenshot",
+    "storyboard": "ui.storyboard",
 }
+
+
+def tool(name: str) -> Callable[[list[str]], int]:
+    main: Callable[[list[str]], int] = import_module(TOOLS[name]).main
+    return main
+
 
 NO_DISPLAY = """\
 There is no display here (no DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM).
@@ -40,7 +44,7 @@ To see the kiosk on this machine:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in TOOLS:
-        return TOOLS[argv[0]](argv[1:])
+        return tool(argv[0])(argv[1:])
     parser = argparse.ArgumentParser(
         prog="kiosk", description=__doc__, epilog=f"tools: {', '.join(TOOLS)} (kiosk TOOL --help)"
     )

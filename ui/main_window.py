@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
+    QLayout,
     QMainWindow,
     QStackedWidget,
     QVBoxLayout,
@@ -67,6 +68,12 @@ class KioskWindow(QMainWindow):
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
         self.setCentralWidget(root)
+        # The window is the screen: a minimum worked out at some narrower width (wrapped words
+        # are tallest there) must not grow it past the screen. What does not fit at the real
+        # size is then clipped, which the storyboard's layout check reports.
+        window_layout = self.layout()
+        assert window_layout is not None  # a QMainWindow always has its own
+        window_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
 
         self.attract = AttractScreen()
         self.attract.touched.connect(self._attract_touched)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -58,9 +59,15 @@ class _Job(QRunnable, Generic[T]):
             result = self.work()
         except Exception as exc:
             # bind it now: Python unbinds `exc` when the except block ends
-            self.post.posted.emit(lambda error=exc: self.failure(error))
+            self._answer(partial(self.failure, exc))
             return
-        self.post.posted.emit(lambda: self.success(result))
+        self._answer(lambda: self.success(result))
+
+    def _answer(self, callback: Callable[[], None]) -> None:
+        try:
+            self.post.posted.emit(callback)
+        except RuntimeError:  # the window closed while this work ran (the kiosk shut down)
+            log.debug("work finished after the UI thread's receiver was gone: answer dropped")
 
 
 class QtRunner:

@@ -200,7 +200,7 @@ class DeviceBody(StepBody):
             area.setFrameShape(QFrame.Shape.NoFrame)
             area.setWidgetResizable(True)
             area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            area.setWidget(summary_panel(view.summary, catalog))
+            area.setWidget(summary_panel(view.summary, catalog, columns=2))
             self.layout_.addWidget(area)
         self.layout_.addStretch(1)
 
@@ -292,17 +292,33 @@ def id_photo(data: bytes, theme: Theme) -> QLabel:
     return picture
 
 
-def summary_panel(lines: Any, catalog: Catalog) -> QFrame:
-    """The collected data as caption and value lines (the flow masked the values)."""
+def summary_panel(lines: Any, catalog: Catalog, columns: int = 1) -> QFrame:
+    """The collected data as caption and value lines (the flow masked the values). In
+    `columns` of cards, each a small caption over its value, read down then across: half the
+    height, for a panel that shares its side with a prompt and an error line."""
     panel = QFrame()
     panel.setObjectName("panel")
     grid = QGridLayout(panel)
-    grid.setContentsMargins(24, 16, 24, 16)
-    grid.setHorizontalSpacing(32)  # a caption and its value read apart
+    if columns == 1:
+        grid.setContentsMargins(24, 16, 24, 16)
+        grid.setHorizontalSpacing(32)  # a caption and its value read apart
+        for i, (key, value) in enumerate(lines):
+            grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
+            grid.addWidget(label(value, "summary_value"), i, 1)
+        grid.setColumnStretch(1, 1)
+        return panel
+    grid.setContentsMargins(24, 8, 24, 8)
+    grid.setHorizontalSpacing(32)
+    grid.setVerticalSpacing(8)
+    rows = -(-len(lines) // columns)
     for i, (key, value) in enumerate(lines):
-        grid.addWidget(label(catalog.text(key), "prompt"), i, 0)
-        grid.addWidget(label(value, "summary_value"), i, 1)
-    grid.setColumnStretch(1, 1)
+        card = QVBoxLayout()
+        card.setSpacing(0)
+        card.addWidget(label(catalog.text(key), "small"))
+        card.addWidget(label(value, "summary_value"))
+        grid.addLayout(card, i % rows, i // rows)
+    for column in range(columns):
+        grid.setColumnStretch(column, 1)
     return panel
 
 
@@ -429,8 +445,9 @@ class StepScreen(QWidget):
         row = QHBoxLayout()
         row.setSpacing(48)
         picture = self._picture(view, theme)
-        if picture is not None:
-            row.addWidget(picture, 2)
+        if picture is not None:  # smaller beside the application shown while staff review it
+            reviewing = view.step.kind is StepKind.DEVICE and bool(view.summary)
+            row.addWidget(picture, 1 if reviewing else 2)
         right = QVBoxLayout()
         right.setSpacing(16)
         if view.alone is not None:  # the choice before had one option: it was taken
@@ -460,7 +477,7 @@ class StepScreen(QWidget):
         footer.addWidget(self.retry_button)
         if view.can_go_back:
             footer.addWidget(button(c.text("common.back"), self._on_back, name="back"))
-        if view.step.kind is not StepKind.RESULT:
+        if view.step.kind is not StepKind.RESULT and view.can_cancel:
             footer.addWidget(button(c.text("common.cancel"), self._on_cancel, name="cancel"))
         self.asides = {}
         for choice in (ch for ch in view.choices if ch.aside):

@@ -28,14 +28,6 @@ from kiosk.figures_store import p90
 from kiosk.i18n import Catalog
 from kiosk.journal.journal import Entry
 from kiosk.supervisor import Supervisor, SupervisorRefused
-from ui.figures_charts import (
-    flow_name,
-    funnel_chart,
-    handling_chart,
-    readable,
-    trend_chart,
-    where_and_why_tables,
-)
 from ui.widgets import Keypad, StaffSignIn, button, clear_layout, label
 
 log = logging.getLogger(__name__)
@@ -275,6 +267,15 @@ class SupervisorScreen(QWidget):
         buttons.addWidget(button(t("supervisor.panel.export"), self._export, name="export_csv"))
         column.addLayout(buttons)
         charts = QGridLayout()
+        # QtCharts loads when staff first open the figures, not with the kiosk's window
+        from ui.figures_charts import (
+            funnel_chart,
+            handling_chart,
+            readable,
+            trend_chart,
+            where_and_why_tables,
+        )
+
         views = (
             funnel_chart(store, today, self.catalog),
             handling_chart(store, today, self.catalog),
@@ -317,6 +318,8 @@ class SupervisorScreen(QWidget):
     def _journal_line(self, e: Entry) -> str:
         """One entry in the staff's words: when, what kind, the flow by name; the step and the
         operation stay as written, for tracing."""
+        from ui.figures_charts import flow_name
+
         t = self.catalog.text
         flow = flow_name(self.catalog, e.flow) if e.flow else ""
         outcome = t(f"supervisor.journal.outcome.{e.outcome}") if e.outcome else ""

@@ -21,8 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from kiosk.events import Event
 from voice.grammar import Command, DidYouMean, Grammar, Match, NotUnderstood
 
@@ -238,6 +236,8 @@ class SpeechIn:
 
     def _ended_by_quiet(self, pcm: bytes) -> bool:
         """Our own short endpoint: speech, then END_SILENCE_S of quiet, ends the utterance."""
+        import numpy as np  # with the first sound heard, not at start-up
+
         samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32)
         if samples.size == 0:
             return False

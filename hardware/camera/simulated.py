@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-
-import cv2
-import numpy as np
-import qrcode
+from typing import TYPE_CHECKING
 
 from hardware.errors import DeviceTimeout, FaceNotFound
 from hardware.id_card_reader.simulated import placeholder_photo
 from hardware.ports import Face
 from hardware.simulated import FaultSpec, SimulatedDevice
+
+if TYPE_CHECKING:  # OpenCV, numpy and qrcode load with the first frame, not at start-up
+    import numpy as np
 
 WIDTH, HEIGHT = 640, 480
 _FACE = Face(x=240, y=80, width=160, height=160)
@@ -29,6 +29,9 @@ QR_SIZE, QR_TOP, QR_LEFT = 300, 90, 170
 
 def _head() -> np.ndarray:
     """The head and shoulders the simulated ID card shows, BGR."""
+    import cv2
+    import numpy as np
+
     photo = cv2.imdecode(np.frombuffer(placeholder_photo(), np.uint8), cv2.IMREAD_COLOR)
     assert photo is not None  # our own JPEG
     return photo
@@ -36,6 +39,10 @@ def _head() -> np.ndarray:
 
 def _qr_picture(payload: str) -> np.ndarray:
     """The QR code as a phone or a paper bill shows it, BGR and QR_SIZE square."""
+    import cv2
+    import numpy as np
+    import qrcode
+
     picture = np.array(qrcode.make(payload, border=2).convert("RGB"))
     return cv2.resize(picture, (QR_SIZE, QR_SIZE), interpolation=cv2.INTER_NEAREST)
 
@@ -64,6 +71,9 @@ class SimulatedCamera(SimulatedDevice):
             self._notify()
 
     def frame(self) -> np.ndarray:
+        import cv2
+        import numpy as np
+
         self._begin()
         image = np.full((HEIGHT, WIDTH, 3), (200, 190, 180), np.uint8)  # a lobby wall (BGR)
         if self._face:

@@ -17,9 +17,6 @@ from collections.abc import Iterable
 from functools import cache
 from typing import ClassVar
 
-import cv2
-import numpy as np
-
 from hardware.demo_people import DemoPerson, find_person
 from hardware.errors import DeviceTimeout, IdCardUnreadable, MediaNotTaken
 from hardware.ports import IdCardData
@@ -31,6 +28,9 @@ log = logging.getLogger(__name__)
 @cache
 def placeholder_photo() -> bytes:
     """A 102x126 head-and-shoulders silhouette JPEG, the size of an ID card's photo."""
+    import cv2  # loaded with the first photo, not at start-up
+    import numpy as np
+
     img = np.full((126, 102, 3), (235, 225, 210), np.uint8)  # pale blue background (BGR)
     cv2.ellipse(img, (51, 126), (48, 34), 0, 180, 360, (90, 90, 90), -1)
     cv2.ellipse(img, (51, 58), (24, 30), 0, 0, 360, (150, 150, 150), -1)

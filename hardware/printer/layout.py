@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 from enum import StrEnum
+from functools import cache
 
 from hardware.ports import Receipt
 
@@ -25,8 +26,15 @@ class Style(StrEnum):
     AMOUNT = "amount"
 
 
+@cache
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def columns(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():  # most rows: one column a character
+        return len(text)
+    return sum(map(_width, text))
 
 
 def mask_long_numbers(text: str) -> str:
@@ -39,12 +47,13 @@ def mask_long_numbers(text: str) -> str:
 
 def wrap(text: str, width: int) -> list[str]:
     """Cut text into rows of at most `width` columns."""
-    rows, row = [], ""
+    rows, row, used = [], "", 0
     for ch in text:
-        if columns(row + ch) > width:
+        if used + _width(ch) > width:
             rows.append(row)
-            row = ""
+            row, used = "", 0
         row += ch
+        used += _width(ch)
     return rows + [row]
 
 

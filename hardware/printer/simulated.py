@@ -19,6 +19,7 @@ from hardware.simulated import FaultSpec, FaultTable, SimulatedDevice
 log = logging.getLogger(__name__)
 
 QR_ROWS = 12  # paper a QR code takes, in text rows
+KEEP_PRINTED = 50  # the receipts kept for tests and the simulator panel, newest last
 
 
 @dataclass
@@ -82,3 +83,4 @@ class SimulatedPrinter(SimulatedDevice):
     def _keep(self, receipt: Receipt, rows: list[str], complete: bool) -> None:
         with self._changed:
             self.printed.append(PrintedReceipt(receipt, rows, complete))
+            del self.printed[:-KEEP_PRINTED]  # a demo kiosk left running a week must not grow

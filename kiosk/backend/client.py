@@ -11,16 +11,13 @@ State-changing methods take the idempotency key from the caller, who journals it
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
-
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
 
 from kiosk.backend import contract
 from kiosk.backend.errors import (
@@ -58,6 +55,9 @@ from kiosk.backend.models import (
 )
 from kiosk.events import Event
 
+if TYPE_CHECKING:  # requests is loaded by the first call (on a worker), not at start-up
+    import requests
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -70,6 +70,9 @@ def new_idempotency_key() -> str:
 
 def _never_sent(exc: requests.ConnectionError) -> bool:
     """True when the connection failed before any byte of the request left the kiosk."""
+    import requests
+    from urllib3.exceptions import NewConnectionError
+
     if isinstance(exc, requests.ConnectTimeout):
         return True
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
@@ -106,28 +109,46 @@ class CoreBankingClient:
         self.timeout = timeout
         self.retries = retries
         self.backoff_s = backoff_s
-        self._session = requests.Session()
+        self._token = token
+        self._client_cert = client_cert
+        self._made: requests.Session | None = None
+        self._making = threading.Lock()
         # (operation, seconds, error class name or None), from the worker: fleet monitoring
         self.call_done: Event[str, float, str | None] = Event("backend_call_done")
-        # no hidden retries in urllib3: this class decides what is safe to send again
-        self._session.mount("http://", HTTPAdapter(max_retries=0))
-        self._session.mount("https://", HTTPAdapter(max_retries=0))
         # given per request: a session-wide setting would lose to REQUESTS_CA_BUNDLE
         self._verify: str | bool = ca_bundle if ca_bundle else verify_tls
-        self._session.cert = client_cert
         # the journal's newest (seq:mac), sent with every state-changing call and heartbeat
         # so the bank holds an anchor the journal must still reach; set by the composition root
         self.journal_head: Callable[[], str | None] | None = None
-        self._session.headers.update(
-            {
-                "Authorization": f"Bearer {token}",
-                "X-Kiosk-Id": kiosk_id,
-                "Accept": "application/json",
-            }
-        )
+
+    @property
+    def _session(self) -> requests.Session:
+        """The HTTP session, made by the first call: importing requests (and urllib3) is a
+        quarter of a second that a kiosk's start-up should not spend before its first paint."""
+        with self._making:
+            if self._made is None:
+                import requests
+                from requests.adapters import HTTPAdapter
+
+                session = requests.Session()
+                # no hidden retries in urllib3: this class decides what is safe to send again
+                session.mount("http://", HTTPAdapter(max_retries=0))
+                session.mount("https://", HTTPAdapter(max_retries=0))
+                session.cert = self._client_cert
+                session.headers.update(
+                    {
+                        "Authorization": f"Bearer {self._token}",
+                        "X-Kiosk-Id": self.kiosk_id,
+                        "Accept": "application/json",
+                    }
+                )
+                self._made = session
+            return self._made
 
     def close(self) -> None:
-        self._session.close()
+        with self._making:
+            if self._made is not None:
+                self._made.close()
 
     # --- the operations -------------------------------------------------------------------
 
@@ -385,6 +406,8 @@ class CoreBankingClient:
         method, url = contract.method_of(operation), self._url(operation, path or {})
         changes_state = contract.takes_idempotency_key(operation)
         headers = self._headers(operation, key, changes_state)
+        import requests
+
         attempt = 0
         while True:
             started = time.monotonic()

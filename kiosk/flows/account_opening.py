@@ -52,7 +52,7 @@ from kiosk.flows.model import (
 from kiosk.flows.pin_setup import PinSetupState, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
 from kiosk.flows.staff import StaffState, staff_steps
-from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
+from kiosk.flows.take_back import ID_CARD_BACK, TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.flows.validators import mobile_problem
 from kiosk.journal import journaled
 from kiosk.masking import mask_id_number, mask_name, mask_pan, mask_phone
@@ -368,6 +368,7 @@ ACCOUNT_OPENING = Flow(
     hint="account_opening.hint",
     icon="account_opening.svg",
     cleanup=id_card_cleanup(FLOW_ID),
+    hand_back=(ID_CARD_BACK,),
     available=lambda services: (
         services.devices.id_card_reader.status().usable
         and services.devices.camera.status().usable

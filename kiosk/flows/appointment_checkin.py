@@ -37,7 +37,13 @@ from kiosk.flows.model import (
     known,
 )
 from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words
-from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
+from kiosk.flows.take_back import (
+    ID_CARD_BACK,
+    TAKE_BACK,
+    id_card_cleanup,
+    read_id_card,
+    take_back_steps,
+)
 from kiosk.flows.validators import mobile_problem
 from kiosk.formats import clock, short_date
 from kiosk.journal import journaled
@@ -151,7 +157,7 @@ def _by_phone(ctx: StepContext) -> Target:
 
 
 def _by_id_card(ctx: StepContext) -> Target:
-    card = ctx.services.devices.id_card_reader.read(ID_TIMEOUT_S, ctx.cancelled)
+    card = read_id_card(ctx, ID_TIMEOUT_S)  # asked back however the visit ends
     return _find(ctx, "id_card", id_number=card.id_number)  # the card itself is not kept
 
 
@@ -329,6 +335,7 @@ APPOINTMENT_CHECKIN = Flow(
     hint="appointment.hint",
     icon="appointment_checkin.svg",
     cleanup=id_card_cleanup(FLOW_ID),
+    hand_back=(ID_CARD_BACK,),
     stages=STAGES,
     state=CheckinState,
     home=Home(

@@ -3,8 +3,8 @@ bank checks it), and hand the card back — reminding a customer who leaves it i
 keeping it when they walk away.
 
 The card stays in the session (`BankCardState.card`) exactly as long as it is in the reader, so
-the flow's cleanup (`card_cleanup`) knows whether there is a card to give back however the flow
-ends.
+the engine knows whether there is a card to give back however the visit ends (`CARD_BACK`: the
+take-card step comes first), and so does the flow's clean-up (`card_cleanup`), the last guard.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from kiosk.flows.model import (
     KEYED,
     PIN_BOXES,
     WORKING,
+    HandBack,
     Next,
     Step,
     StepContext,
@@ -279,9 +280,14 @@ def take_card_steps(flow: str, *, next: Next = None) -> tuple[Step, Step]:
     )
 
 
+# A flow's hand_back: however its visit ends (cancel, a time-out, a refusal), a card still in
+# the reader is handed back on the take-card step first, reminded and retained as there.
+CARD_BACK = HandBack((TAKE_CARD, REMIND_CARD), lambda s: s.state(BankCardState).card is not None)
+
+
 def card_cleanup(flow: str) -> Callable[[StepContext], None]:
-    """A flow's cleanup: a card still inside when the flow ends (cancel, time-out) is handed
-    back, or retained when nobody takes it."""
+    """A flow's cleanup: a card still inside when the flow was ended at once, without the
+    take-card step, is handed back, or retained when nobody takes it."""
 
     def return_card(ctx: StepContext) -> None:
         card = ctx.session.state(BankCardState).card

@@ -21,6 +21,7 @@ from hardware.ports import Receipt
 from kiosk.backend.errors import BackendError, Declined, InvalidResponse, OutcomeUnknown
 from kiosk.backend.models import Bill, Payment
 from kiosk.flows.bank_card import (
+    CARD_BACK,
     TAKE_CARD,
     BankCardState,
     card_cleanup,
@@ -45,7 +46,15 @@ from kiosk.flows.model import (
     in_stage,
     known,
 )
-from kiosk.flows.receipt import Text, build_receipt, print_step, receipt_note, words, yuan
+from kiosk.flows.receipt import (
+    ReceiptState,
+    Text,
+    build_receipt,
+    print_step,
+    receipt_note,
+    words,
+    yuan,
+)
 from kiosk.journal import journaled
 from kiosk.session import CustomerSession
 
@@ -59,6 +68,7 @@ SCAN_TIMEOUT_S = 30.0
 QR_PREFIX = "BILL"  # paper bills' QR codes carry BILL:<biller>:<bill number>
 
 PAID, NOT_DONE = "paid", "not_done"
+PAID_NO_RECEIPT = "paid_no_receipt"  # paid, but the printer failed: a partial result
 STAGES = ("stages.card", "stages.bill", "stages.confirm", "stages.done")
 
 
@@ -281,7 +291,10 @@ def _not_done_params(session: CustomerSession) -> dict[str, str]:
 
 
 def _after_receipt(session: CustomerSession, _value: object) -> str:
-    return PAID if _state(session).payment is not None else NOT_DONE
+    """Paid; paid but the receipt did not print (a partial: note the reference); not done."""
+    if _state(session).payment is None:
+        return NOT_DONE
+    return PAID_NO_RECEIPT if session.state(ReceiptState).failed else PAID
 
 
 def _available(services: Services) -> bool:
@@ -296,6 +309,7 @@ BILL_PAYMENT = Flow(
     hint="bill_payment.hint",
     icon="bill_payment.svg",
     cleanup=card_cleanup(FLOW_ID),
+    hand_back=(CARD_BACK,),
     available=_available,
     stages=STAGES,
     state=BillPaymentState,
@@ -378,7 +392,11 @@ BILL_PAYMENT = Flow(
         *in_stage(
             "stages.done",
             *take_card_steps(FLOW_ID, next="print_receipt"),
-            print_step("print_receipt", _receipt, next=Branch(_after_receipt, (PAID, NOT_DONE))),
+            print_step(
+                "print_receipt",
+                _receipt,
+                next=Branch(_after_receipt, (PAID, PAID_NO_RECEIPT, NOT_DONE)),
+            ),
         ),
         result_step(
             FLOW_ID,
@@ -386,6 +404,13 @@ BILL_PAYMENT = Flow(
             _paid_params,
             outcome="success",
             takeaway=("bill_payment.summary.amount", "paid"),
+        ),
+        result_step(
+            FLOW_ID,
+            PAID_NO_RECEIPT,
+            _paid_params,
+            outcome="partial",
+            takeaway=("bill_payment.paid_no_receipt.reference", "reference"),
         ),
         result_step(FLOW_ID, NOT_DONE, _not_done_params, done=False, outcome="refused"),
         *feedback_steps(),

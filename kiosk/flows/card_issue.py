@@ -40,7 +40,7 @@ from kiosk.flows.model import (
 )
 from kiosk.flows.pin_setup import PinSetupState, set_pin_step
 from kiosk.flows.receipt import build_receipt, print_step, receipt_note, words
-from kiosk.flows.take_back import TAKE_BACK, id_card_cleanup, take_back_steps
+from kiosk.flows.take_back import ID_CARD_BACK, TAKE_BACK, id_card_cleanup, take_back_steps
 from kiosk.journal import journaled
 from kiosk.masking import mask_pan
 from kiosk.session import CustomerSession
@@ -271,6 +271,7 @@ CARD_ISSUE = Flow(
     hint="card_issue.hint",
     icon="card_issue.svg",
     cleanup=id_card_cleanup(FLOW_ID),
+    hand_back=(ID_CARD_BACK,),
     available=available,
     stages=STAGES,
     state=CardIssueState,

@@ -2,7 +2,9 @@
 
 It validates what the customer gives, runs each step's action on a worker (never on the UI
 thread), chooses the next step, keeps the idle clock with its "need more time?" question, and
-hands the session back wiped when the flow ends, however it ends.
+hands the session back wiped when the flow ends, however it ends. Before a visit ends (a
+result's "done", cancel, a time-out) the customer is asked for what is still theirs in a reader
+(`Flow.hand_back`): the take-back step comes first, the end after it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kiosk.flows.model import (
     Branch,
     Choice,
     Flow,
+    HandBack,
     Step,
     StepContext,
     StepError,
@@ -92,6 +95,8 @@ class FlowEngine:
         self._read = False  # the current step's body has been read to its end
         self._alone: set[str] = set()  # steps of this visit taken without a screen
         self._said_alone: tuple[str, str] | None = None  # for the next screen to say
+        self._ending: str | None = None  # the visit ends so once its customer took their things
+        self._handed: set[Target] = set()  # take-back steps entered since it began to end
 
     # --- what the screen, the voice and the PIN pad can ask for --------------------------
 
@@ -111,6 +116,7 @@ class FlowEngine:
             and not self.session.is_empty
             and self.view
             and self.view.step.kind is not StepKind.RESULT
+            and self._ending is None
         )
 
     @property
@@ -138,6 +144,7 @@ class FlowEngine:
         self._history = []
         self._stage = 0
         self._alone, self._said_alone = set(), None
+        self._ending, self._handed = None, set()
         self._cancel = threading.Event()
         log.info("session %s: flow %s started", session.id, flow_id)
         self.flow_started.emit(flow, session)
@@ -219,7 +226,7 @@ class FlowEngine:
             if previous.kind is not StepKind.DEVICE and previous.id not in self._alone:
                 self._enter(previous.id, remember=False)
                 return
-        self.end("cancelled")
+        self.leave("cancelled")
 
     def retry(self) -> None:
         """After a failure: try the current step again."""
@@ -238,10 +245,22 @@ class FlowEngine:
 
     def cancel(self) -> None:
         if self.active:
-            self.end("cancelled")
+            self.leave("cancelled")
+
+    def leave(self, reason: str) -> None:
+        """The visit is to end (`reason` as for flow_ended): first the customer is asked for
+        what is still theirs in a reader, on the flow's take-back step, then it ends."""
+        if not self.active:
+            return
+        if self._ending is None:
+            self._ending = reason
+        if self._handing_back() is not None and self._busy:
+            return  # asked for it right now: the visit ends once it is taken, or staff called
+        self._hand_back_next()
 
     def end(self, reason: str) -> None:
-        """Ends the flow: stops its work, hands back cards, forgets the customer."""
+        """Ends the flow at once: stops its work, forgets the customer; the flow's clean-up
+        secures what is still in a reader (the customer was not asked for it, or walked off)."""
         flow, session = self.flow, self.session
         if flow is None or session is None:
             return
@@ -249,6 +268,7 @@ class FlowEngine:
         self._cancel.set()
         self._generation += 1
         self.flow, self.view, self.session = None, None, None
+        self._ending, self._handed = None, set()
         self._set_busy(False)
         self.figures.flow_ended(flow.id, reason)
         log.info("session %s: flow %s ended: %s", session.id, flow.id, reason)
@@ -267,6 +287,37 @@ class FlowEngine:
         else:
             forget()
         self.flow_ended.emit(flow.id, reason)
+
+    # --- handing back what is the customer's ---------------------------------------------------
+
+    def _handing_back(self) -> HandBack | None:
+        """The take-back the current step belongs to, if it does."""
+        if self.flow is None or self.view is None:
+            return None
+        step_id = self.view.step.id
+        return next((h for h in self.flow.hand_back if step_id in h.steps), None)
+
+    def _hand_back_next(self) -> None:
+        """The visit is ending: the next take-back whose item is still held (each entered once
+        while ending), or, with nothing left to ask for, the end."""
+        flow, session = self._running()
+        for hand_back in flow.hand_back:
+            first = hand_back.steps[0]
+            if first not in self._handed and hand_back.holds(session):
+                self._handed.add(first)
+                log.info("session %s: %s ends: asking for %s", session.id, flow.id, first)
+                self._cancel_timer()
+                self._drop_work()
+                self._enter(first, remember=False)
+                return
+        self.end(self._ending or "completed")
+
+    def _drop_work(self) -> None:
+        """Stops the current step's work (a PIN entry, a read) and drops its result."""
+        self._cancel.set()
+        self._cancel = threading.Event()
+        self._generation += 1
+        self._set_busy(False)
 
     # --- moving between steps ---------------------------------------------------------------
 
@@ -323,6 +374,7 @@ class FlowEngine:
             waits=waits,
             read=self._read,
             alone=self.view.alone if self.view is not None and self.view.step is step else None,
+            can_cancel=not any(step.id in h.steps for h in flow.hand_back),
         )
 
     @staticmethod
@@ -409,6 +461,13 @@ class FlowEngine:
     def _advance(self, step: Step, goto: Target | None, value: Any) -> None:
         flow, session = self._running()
         target = self._target(step, goto, value)
+        hand_back = self._handing_back()
+        if self._ending is not None and target is not None:
+            if hand_back is not None:
+                self._handed.add(hand_back.steps[0])
+            if hand_back is None or target not in hand_back.steps:
+                self._hand_back_next()  # taken (or secured): on to the next thing, or the end
+                return
         if target is None:
             log.error(
                 "session %s: %s/%s took a way it does not declare (%r)",
@@ -420,7 +479,7 @@ class FlowEngine:
             self._arm_idle()
             self.step_failed.emit(StepError("flow.error.system", {}, False))
         elif target == END:
-            self.end("completed")
+            self.leave("completed")
         elif (service := chained_flow(target)) is not None:
             self._chain(service)
         else:  # a step entered again (a new SMS code) is not a step to go back to
@@ -492,7 +551,7 @@ class FlowEngine:
         step = self.view.step
         if step.kind is StepKind.RESULT:
             self._timer = self._scheduler.call_later(
-                self._scaled(self.timeouts.result_s), lambda: self.end("completed")
+                self._scaled(self.timeouts.result_s), lambda: self.leave("completed")
             )
             return
         idle = step.timeout_s if step.timeout_s is not None else self.timeouts.idle_s
@@ -501,7 +560,7 @@ class FlowEngine:
     def _ask_more_time(self) -> None:
         answer = self._scaled(self.timeouts.answer_s)
         self.need_more_time.emit(answer)
-        self._timer = self._scheduler.call_later(answer, lambda: self.end("timeout"))
+        self._timer = self._scheduler.call_later(answer, lambda: self.leave("timeout"))
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

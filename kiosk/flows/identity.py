@@ -30,6 +30,7 @@ from kiosk.flows.model import (
     known,
 )
 from kiosk.flows.receipt import words
+from kiosk.flows.take_back import read_id_card
 from kiosk.flows.validators import age_on, id_number_problem
 from kiosk.formats import full_date
 from kiosk.journal import journaled
@@ -84,7 +85,7 @@ def id_card_step(*, stop: Target, next: Target) -> Step:
     A senior is offered care mode (CARE_OFFER) before going on to `next`."""
 
     def read(ctx: StepContext) -> None:
-        card = ctx.services.devices.id_card_reader.read(READ_TIMEOUT_S, ctx.cancelled)
+        card = read_id_card(ctx, READ_TIMEOUT_S)  # asked back however the visit ends
         problem = id_card_problem(card, date.today())
         if problem:
             key, final = problem

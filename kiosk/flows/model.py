@@ -217,6 +217,19 @@ class Home:
 
 
 @dataclass(frozen=True)
+class HandBack:
+    """Something of the customer's a flow may hold in a reader (an ID card, a bank card), and
+    the take-back steps that ask for it: shown, spoken and reminded, then staff or the capture
+    bin. However a visit ends (a refused result's "done", cancel, a time-out), the engine
+    enters `steps[0]` first while `holds(session)` says it is still there; the visit ends
+    once the way leaves `steps`. `holds` reads the session only (no device is asked on the UI
+    thread)."""
+
+    steps: tuple[Target, ...]
+    holds: Callable[[CustomerSession], bool]
+
+
+@dataclass(frozen=True)
 class Flow:
     id: str
     title: str  # message key, also the home-screen tile
@@ -225,6 +238,9 @@ class Flow:
     icon: str | None = None
     # Runs (on a worker) however the flow ends, so a card or ID card is always handed back.
     cleanup: Callable[[StepContext], None] | None = None
+    # What the customer may have in a reader, asked back before the visit ends (see HandBack);
+    # the clean-up secures what was still not taken.
+    hand_back: tuple[HandBack, ...] = ()
     # Whether the service can be offered now (e.g. no cards left in the dispenser).
     available: Callable[[Services], bool] | None = None
     # Message keys of the stages a customer goes through, shown as a bar (e.g. identify ->
@@ -277,6 +293,9 @@ class StepView:
     # A CHOOSE step before this one had a single choice, so it was taken without a screen:
     # (that step's title key, the choice's label key), said on this screen.
     alone: tuple[str, str] | None = None
+    # False on a take-back step (Flow.hand_back): nothing to cancel, the visit ends once the
+    # card is out of the reader
+    can_cancel: bool = True
 
 
 @dataclass(frozen=True)

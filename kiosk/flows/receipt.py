@@ -29,6 +29,7 @@ Text = tuple[str, Mapping[str, Any]]  # a message key and its parameters
 @dataclass(slots=True)
 class ReceiptState:
     failed: str | None = None  # message key of why the last receipt did not print
+    printed: bool = False  # the last receipt (or ticket) came out: none yet is not printed
 
 
 @lru_cache(maxsize=8)
@@ -75,7 +76,7 @@ def build_receipt(
 def print_receipt(ctx: StepContext, receipt: Receipt) -> bool:
     """Prints; on paper out, a jam or an offline printer remembers why and returns False."""
     state = ctx.session.state(ReceiptState)
-    state.failed = None
+    state.failed, state.printed = None, False
     try:
         ctx.services.devices.printer.print_receipt(receipt)
     except DeviceError as exc:
@@ -87,6 +88,7 @@ def print_receipt(ctx: StepContext, receipt: Receipt) -> bool:
         )
         state.failed = exc.message_key
         return False
+    state.printed = True
     return True
 
 

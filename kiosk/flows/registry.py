@@ -2,7 +2,8 @@
 
 A flow is data, so its mistakes can be found before any customer meets them: two steps with one
 id, a `next` naming no step, a service that does not exist, a stage nobody declared, a step no
-path leads to. The kiosk refuses to start on such a flow and says which flow and step.
+path leads to (a flow's take-back steps are entered from anywhere, however a visit ends). The
+kiosk refuses to start on such a flow and says which flow and step.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def check_flow(flow: Flow, flow_ids: Iterable[str]) -> None:
     )
     for step in flow.steps:
         _check_step(flow, step, ids, services, state_fields)
+    for hand_back in flow.hand_back:
+        missing = [s for s in hand_back.steps if s not in ids]
+        if not hand_back.steps or missing:
+            raise _fail(flow, None, f"hands back at {missing or '(no step)'}, no step of the flow")
     unreachable = [s for s in flow.steps if s.id not in _reachable(flow)]
     if unreachable:
         raise _fail(flow, unreachable[0], "no path from the first step leads here")
@@ -71,7 +76,8 @@ def _check_step(
 
 def _reachable(flow: Flow) -> set[str]:
     seen: set[str] = set()
-    todo = [flow.steps[0].id]
+    # a take-back is entered however the visit ends, from wherever it is
+    todo = [flow.steps[0].id, *(h.steps[0] for h in flow.hand_back)]
     while todo:
         step_id = todo.pop()
         if step_id in seen:

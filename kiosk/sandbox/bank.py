@@ -675,7 +675,8 @@ class Bank:
         now = _now()
         day = now.date().isoformat()
         prefix = {"vip": "V", "senior": "C"}.get(priority, "B" if booked else "A")
-        # the counter row is locked by the UPDATE until commit: numbers never repeat
+        # the counter row is locked by the UPDATE until commit: numbers never repeat, and the
+        # people ahead counted under the lock are exactly the tickets numbered before
         tx.run(
             "INSERT INTO queue_counters VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING",
             branch,
@@ -690,8 +691,9 @@ class Bank:
             prefix,
         )[0]["last_number"]
         rank = _rank(priority, booked)
-        ahead = tx.all(
-            "SELECT service FROM tickets WHERE branch_id = ? AND day = ? AND rank >= ?",
+        waiting = tx.all(
+            "SELECT service, COUNT(*) AS n FROM tickets WHERE branch_id = ? AND day = ?"
+            " AND rank >= ? GROUP BY service",
             branch,
             day,
             rank,
@@ -702,8 +704,8 @@ class Bank:
             "branch_id": branch,
             "service": service,
             "priority": priority,
-            "people_ahead": len(ahead),
-            "estimated_wait_min": sum(SERVICE_MINUTES[a["service"]] for a in ahead),
+            "people_ahead": sum(w["n"] for w in waiting),
+            "estimated_wait_min": sum(SERVICE_MINUTES[w["service"]] * w["n"] for w in waiting),
             "issued_at": _stamp(now),
         }
         tx.run(

@@ -8,14 +8,12 @@ relies on row locks and unique constraints, so several sandboxes can share one d
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-import psycopg
-from psycopg.rows import dict_row
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,6 +61,9 @@ CREATE TABLE IF NOT EXISTS tickets (
     ticket_number TEXT NOT NULL, service TEXT NOT NULL, priority TEXT NOT NULL,
     rank INTEGER NOT NULL, kiosk_id TEXT NOT NULL, issued_at TEXT NOT NULL,
     UNIQUE (branch_id, day, ticket_number));
+CREATE INDEX IF NOT EXISTS tickets_by_day ON tickets (branch_id, day, rank);
+CREATE INDEX IF NOT EXISTS appointments_by_phone ON appointments (phone, booking_code);
+CREATE INDEX IF NOT EXISTS appointments_by_id_number ON appointments (id_number);
 CREATE TABLE IF NOT EXISTS ticket_details (
     reference TEXT PRIMARY KEY, appointment_id TEXT UNIQUE, reason TEXT);
 CREATE TABLE IF NOT EXISTS staff (
@@ -97,7 +98,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
     PRIMARY KEY (kiosk_id, idem_key));
 """
 
-IntegrityError = (sqlite3.IntegrityError, psycopg.errors.IntegrityError)
+
+class IntegrityError(Exception):
+    """A unique or primary key refused a row, whichever engine refused it (psycopg is imported
+    only for a PostgreSQL database: a kiosk on SQLite starts without it)."""
 
 
 class Tx:
@@ -124,6 +128,13 @@ class Tx:
         return rowcount
 
 
+def _refused_by_a_key(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.IntegrityError):
+        return True
+    psycopg = sys.modules.get("psycopg")  # loaded if this is a PostgreSQL database
+    return psycopg is not None and isinstance(error, psycopg.errors.IntegrityError)
+
+
 class Database:
     def __init__(self, url: str):
         self.url = url
@@ -138,6 +149,9 @@ class Database:
 
     def _connect(self) -> Any:
         if self.postgres:
+            import psycopg
+            from psycopg.rows import dict_row
+
             return psycopg.connect(self.url, row_factory=dict_row)
         path = Path(self.url.removeprefix("sqlite:///"))
         conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -155,8 +169,10 @@ class Database:
         try:
             yield Tx(conn, self.postgres)
             conn.commit()
-        except BaseException:
+        except BaseException as e:
             conn.rollback()
+            if _refused_by_a_key(e):
+                raise IntegrityError(str(e)) from e
             raise
         finally:
             if not getattr(conn, "closed", False):  # a PostgreSQL link that broke is dropped

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from hardware.luhn import luhn_check_digit
 from kiosk.sandbox.db import Tx
 
 # id number, name, phone, reported lost
@@ -228,3 +230,102 @@ def book_demo_appointments(tx: Tx, now: datetime) -> None:
         now.date().isoformat(),
         now.date().isoformat(),
     )
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A customer made up for a benchmark or a soak: an account with a card and its PIN, a water
+    bill due and a booking due now (on time for check-in for the next 40 minutes)."""
+
+    number: int
+    id_number: str
+    phone: str
+    account_number: str
+    pan: str
+    pin: str
+    bill_number: str
+    amount_due_fen: int
+    appointment_id: str
+    booking_code: str
+
+    @property
+    def qr_token(self) -> str:
+        return self.appointment_id
+
+
+VISITOR_BILLER = "water"
+VISITOR_BALANCE_FEN = 10_000_000
+VISITOR_MINUTES_AHEAD = 25  # on time from 30 min before (EARLY_MIN) to 15 after (LATE_MIN)
+
+
+def seed_visitors(tx: Tx, now: datetime, count: int, first: int = 0) -> list[Visitor]:
+    """Seeds `count` visitors numbered from `first` (numbers never reused in one database), so
+    a benchmark never pays one bill or checks in to one booking twice. Their cards share one
+    PIN made here at random (hashed once: PBKDF2 per card would take most of the seeding)."""
+    stamp = now.isoformat(timespec="seconds")
+    at = (now + timedelta(minutes=VISITOR_MINUTES_AHEAD)).isoformat(timespec="seconds")
+    pin = "".join(secrets.choice("0123456789") for _ in range(6))
+    pin_hash = secret_hash(pin)
+    visitors = []
+    for n in range(first, first + count):
+        name = PERSONS[n % len(PERSONS)][1]
+        pan_body = f"622848{n:012d}"
+        v = Visitor(
+            number=n,
+            # region 99 is no province: never a real person's number; born 1980, aged 40-odd
+            id_number=f"99000019800{1 + n // 10_000 % 9}01{n % 10_000:04d}",
+            phone=f"147{n:08d}",
+            account_number=f"0101300{n:09d}",
+            pan=pan_body + luhn_check_digit(pan_body),
+            pin=pin,
+            bill_number=f"7{n:09d}",
+            amount_due_fen=1_000 + n % 9_000,
+            appointment_id=f"APT-L{n:07d}",
+            booking_code=f"{n % 10_000:04d}",
+        )
+        cid = f"CL{n:08d}"
+        tx.run("INSERT INTO persons VALUES (?, ?, ?, 0)", v.id_number, name, v.phone)
+        tx.run(
+            "INSERT INTO customers VALUES (?, ?, ?, ?, ?, 0, ?)",
+            cid,
+            v.id_number,
+            name,
+            v.phone,
+            "-",
+            stamp,
+        )
+        tx.run(
+            "INSERT INTO accounts VALUES (?, ?, 'I', 'standard_debit', ?, ?)",
+            v.account_number,
+            cid,
+            VISITOR_BALANCE_FEN,
+            stamp,
+        )
+        tx.run(
+            "INSERT INTO cards VALUES (?, ?, ?, 'active', ?, 0, NULL)",
+            v.pan,
+            f"CS-LOAD-{n:08d}",
+            v.account_number,
+            pin_hash,
+        )
+        tx.run(
+            "INSERT INTO bills VALUES (?, ?, ?, ?, 'due')",
+            VISITOR_BILLER,
+            v.bill_number,
+            name,
+            v.amount_due_fen,
+        )
+        tx.run(
+            "INSERT INTO appointments VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, 'general', ?, 'normal', 'booked')",
+            v.appointment_id,
+            v.appointment_id,
+            v.phone,
+            v.booking_code,
+            v.id_number,
+            name,
+            BRANCH,
+            at,
+        )
+        visitors.append(v)
+    return visitors

@@ -34,7 +34,7 @@ from hardware.pinpad.iso9564 import DEMO_PIN_KEY
 from kiosk.backend import contract
 from kiosk.sandbox.bank import Bank, Decline, NotFound, Request
 from kiosk.sandbox.db import Database, IntegrityError, Tx
-from kiosk.sandbox.seed import book_demo_appointments
+from kiosk.sandbox.seed import Visitor, book_demo_appointments, seed_visitors
 from kiosk.sandbox.seed import seed as seed_demo_data
 
 log = logging.getLogger(__name__)
@@ -233,6 +233,11 @@ class SandboxServer:
         """The token this sandbox accepts from `kiosk_id` (and from no other kiosk)."""
         return kiosk_token_for(self._secret, kiosk_id)
 
+    def seed_visitors(self, count: int) -> list[Visitor]:
+        """As many made-up customers, each with a card, a bill due and a booking due now, as a
+        benchmark or a soak asks for; numbered on from those seeded before in this database."""
+        return seed_more_visitors(self.database, count)
+
     def arm_fault(self, operation: str, fault: str, count: int = 1, delay_s: float = 2.0) -> None:
         """In-process twin of POST /_sandbox/faults (operation = client method name)."""
         if fault not in FAULTS or operation not in {_snake(o) for o in contract.operation_ids()}:
@@ -425,6 +430,9 @@ class SandboxServer:
 class _SandboxHttp(ThreadingHTTPServer):
     sandbox: SandboxServer  # the server the handlers answer for
     daemon_threads = True
+    # a branch's kiosks connecting at once: with the default backlog of 5 the kernel resets
+    # the connections past it, and a reset mid-call leaves the kiosk unsure what happened
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # a request that broke the handler (a client gone mid-answer): one line, no traceback
@@ -434,6 +442,9 @@ class _SandboxHttp(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "KioskSandbox/1.0"
+    # keep-alive: a kiosk's calls go over one connection (and one thread here) instead of a
+    # new connection and a new thread for each; an idle one is closed after SOCKET_TIMEOUT_S
+    protocol_version = "HTTP/1.1"
     server: _SandboxHttp
     timeout = SOCKET_TIMEOUT_S  # every read and write on the socket
 
@@ -507,6 +518,20 @@ def _content_length(headers: Any) -> int | None:
     if len(set(values)) != 1 or not values[0].strip().isdigit():
         return None
     return int(values[0])
+
+
+def seed_more_visitors(database: Database, count: int) -> list[Visitor]:
+    """seed_visitors numbered on from the last ones in `database` (several sandboxes may share
+    it)."""
+    with database.transaction() as tx:
+        tx.run("INSERT INTO meta VALUES ('visitors', '0') ON CONFLICT DO NOTHING")
+        last = tx.all(  # one statement: the row stays locked until the seeding commits
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + ? AS TEXT)"
+            " WHERE name = 'visitors' RETURNING value",
+            count,
+        )[0]["value"]
+        first = int(last) - count
+        return seed_visitors(tx, datetime.now().astimezone(), count, first)
 
 
 def start_sandbox(

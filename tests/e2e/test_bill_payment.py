@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 import qrcode
+from PySide6.QtWidgets import QFrame, QLabel
 
 from kiosk.flows import bank_card
 from kiosk.journal import reconcile
@@ -331,14 +332,21 @@ def test_line_dropped_after_the_bank_paid_is_reconciled_never_paid_twice(kiosk_a
 
 
 def test_paper_running_out_mid_receipt_leaves_the_payment_and_returns_the_card(kiosk_app):
+    """Paid, but no receipt: a partial result (amber, its own icon), never the plain success;
+    the reference to note instead is its largest line, and it says staff can print it."""
     k = kiosk_app
     k.devices.printer.inject("paper_out")
     insert_and_key_pin(k)
     choose_bill(k, "phone", "13800138000")
     k.tap("confirm")
-    k.sees_message("bill_payment.paid.title")
+    k.sees_message("bill_payment.paid_no_receipt.title")
+    assert k.step() == "paid_no_receipt"
     reference = bank(k, "SELECT reference FROM payments")["reference"]
     k.sees_message("receipt.note.not_printed", reference=reference)
+    banners = {f.objectName() for f in k.window.step_screen.findChildren(QFrame) if f.isVisible()}
+    assert "result_partial" in banners and "result_success" not in banners
+    (big,) = [w for w in k.window.step_screen.findChildren(QLabel, "takeaway") if w.isVisible()]
+    assert big.text() == reference
     assert not k.devices.printer.printed[-1].complete
     assert bill_status(k, "phone", "13800138000") == "paid"
     assert journal_of(k, "pay_bill") == [("intent", None), ("outcome", "done")]
@@ -393,18 +401,18 @@ def test_take_your_card_reminder_then_taken(make_kiosk, monkeypatch):
 
 def test_cancelling_hands_the_card_back_and_keeps_it_if_left(kiosk_app):
     k = kiosk_app
+    asked: list[str] = []
+    k.engine.step_entered.connect(lambda view: asked.append(view.step.id))
     insert_and_key_pin(k)
     k.tap("choice_water")
-    k.devices.card_reader.inject("walk_away")
+    k.devices.card_reader.inject("walk_away", times=2)  # not taken after the reminder either
     k.tap("cancel")
     k.tap("cancel_yes")  # "you will lose what you entered": yes, cancel
-    k.wait_for_screen("attract")
-    k.wait_until(lambda: k.devices.card_reader.status().supplies["retained"] == 1)
-    k.wait_until(
-        lambda: any(
-            e.operation == "card_not_returned" and e.step == "cleanup" for e in k.journal.entries()
-        )
-    )
+    k.wait_for_screen("attract")  # once the card is out of the customer's hands
+    assert asked[asked.index(bank_card.TAKE_CARD) :] == [bank_card.TAKE_CARD, bank_card.REMIND_CARD]
+    assert k.devices.card_reader.status().supplies["retained"] == 1
+    [event] = [e for e in k.journal.entries() if e.operation == "card_not_returned"]
+    assert (event.step, event.data["reason"]) == (bank_card.REMIND_CARD, "retained")
 
 
 def test_billers_are_offered_most_common_first(kiosk_app):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from datetime import date
 
 import pytest
 
+from hardware.demo_people import find_person
 from hardware.ports import (
     CardData,
     IdCardData,
@@ -71,16 +71,17 @@ def test_what_the_devices_hand_over_shows_only_the_last_four_digits():
     assert "6228480012345678010" not in repr(card) and "8010" in repr(card)
     issued = IssuedCard("6228480012345679171", "3112", "SIM-0001")
     assert "6228480012345679171" not in repr(issued) and "9171" in repr(issued)
+    wang = find_person("wang")
     id_card = IdCardData(
-        "王小明",
-        "male",
-        "汉",
-        date(1988, 5, 12),
-        "北京市朝阳区建国路88号",
-        "110105198805120237",
-        "北京市公安局朝阳分局",
-        date(2018, 6, 1),
-        date(2038, 6, 1),
+        wang.name,
+        wang.sex,
+        wang.ethnicity,
+        wang.birth_date,
+        wang.address,
+        wang.id_number,
+        wang.issuing_authority,
+        wang.valid_from,
+        wang.valid_to,
         photo=b"\xff\xd8",
     )
     shown = repr(id_card)

@@ -40,3 +40,51 @@ def test_a_pin_keyed_on_the_kiosks_pin_pad_decodes_under_its_sandbox_banks_key(c
         assert decode_pin_block(bytes.fromhex(block.data), pan, bytes(16 * [0xA5])) == "147258"
     finally:
         kiosk.close()
+
+
+class HeldRunner:
+    """Work waits until the test lets it go: a bank slower than the heartbeat's interval."""
+
+    def __init__(self):
+        self.held = []
+
+    def run(self, work, success, failure):
+        self.held.append((work, success, failure))
+
+    def post(self, callback):
+        callback()
+
+    def release(self):
+        held, self.held = self.held, []
+        for work, success, failure in held:
+            try:
+                result = work()
+            except Exception as exc:
+                failure(exc)
+            else:
+                success(result)
+
+
+def test_a_heartbeat_slower_than_its_interval_is_never_sent_twice_at_once(config):
+    config.backend.heartbeat_s = 5.0
+    runner, clock = HeldRunner(), ManualClock()
+    kiosk = build_kiosk(config, runner, clock)
+    try:
+        runner.release()  # the start-up reconciliation
+        client = kiosk.engine.services.backend
+        sent = []
+        real_send = client.send_heartbeat
+        client.send_heartbeat = lambda *a, **k: (sent.append(1), real_send(*a, **k))[1]
+        clock.advance(1.0)  # the first beat leaves for the bank...
+        clock.advance(50.0)  # ...which holds it for ten intervals
+        assert len(runner.held) == 1
+        runner.release()
+        assert len(sent) == 1 and runner.held == []
+        clock.advance(5.0)  # the next beat, one interval after the last one came back
+        assert len(runner.held) == 1
+        kiosk.close()
+        runner.release()
+        clock.advance(50.0)
+        assert runner.held == [], "no beat after the kiosk closed"
+    finally:
+        kiosk.close()

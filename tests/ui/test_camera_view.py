@@ -1,12 +1,16 @@
-"""The live camera view with the simulated camera: frames arrive off the UI thread, the oval
-follows the face, a read code turns the square green."""
+"""The live camera view with the simulated camera and with OpenCV playing real photos: frames
+arrive off the UI thread, the oval follows the face, a read code turns the square green."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+from skimage import data as skimage_data
 
+from hardware.camera.opencv import OpenCvCamera
 from hardware.camera.simulated import SimulatedCamera
 from hardware.ports import Face
+from tests.hardware.conftest import _video
 from ui.camera_view import CameraView, framed, to_image
 
 
@@ -51,3 +55,26 @@ def test_a_code_step_acknowledges_the_read_code(qtbot):
     view.acknowledge_code()
     assert view.code_read
     view.stop()
+
+
+def test_the_oval_turns_green_on_a_real_face_and_not_on_a_real_photo_without_one(qtbot, tmp_path):
+    """OpenCV plays scikit-image's astronaut, framed head and shoulders as at the kiosk (faces
+    are looked for on a scaled-down grey copy, every other frame), then its coffee cup."""
+    astronaut = cv2.cvtColor(skimage_data.astronaut(), cv2.COLOR_RGB2BGR)
+    head = cv2.resize(astronaut[0:240, 103:343], (480, 480))  # her face in the middle
+    coffee = cv2.cvtColor(skimage_data.coffee(), cv2.COLOR_RGB2BGR)
+    for picture, name, face in ((head, "face.avi", True), (coffee, "coffee.avi", False)):
+        camera = OpenCvCamera(source=str(_video(tmp_path / name, picture)))
+        view = CameraView(camera, face=True, colours=("#1E7B3A", "#FFFFFF"))
+        qtbot.addWidget(view)
+        view.resize(640, 480)
+        view.show()
+        if face:
+            with qtbot.waitSignal(view.face_framed) as turned:
+                pass
+            assert turned.args == [True]
+        else:
+            qtbot.waitUntil(lambda view=view: view.frames >= 6)  # three searches at least
+            assert not view.framed
+        view.stop()
+        camera.close()

@@ -20,56 +20,38 @@ def _zip(tmp_path, files: dict[str, bytes]):
     return archive, hashlib.sha256(archive.read_bytes()).hexdigest()
 
 
-def test_install_refuses_a_wrong_hash_before_unpacking(tmp_path, capsys):
-    archive, _ = _zip(tmp_path, {"m/am/final.mdl": b"x"})
-    code = cli.main(
+def _install(archive, digest: str, language: str, models_dir) -> int:
+    return cli.main(
         [
             "install",
             str(archive),
             "--sha256",
-            "0" * 64,
+            digest,
             "--language",
-            "zh_CN",
+            language,
             "--models-dir",
-            str(tmp_path / "models"),
+            str(models_dir),
         ]
     )
+
+
+def test_install_refuses_a_wrong_hash_before_unpacking(tmp_path, capsys):
+    archive, _ = _zip(tmp_path, {"m/am/final.mdl": b"x"})
+    code = _install(archive, "0" * 64, "zh_CN", tmp_path / "models")
     assert code == 1 and "SHA-256" in capsys.readouterr().err
     assert not (tmp_path / "models" / "zh_CN").exists()
 
 
 def test_install_refuses_an_archive_that_escapes_its_folder(tmp_path, capsys):
     archive, digest = _zip(tmp_path, {"../evil/am/final.mdl": b"x"})
-    code = cli.main(
-        [
-            "install",
-            str(archive),
-            "--sha256",
-            digest,
-            "--language",
-            "zh_CN",
-            "--models-dir",
-            str(tmp_path / "models"),
-        ]
-    )
+    code = _install(archive, digest, "zh_CN", tmp_path / "models")
     assert code == 1 and "outside" in capsys.readouterr().err
     assert not (tmp_path / "evil").exists()
 
 
 def test_install_refuses_an_archive_with_no_model_that_loads(tmp_path, capsys):
     archive, digest = _zip(tmp_path, {"m/am/final.mdl": b"junk", "m/conf/model.conf": b""})
-    code = cli.main(
-        [
-            "install",
-            str(archive),
-            "--sha256",
-            digest,
-            "--language",
-            "en",
-            "--models-dir",
-            str(tmp_path / "models"),
-        ]
-    )
+    code = _install(archive, digest, "en", tmp_path / "models")
     assert code == 1 and "could not load" in capsys.readouterr().err
 
 
@@ -82,18 +64,7 @@ def test_install_unpacks_a_real_model_that_then_loads(tmp_path, capsys):
             zf.write(path, "vosk-model-small-ko/" + str(path.relative_to(source)))
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     models_dir = tmp_path / "models"
-    code = cli.main(
-        [
-            "install",
-            str(archive),
-            "--sha256",
-            digest,
-            "--language",
-            "ko",
-            "--models-dir",
-            str(models_dir),
-        ]
-    )
+    code = _install(archive, digest, "ko", models_dir)
     assert code == 0, capsys.readouterr().err
     target = models_dir / "ko" / "vosk-model-small-ko"
     assert (target / "am" / "final.mdl").is_file()
@@ -111,18 +82,7 @@ def test_check_command_lists_languages_with_and_without_models(capsys):
 
 def test_install_refuses_a_language_the_kiosk_has_no_catalog_for(tmp_path, capsys):
     archive, digest = _zip(tmp_path, {"m/am/final.mdl": b"x", "m/conf/model.conf": b""})
-    code = cli.main(
-        [
-            "install",
-            str(archive),
-            "--sha256",
-            digest,
-            "--language",
-            "fr",
-            "--models-dir",
-            str(tmp_path / "models"),
-        ]
-    )
+    code = _install(archive, digest, "fr", tmp_path / "models")
     assert code == 1 and "no catalog for language 'fr'" in capsys.readouterr().err
     assert not (tmp_path / "models" / "fr").exists()
 
@@ -131,18 +91,7 @@ def test_install_refuses_a_file_that_is_not_a_zip(tmp_path, capsys):
     archive = tmp_path / "model.zip"
     archive.write_bytes(b"not a zip archive at all")
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    code = cli.main(
-        [
-            "install",
-            str(archive),
-            "--sha256",
-            digest.upper(),
-            "--language",
-            "en",
-            "--models-dir",
-            str(tmp_path / "models"),
-        ]
-    )
+    code = _install(archive, digest.upper(), "en", tmp_path / "models")
     assert code == 1 and capsys.readouterr().err.startswith("error:")
 
 

@@ -224,8 +224,8 @@ def run_journey(
 
 def _close(window, runner) -> None:
     window.allow_close()
-    if window.engine.active:
-        window.engine.cancel()
+    if window.engine.active:  # at once: nobody is left to take a card back
+        window.engine.end("cancelled")
     for device in window.engine.services.devices.all():
         device.cancel()
     runner.settle()  # the journey's last answers reach this kiosk, not the next one

@@ -266,6 +266,15 @@ def card_left_in_the_slot(c, board) -> None:
     c.at("paid")
 
 
+@journey("bill_payment", "take_card")
+def cancelled_with_the_card_in(c, board) -> None:
+    card_and_pin(c)
+    c.at("biller")
+    c.tap("cancel")
+    c.tap("cancel_yes")  # the card comes back before the visit ends
+    takes_back_and_leaves(c, "take_card")
+
+
 @journey("bill_payment", "insert_card")
 def card_jammed(c, board) -> None:
     c.devices.card_reader.inject("jam")
@@ -284,14 +293,14 @@ def line_dropped_while_paying(c, board) -> None:
     c.at("not_done")
 
 
-@journey("bill_payment", "paid")
+@journey("bill_payment", "paid_no_receipt")
 def paper_runs_out(c, board) -> None:
     c.devices.printer.inject("paper_out")
     card_and_pin(c)
     bill_by_keypad(c, "phone", "13800138000")
     c.at("review")
     c.tap("confirm")
-    c.at("paid")
+    c.at("paid_no_receipt")
 
 
 # --- appointment check-in ------------------------------------------------------------------
@@ -474,10 +483,19 @@ def e_account_has_one_class(c, board) -> None:
     c.at("agreement")  # class II, its only one, taken without a screen: the agreement says so
 
 
-@journey("account_opening", "stopped")
+def takes_back_and_leaves(c, step: str = "take_back") -> None:
+    """A visit that ended with something still in a reader: asked for it, the customer takes
+    it, and the visit is over."""
+    c.at(step)
+    c.wait(lambda: not c.engine.active, "the end of the visit")
+
+
+@journey("account_opening", "stopped", "take_back")
 def identity_rejected(c, board) -> None:
     open_up_to_the_id_card(c, "chen")  # her ID card is reported lost
     c.at("stopped")
+    c.tap("choice_done")
+    takes_back_and_leaves(c)  # the ID card read before the refusal (no receipt)
 
 
 @journey("account_opening", "staff", "opened")
@@ -553,7 +571,7 @@ def card_jams_in_the_dispenser(c, board) -> None:
     card_pin_if_asked(c, "not_issued")
 
 
-@journey("card_issue")
+@journey("card_issue", "take_back")
 def nobody_waiting_for_a_card(c, board) -> None:
     c.devices.id_card_reader.insert("jin")  # a senior whose one account has its card already
     c.devices.camera.set_face(True)
@@ -562,3 +580,5 @@ def nobody_waiting_for_a_card(c, board) -> None:
     if c.engine.view.step.id == "care_offer":
         c.tap("choice_no")
     c.at("no_account")
+    c.tap("choice_done")
+    takes_back_and_leaves(c)

@@ -1,62 +1,28 @@
 """Several kiosks of one branch share a PostgreSQL sandbox: ticket numbers never repeat.
 
-The test runs its own PostgreSQL 15 (initdb + pg_ctl in a scratch directory, as the
-`postgres` user when run as root, since PostgreSQL refuses to run as root) and stops it.
+The test runs its own PostgreSQL 15 (bench.postgres: initdb + pg_ctl in a scratch directory,
+as the `postgres` user when run as root, since PostgreSQL refuses to run as root) and stops it.
 """
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
+from bench.postgres import scratch_postgres
 from kiosk.backend import CoreBankingClient, new_idempotency_key
 from kiosk.sandbox import start_sandbox
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 KIOSKS = ["STM-0101-01", "STM-0101-02", "STM-0101-03", "STM-0101-04"]
 TICKETS_PER_KIOSK = 15
 
 
-def _as_postgres(*command: str) -> None:
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(prefix + list(command), check=True, capture_output=True, timeout=120)
-
-
 @pytest.fixture(scope="module")
 def postgres_url():
-    if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
-        pytest.fail(f"PostgreSQL 15 is not installed in {PG_BIN} (scripts/setup installs it)")
-    scratch = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))  # under /tmp: postgres can enter it
-    if os.geteuid() == 0:
-        shutil.chown(scratch, "postgres", "postgres")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = scratch / "data"
-    _as_postgres(
-        str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"
-    )
-    _as_postgres(
-        str(PG_BIN / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(scratch / "server.log"),
-        "-w",
-        "-o",
-        f"-p {port} -k {scratch} -c listen_addresses=127.0.0.1 -c fsync=off",
-        "start",
-    )
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(scratch, ignore_errors=True)
+        with scratch_postgres(durable=False) as url:
+            yield url
+    except RuntimeError as exc:  # not installed: scripts/setup installs it
+        pytest.fail(str(exc))
 
 
 @pytest.mark.slow
