@@ -91,7 +91,7 @@ def vosk_command(runs: int) -> tuple[float, float] | None:
     endpoint gives the text (or the file ends). None without the Korean model."""
     import vosk
 
-    from bench.voice_latency import synthesize
+    from bench.speech import Voice, synthesize
     from kiosk.flows import flow_registry
     from kiosk.i18n import Catalog
     from voice.grammar import build_grammar
@@ -105,10 +105,9 @@ def vosk_command(runs: int) -> tuple[float, float] | None:
     grammar = build_grammar(static_views(flow_registry()["guide"])[0], catalog)
     speech_in = SpeechIn(model, "ko")
     speech_in.listen_for(grammar)
-    phrases = speech_in._phrases  # the very phrase list our recognizer was given
-    wav_path, _end = synthesize(
-        Path(tempfile.mkdtemp(prefix="bench-ratio-")), "예약 확인", "ko", 150, 50
-    )
+    # the very phrase list our first decoding was given (ours checks it with a second one)
+    phrases = speech_in._phrases[0]
+    wav_path = synthesize(Path(tempfile.mkdtemp(prefix="bench-ratio-")), "예약 확인", Voice("ko"))
     with wave.open(str(wav_path)) as w:
         pcm = w.readframes(w.getnframes())
     chunk = 16000 * 200 // 1000 * 2
