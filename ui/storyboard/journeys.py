@@ -333,6 +333,22 @@ def checked_in_by_qr(c, board) -> None:
     c.tap("choice_4")
 
 
+@journey("appointment_checkin", "already_checked_in", "reprinted")
+def checked_in_twice(c, board) -> None:
+    by_qr(c, "APPT:APT-7F3K9Q")
+    c.at("ticket")
+    c.tap("choice_done")
+    c.at("rating")
+    c.tap("choice_skip")
+    c.wait(lambda: c.window.current_screen() in ("home", "attract"), "the end")
+    c.window.show_home()
+    board.dress()  # the same customer comes back: the paper ticket was lost
+    by_qr(c, "APPT:APT-7F3K9Q")
+    c.at("already_checked_in")
+    c.tap("choice_reprint")
+    c.at("reprinted")
+
+
 @journey("appointment_checkin", "ticket")
 def senior_by_phone(c, board) -> None:
     by_phone(c, "13900139000", "5678")
