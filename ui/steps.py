@@ -463,7 +463,8 @@ class StepScreen(QWidget):
             round(theme.text_pt * 4 / 3),
             self.prompt,
         )
-        self.busy.still_working.connect(self.still_working.emit)
+        # signal to signal: a bound .emit would leave a wrapper behind for every step shown
+        self.busy.still_working.connect(self.still_working)
         right.addWidget(self.busy)
         self.error = label("", "error")
         self.error.hide()
