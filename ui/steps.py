@@ -148,8 +148,6 @@ class FieldBody(StepBody):
         digits = spec.input != "text"
         self.entry.setReadOnly(digits)  # digits come from the keypad; no system keyboard here
         entered.addWidget(self.entry)
-        self.problem = label("", "error")
-        entered.addWidget(self.problem)
         entered.addStretch(1)
         entered.addWidget(
             button(catalog.text("common.confirm"), self._confirm, name="confirm", primary=True)
@@ -163,6 +161,11 @@ class FieldBody(StepBody):
             )
             keypad.key.connect(self._key)
             row.addWidget(keypad, 3)
+        # What was wrong, above the entry and keypad across the whole width: one line there,
+        # where the entry's narrow column would wrap it into three in care mode.
+        self.problem = label("", "error")
+        self.problem.hide()
+        self.layout_.addWidget(self.problem)
         self.layout_.addLayout(row)
 
     def _key(self, key: str) -> None:
@@ -174,13 +177,14 @@ class FieldBody(StepBody):
         elif len(text) < self.entry.maxLength():
             text += key
         self.entry.setText(text)
-        self.problem.setText("")
+        self.show_problem("")
 
     def _confirm(self) -> None:
         self.answer.emit(self.entry.text())
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
+        self.problem.setVisible(bool(text))
 
 
 class DeviceBody(StepBody):
@@ -543,7 +547,7 @@ class StepScreen(QWidget):
         """Digits said aloud or keyed on the PIN pad (voice and speech mode) show here too."""
         if isinstance(self.body, FieldBody):
             self.body.entry.setText(text)
-            self.body.problem.setText("")
+            self.body.show_problem("")
 
     def _is_device_step(self) -> bool:
         return self.view is not None and self.view.step.kind is StepKind.DEVICE

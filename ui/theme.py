@@ -38,8 +38,9 @@ class Theme:
     @property
     def key_px(self) -> int:
         """Keypad keys: lower than other targets so four rows of them fit beside the
-        entry on a 1080-line screen; still well over 60 dp (about 38 px at 100 px an inch)."""
-        return round(self.target_px * 0.75)
+        entry on a 1080-line screen, with a prompt of two lines and an error line above them
+        in care mode too; still well over 60 dp (about 38 px at 100 px an inch)."""
+        return min(round(self.target_px * 0.75), 78)
 
     def for_screen(self, screen_height: int) -> Theme:
         """Touch targets keep their physical size on screens other than 1080 lines."""
@@ -150,7 +151,7 @@ def stylesheet(t: Theme, language: str = "zh_CN") -> str:
     QPushButton[primary="true"] QLabel#button_words {{ color: {t.on_accent}; }}
     QLabel#button_words:disabled,
     QPushButton[primary="true"] QLabel#button_words:disabled {{ color: {t.muted}; }}
-    QPushButton[key="true"] {{ min-height: {t.key_px}px; }}
+    QPushButton[key="true"] {{ min-height: {t.key_px}px; padding: 2px 8px; }}
     QPushButton[staff="true"] {{ background: {t.danger}; color: #FFFFFF;
                                  border-color: {t.danger}; }}
     QPushButton:disabled {{ color: {t.muted}; border-color: {t.line}; background: {t.background}; }}

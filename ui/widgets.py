@@ -101,7 +101,7 @@ class Keypad(QWidget):
     def __init__(self, delete_text: str, clear_text: str, with_x: bool = False):
         super().__init__()
         grid = QGridLayout(self)
-        grid.setSpacing(12)
+        grid.setSpacing(8)
         rows = ["123", "456", "789"]
         for r, row in enumerate(rows):
             for c, digit in enumerate(row):
@@ -151,9 +151,11 @@ class StaffSignIn(QWidget):
         form = QVBoxLayout()
         form.addLayout(fields)
         form.addStretch(1)
-        self.next_button = button(t("common.next"), self._next, name="next", primary=True)
+        # as high as a key: two fields and a full-height button would not fit beside the
+        # keypad under a two-line prompt and an error line in care mode
+        self.next_button = button(t("common.next"), self._next, name="next", primary=True, key=True)
         self.confirm_button = button(
-            t("common.confirm"), self._confirm, name="confirm", primary=True
+            t("common.confirm"), self._confirm, name="confirm", primary=True, key=True
         )
         form.addWidget(self.next_button)
         form.addWidget(self.confirm_button)
