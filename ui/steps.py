@@ -405,6 +405,7 @@ class StepScreen(QWidget):
     body), and back / cancel at the bottom."""
 
     still_working = Signal()  # the kiosk has worked for a second: care mode says "please wait"
+    read_to_end = Signal()  # relays the body's: connected once here, signal to signal per step
 
     def __init__(
         self,
@@ -419,7 +420,8 @@ class StepScreen(QWidget):
         super().__init__()
         self.catalog = catalog
         self._on_answer, self._on_back, self._on_cancel = on_answer, on_back, on_cancel
-        self._on_retry, self._on_read = on_retry, on_read
+        self._on_retry = on_retry
+        self.read_to_end.connect(on_read)
         self.asides: dict[str, QPushButton] = {}
         self.camera = camera
         self.view: StepView | None = None
@@ -439,7 +441,8 @@ class StepScreen(QWidget):
             self.outer.addWidget(StageBar([c.text(k) for k in view.stages], view.stage))
         self.body = BODIES[view.step.kind](view, c, theme)
         self.body.answer.connect(self._answer)
-        self.body.read_to_end.connect(self._on_read)
+        # signal to signal: a callable connected to each step's body kept a wrapper per step
+        self.body.read_to_end.connect(self.read_to_end)
         if isinstance(self.body, ResultBody):  # its title and prompt sit in the outcome's frame
             self.title, self.prompt = self.body.title, self.body.prompt
         else:
@@ -467,7 +470,8 @@ class StepScreen(QWidget):
             round(theme.text_pt * 4 / 3),
             self.prompt,
         )
-        self.busy.still_working.connect(self.still_working.emit)
+        # signal to signal: a bound .emit would leave a wrapper behind for every step shown
+        self.busy.still_working.connect(self.still_working)
         right.addWidget(self.busy)
         self.error = label("", "error")
         self.error.hide()
