@@ -152,7 +152,9 @@ class CameraView(QWidget):
             scaled.width(),
             scaled.height(),
         )
-        picture = self.image.mirrored(True, False) if self.for_face else self.image  # a mirror
+        # the face step is a mirror; QImage.mirrored is deprecated in Qt 6.9
+        mirror = Qt.Orientation.Horizontal
+        picture = self.image.flipped(mirror) if self.for_face else self.image
         painter.drawImage(target, picture)
         ready = self.framed if self.for_face else self.code_read
         pen = QPen(self.ready_colour if ready else self.waiting_colour, 10)
