@@ -98,6 +98,7 @@ calls = {
 }
 flow, masked, call = calls[step]()
 print("ready", flush=True)
+sys.stdin.readline()  # the test sets the trap on the line first, then says go
 journaled(services.journal, flow, step, step, masked, call)
 print("outcome written", flush=True)
 """.replace("%(pan)s", PAN).replace("%(pin)s", PIN)
@@ -153,6 +154,7 @@ def test_a_power_cut_at_a_journaled_step_is_settled_at_the_next_start(line, tmp_
         [sys.executable, "-c", _KIOSK, str(config), step, line.card_token(), bill],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )
     try:
@@ -162,6 +164,8 @@ def test_a_power_cut_at_a_journaled_step_is_settled_at_the_next_start(line, tmp_
             line.proxy.arm("hold")  # the request waits on the line; the bank has not seen it
         else:
             line.sandbox.arm_fault(step, "delay", delay_s=60)  # the bank commits, answers late
+        kiosk.stdin.write(b"go\n")  # only now: a call made before the trap would race it
+        kiosk.stdin.flush()
         before = _bank_count(line, step)
         reached = (
             (lambda: _open_intent(data / "journal.sqlite", step))
